@@ -1,0 +1,1 @@
+"""The Scrapy project: settings, spiders, the sources file, and the newsdedup CLI."""

@@ -1,0 +1,51 @@
+"""Scrapy settings for newsdedup. Every NEWSDEDUP_*/EXTRACT_*/COMMENTS_*/STORE_* setting
+can be overridden with ``-s NAME=VALUE`` or from the environment as noted."""
+
+from __future__ import annotations
+
+import os
+
+from storage.db import resolve_database_url
+
+BOT_NAME = "newsdedup"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Where articles go: $NEWSDEDUP_DATABASE_URL, else ./newsdedup.db (SQLite).
+NEWSDEDUP_DATABASE_URL = resolve_database_url()
+# The sources file `scrapy crawl news` reads when no `-a sources=PATH` is given.
+NEWSDEDUP_SOURCES = os.environ.get("NEWSDEDUP_SOURCES", "sources.toml")
+
+# Politeness: identify ourselves, obey robots.txt, adapt to each server's latency.
+USER_AGENT = "newsdedup/0.1 (+https://github.com/newsdedup/newsdedup)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.comments.CommentsPipeline": 200,
+    "pipelines.store.StorePipeline": 900,
+}
+
+# Extraction runs in worker processes (-1: one per CPU; 0: inline, for debugging).
+EXTRACT_WORKERS = -1
+EXTRACT_FAVOR_PRECISION = False
+EXTRACT_MIN_TEXT_CHARS = 250
+EXTRACT_MAX_BYTES = 5 * 1024 * 1024
+COMMENTS_ENABLED = True
+# Articles per DB transaction; each article and its comments share one savepoint.
+STORE_COMMIT_EVERY = 20
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"

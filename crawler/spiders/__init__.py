@@ -1,0 +1,34 @@
+"""Spiders only fetch: they find article URLs and yield ArticleItems, nothing more."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from pipelines.extract import ExtractRules
+from pipelines.items import ArticleItem
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def article_item(
+    response: Response, *, source: str | None = None, home: str | None = None, rules: ExtractRules | None = None
+) -> ArticleItem:
+    """The item for a fetched page: raw bytes and the headers later stages need."""
+    return ArticleItem(
+        url=response.url,
+        body=response.body,
+        fetched_at=datetime.now(timezone.utc),
+        source=source,
+        source_home=home,
+        content_type=_header(response, "Content-Type"),
+        etag=_header(response, "ETag"),
+        last_modified=_header(response, "Last-Modified"),
+        rules=rules or ExtractRules(),
+    )

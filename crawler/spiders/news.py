@@ -1,0 +1,128 @@
+"""The `news` spider: from each source's feeds, sitemaps and section pages to its articles."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable
+from typing import TYPE_CHECKING, Any
+
+import feedparser
+from scrapy import Request
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spiders import SitemapSpider
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+from crawler.sources import load_sources
+from crawler.spiders import article_item
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
+    from typing_extensions import Self
+
+    from crawler.sources import Source
+    from pipelines.items import ArticleItem
+
+logger = logging.getLogger(__name__)
+
+
+class NewsSpider(SitemapSpider):
+    """``scrapy crawl news -a sources=PATH [-a source=NAME] [-a base_url=URL]``.
+
+    Sitemaps go through SitemapSpider's own body handling (gzip, size caps, no entity
+    expansion); feeds through feedparser (RSS 0.9x/1.0/2.0 and Atom, relative links);
+    section pages through a LinkExtractor limited to the source's article pattern.
+    """
+
+    name = "news"
+
+    def __init__(self, sources: str | None = None, source: str | None = None, base_url: str | None = None, **kw: Any):
+        super().__init__(**kw)
+        self.sources_path = sources
+        self.only_source = source
+        self.base_url = base_url
+        self.source_list: list[Source] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        path = spider.sources_path or crawler.settings.get("NEWSDEDUP_SOURCES")
+        # A broken sources file stops the crawl before it starts, with SourcesError's one line.
+        spider.source_list = load_sources(path, base_url=spider.base_url, only=spider.only_source)
+        return spider
+
+    async def start(self) -> AsyncIterator[Any]:
+        for source in self.source_list:
+            for url in source.feeds:
+                yield Request(url, callback=self.parse_feed, cb_kwargs={"source": source}, errback=self.fetch_failed, dont_filter=True)
+            for url in source.sitemaps:
+                yield Request(url, callback=self.parse_sitemap, cb_kwargs={"source": source}, errback=self.fetch_failed, dont_filter=True)
+            for url in source.sections:
+                yield Request(url, callback=self.parse_section, cb_kwargs={"source": source}, errback=self.fetch_failed, dont_filter=True)
+
+    def fetch_failed(self, failure: Failure) -> None:
+        """Dead host, timeout, HTTP error: one line with the URL and the reason; the crawl goes on."""
+        request = failure.request  # type: ignore[attr-defined]
+        logger.error("%s: fetch failed: %s", request.url, failure.getErrorMessage())
+        self.crawler.stats.inc_value(f"newsdedup/fetch_failed/{failure.type.__name__}")
+
+    def article_request(self, url: str, source: Source) -> Request | None:
+        """A request for an article page, or None (counted) when the URL is outside the source."""
+        if not source.allows(url):
+            self.crawler.stats.inc_value("newsdedup/links_offsite")
+            logger.debug("%s: outside source %s, not followed", url, source.name)
+            return None
+        if not source.is_article_url(url):
+            self.crawler.stats.inc_value("newsdedup/links_not_article")
+            return None
+        return Request(url, callback=self.parse_article, errback=self.fetch_failed, cb_kwargs={"source": source})
+
+    def _requests(self, urls: Iterable[str], source: Source) -> Iterable[Request]:
+        for url in urls:
+            if request := self.article_request(url, source):
+                yield request
+
+    def parse_feed(self, response: Response, source: Source) -> Iterable[Request]:
+        feed = feedparser.parse(
+            response.body,
+            response_headers={"content-location": response.url, "content-type": response.headers.get("Content-Type", b"").decode("latin-1")},
+        )
+        if feed.bozo and not feed.entries:
+            logger.error("%s: not a usable feed: %s", response.url, feed.get("bozo_exception"))
+            self.crawler.stats.inc_value("newsdedup/feed_errors")
+            return
+        self.crawler.stats.inc_value("newsdedup/feed_entries", len(feed.entries))
+        links = (response.urljoin(entry.link) for entry in feed.entries if entry.get("link"))
+        yield from self._requests(links, source)
+
+    def parse_sitemap(self, response: Response, source: Source) -> Iterable[Request]:
+        if response.url.endswith("/robots.txt"):
+            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+                yield Request(url, callback=self.parse_sitemap, cb_kwargs={"source": source})
+            return
+        body = self._get_sitemap_body(response)
+        if not body:
+            logger.error("%s: not a sitemap (or over DOWNLOAD_MAXSIZE once decompressed)", response.url)
+            self.crawler.stats.inc_value("newsdedup/sitemap_errors")
+            return
+        sitemap = Sitemap(body)
+        # Locs should be absolute, but mirrors and sloppy generators use relative ones.
+        locs = [response.urljoin(entry["loc"]) for entry in self.sitemap_filter(sitemap) if entry.get("loc")]
+        if sitemap.type == "sitemapindex":
+            for url in locs:
+                yield Request(url, callback=self.parse_sitemap, cb_kwargs={"source": source})
+        elif sitemap.type == "urlset":
+            yield from self._requests(locs, source)
+
+    def parse_section(self, response: Response, source: Source) -> Iterable[Request]:
+        extractor = LinkExtractor(allow=source.article_pattern or ())
+        yield from self._requests((link.url for link in extractor.extract_links(response)), source)
+
+    def parse_article(self, response: Response, source: Source) -> Iterable[ArticleItem]:
+        if not source.allows(response.url):
+            # Redirected out of the source: not this source's article.
+            logger.warning("%s: redirected outside source %s, not stored", response.url, source.name)
+            self.crawler.stats.inc_value("newsdedup/redirect_offsite")
+            return
+        yield article_item(response, source=source.name, home=source.home, rules=source.rules)

@@ -1,0 +1,48 @@
+"""The `pages` spider: every saved .html/.htm page below a folder, as file:// requests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request, Spider
+
+from crawler.spiders import article_item
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+    from pipelines.items import ArticleItem
+
+PAGE_SUFFIXES = (".html", ".htm")
+
+
+def saved_pages(folder: Path) -> Iterable[Path]:
+    """Saved pages below ``folder``, recursively, in a stable order, lazily."""
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() in PAGE_SUFFIXES and path.is_file():
+            yield path
+
+
+class SavedPagesSpider(Spider):
+    """``scrapy crawl pages -a path=DIR``: a browser's "save page" output or a wget mirror.
+
+    Each page's URL is its canonical link / og:url when it has one (taken by the
+    extractor), else its file:// path.
+    """
+
+    name = "pages"
+
+    def __init__(self, path: str, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.folder = Path(path)
+        if not self.folder.is_dir():
+            raise ValueError(f"{path}: not a folder")
+
+    async def start(self) -> AsyncIterator[Any]:
+        for page in saved_pages(self.folder):
+            yield Request(page.resolve().as_uri(), callback=self.parse_page)
+
+    def parse_page(self, response: Response) -> Iterable[ArticleItem]:
+        yield article_item(response)

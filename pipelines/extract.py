@@ -1,0 +1,279 @@
+"""Main-text and metadata extraction with trafilatura, plus the ExtractPipeline adapter."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import py3langid
+import trafilatura
+
+from pipelines.comments import COMMENT_SECTION_XPATHS, parse_comments
+from pipelines.dates import localize, parse_page_date
+from pipelines.drops import drop_for
+from pipelines.errors import EmptyBody, ExtractionFailed, NotAnArticle, RejectedPage
+from pipelines.html import parse_page
+from pipelines.pool import WorkerPool, default_workers
+from storage.records import CommentFields
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+    from typing_extensions import Self
+
+    from pipelines.items import ArticleItem
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_TYPES = frozenset(
+    {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+     "opinionnewsarticle", "backgroundnewsarticle", "liveblogposting", "socialmediaposting", "report"}
+)
+LISTING_TYPES = frozenset({"website", "collectionpage", "itemlist", "searchresultspage", "profilepage", "blog"})
+# Several of these on one page means teasers of several posts: a front, archive or tag page.
+_POST_BLOCKS = (
+    "//article | //*[contains(concat(' ', normalize-space(@class), ' '), ' hentry ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' post ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' teaser ')]"
+)
+_HEADED_LINK = ".//*[self::h1 or self::h2 or self::h3][.//a[@href]]"
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractRules:
+    """Per-source settings from the sources file (where the generic extractor needs help)."""
+
+    timezone: str = "UTC"
+    body_xpath: str | None = None
+    title_xpath: str | None = None
+    author_xpath: str | None = None
+    date_xpath: str | None = None
+    prune_xpath: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractConfig:
+    """Crawl-wide extraction settings; defaults live here so the importer shares them."""
+
+    favor_precision: bool = False
+    min_text_chars: int = 250
+    max_bytes: int = 5 * 1024 * 1024
+    # Removed before extraction so reader comments can never land in the body.
+    prune_xpath: tuple[str, ...] = COMMENT_SECTION_XPATHS
+
+
+@dataclass(slots=True)
+class Extraction:
+    """What the extractor found on an article page."""
+
+    text: str
+    canonical_url: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    language: str | None = None
+    sitename: str | None = None
+    description: str | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+def declared_types(tree: HtmlElement) -> set[str]:
+    """Page types the page declares about itself: og:type and JSON-LD @type."""
+    types = {t.strip().lower() for t in tree.xpath("//meta[@property='og:type']/@content")}
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                kind = node.get("@type")
+                types.update(k.lower() for k in ([kind] if isinstance(kind, str) else kind or []) if isinstance(k, str))
+                stack.extend(node.get("@graph", []))
+    return types
+
+
+def listing_reason(tree: HtmlElement) -> str | None:
+    """Why the page looks like a listing rather than one article, or None."""
+    declared = declared_types(tree)
+    if declared & ARTICLE_TYPES:
+        return None
+    if declared & LISTING_TYPES:
+        return f"declares itself a {'/'.join(sorted(declared & LISTING_TYPES))} page"
+    teasers = [block for block in tree.xpath(_POST_BLOCKS) if block.xpath(_HEADED_LINK)]
+    # Nested matches (an <article class="post">) count once.
+    outer = [b for b in teasers if not any(a in teasers for a in b.iterancestors())]
+    if len(outer) >= 2:
+        return f"listing of {len(outer)} posts"
+    return None
+
+
+def _xpath_texts(tree: HtmlElement, xpath: str) -> list[str]:
+    texts = []
+    for node in tree.xpath(xpath):
+        text = node if isinstance(node, str) else node.text_content()
+        if text := " ".join(text.split()):
+            texts.append(text)
+    return texts
+
+
+def _body_from_xpath(tree: HtmlElement, xpath: str) -> str:
+    """Paragraph text of the nodes a source's body_xpath selects."""
+    paragraphs: list[str] = []
+    for node in tree.xpath(xpath):
+        blocks = node.xpath(".//*[self::p or self::h2 or self::h3 or self::h4 or self::li or self::pre]")
+        for block in blocks or [node]:
+            if text := " ".join(block.text_content().split()):
+                paragraphs.append(text)
+    return "\n".join(paragraphs)
+
+
+def detect_language(text: str, tree: HtmlElement) -> str | None:
+    """Language of the text; the declared <html lang> only when there is too little text."""
+    if len(text) >= 200:
+        return str(py3langid.classify(text)[0])
+    declared = tree.xpath("/html/@lang")
+    return declared[0].split("-")[0].lower() if declared else None
+
+
+def _published_at(raw: str | None, rules: ExtractRules) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    # A date without a time becomes midnight in the site's timezone, its best instant.
+    return localize(value, rules.timezone)
+
+
+def extract_article(
+    tree: HtmlElement, url: str, rules: ExtractRules, config: ExtractConfig, fetched_at: datetime
+) -> Extraction:
+    """Extract one article from a parsed page, or raise NotAnArticle / EmptyBody."""
+    if reason := listing_reason(tree):
+        raise NotAnArticle(reason)
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=config.favor_precision,
+        prune_xpath=list(config.prune_xpath + rules.prune_xpath) or None,
+        date_extraction_params={"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S"},
+    )
+    text = _body_from_xpath(tree, rules.body_xpath) if rules.body_xpath else (document.text if document else "") or ""
+    if len(text) < config.min_text_chars:
+        raise EmptyBody(f"main text has {len(text)} characters, fewer than {config.min_text_chars}")
+    extraction = Extraction(
+        text=text,
+        canonical_url=canonical_link(tree),
+        title=document.title if document else None,
+        authors=[a.strip() for a in (document.author or "").split(";") if a.strip()] if document else [],
+        published_at=_published_at(document.date if document else None, rules),
+        language=detect_language(text, tree),
+        sitename=document.sitename if document else None,
+        description=document.description if document else None,
+        categories=list(document.categories or []) if document else [],
+        tags=list(document.tags or []) if document else [],
+    )
+    _apply_overrides(extraction, tree, rules, fetched_at)
+    return extraction
+
+
+def _apply_overrides(extraction: Extraction, tree: HtmlElement, rules: ExtractRules, fetched_at: datetime) -> None:
+    if rules.title_xpath and (titles := _xpath_texts(tree, rules.title_xpath)):
+        extraction.title = titles[0]
+    if rules.author_xpath and (authors := _xpath_texts(tree, rules.author_xpath)):
+        extraction.authors = list(dict.fromkeys(authors))
+    if rules.date_xpath and (dates := _xpath_texts(tree, rules.date_xpath)):
+        lang = [extraction.language] if extraction.language else None
+        if parsed := parse_page_date(dates[0], timezone=rules.timezone, now=fetched_at, languages=lang):
+            extraction.published_at = parsed
+
+
+def canonical_link(tree: HtmlElement) -> str | None:
+    """The page's own idea of its URL: rel=canonical, else og:url (absolute only)."""
+    for candidate in tree.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
+        candidate = candidate.strip()
+        if candidate.startswith(("http://", "https://")):
+            return candidate
+    return None
+
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedPage:
+    url: str
+    body: bytes
+    content_type: str | None
+    fetched_at: datetime
+
+
+@dataclass(slots=True)
+class PageAnalysis:
+    extraction: Extraction
+    comments: list[CommentFields]
+
+
+def analyze_page(page: FetchedPage, rules: ExtractRules, config: ExtractConfig) -> PageAnalysis:
+    """Parse a page once and extract both the article and its comments (runs in a worker)."""
+    tree = parse_page(page.body, page.content_type, page.url, config.max_bytes)
+    extraction = extract_article(tree, page.url, rules, config, page.fetched_at)
+    comments = parse_comments(
+        tree, timezone=rules.timezone, fetched_at=page.fetched_at, language=extraction.language
+    )
+    return PageAnalysis(extraction, comments)
+
+
+class ExtractPipeline:
+    """Runs analyze_page in the worker pool and drops pages that are not articles."""
+
+    def __init__(self, config: ExtractConfig, pool: WorkerPool, stats: StatsCollector) -> None:
+        self.config, self.pool, self.stats = config, pool, stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        s = crawler.settings
+        defaults = ExtractConfig()
+        config = ExtractConfig(
+            favor_precision=s.getbool("EXTRACT_FAVOR_PRECISION", defaults.favor_precision),
+            min_text_chars=s.getint("EXTRACT_MIN_TEXT_CHARS", defaults.min_text_chars),
+            max_bytes=s.getint("EXTRACT_MAX_BYTES", defaults.max_bytes),
+        )
+        workers = s.getint("EXTRACT_WORKERS", -1)
+        pool = WorkerPool(default_workers() if workers < 0 else workers, preload=(__name__,))
+        assert crawler.stats is not None
+        return cls(config, pool, crawler.stats)
+
+    def open_spider(self) -> None:
+        self.pool.start()
+
+    def close_spider(self) -> None:
+        self.pool.shutdown()
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        page = FetchedPage(item.url, item.body, item.content_type, item.fetched_at)
+        try:
+            analysis = await self.pool.run(analyze_page, page, item.rules, self.config)
+        except RejectedPage as exc:
+            self.stats.inc_value(f"extract/rejected/{type(exc).__name__}")
+            raise drop_for(exc, item.url) from None
+        except Exception as exc:
+            # A parser crash on one page is that page's problem, not the crawl's.
+            logger.error("%s: extraction failed: %s: %s", item.url, type(exc).__name__, exc)
+            self.stats.inc_value("extract/error")
+            raise drop_for(ExtractionFailed(f"extraction failed: {exc}"), item.url) from exc
+        self.stats.inc_value("extract/articles")
+        item.extraction, item.comments = analysis.extraction, analysis.comments
+        return item

@@ -1,0 +1,27 @@
+"""The item that flows spider → extract → comments → store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pipelines.extract import Extraction, ExtractRules
+from storage.records import CommentFields
+
+
+@dataclass(slots=True)
+class ArticleItem:
+    """A fetched page, filled in by each pipeline stage."""
+
+    url: str
+    body: bytes = field(repr=False)
+    fetched_at: datetime
+    # Source name from the sources file; None for saved pages (named after their host).
+    source: str | None = None
+    source_home: str | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    rules: ExtractRules = field(default_factory=ExtractRules, repr=False)
+    extraction: Extraction | None = field(default=None, repr=False)
+    comments: list[CommentFields] = field(default_factory=list, repr=False)

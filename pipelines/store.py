@@ -1,0 +1,163 @@
+"""StorePipeline: one session per crawl, one savepoint per article, batched commits."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from w3lib.url import canonicalize_url
+
+from storage.db import make_engine, prepare_database, session_factory
+from storage.queries import ArticleChange, get_or_create_source, merge_comments, upsert_article
+from storage.records import ArticleFields
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+    from sqlalchemy.orm import Session
+    from typing_extensions import Self
+
+    from pipelines.items import ArticleItem
+
+logger = logging.getLogger(__name__)
+
+SAVED_PAGES_SOURCE = "saved-pages"
+
+
+def article_fields(item: ArticleItem) -> ArticleFields:
+    """Map an extracted item onto the stored record."""
+    extraction = item.extraction
+    assert extraction is not None, "StorePipeline must run after ExtractPipeline"
+    return ArticleFields(
+        url=item.url,
+        canonical_url=extraction.canonical_url or canonicalize_url(item.url),
+        text=extraction.text,
+        title=extraction.title,
+        authors=extraction.authors,
+        published_at=extraction.published_at,
+        fetched_at=item.fetched_at,
+        language=extraction.language,
+        sitename=extraction.sitename,
+        description=extraction.description,
+        categories=extraction.categories,
+        tags=extraction.tags,
+        http_etag=item.etag,
+        http_last_modified=item.last_modified,
+    )
+
+
+def source_name(item: ArticleItem, fields: ArticleFields) -> str:
+    """The configured source, else (saved pages) the host the page says it came from."""
+    return item.source or urlsplit(fields.canonical_url).hostname or SAVED_PAGES_SOURCE
+
+
+class StoreFailed(RuntimeError):
+    """The database refused a write or went away; the crawl stops instead of losing items."""
+
+
+class StorePipeline:
+    """Writes articles and their comments; owns the crawl's only DB session.
+
+    All DB work runs on one dedicated thread: the Scrapy event loop keeps downloading
+    while a commit waits on disk or network, and the session never crosses threads.
+    """
+
+    def __init__(self, database_url: str, commit_every: int, crawler: Crawler) -> None:
+        self.database_url = database_url
+        self.commit_every = max(1, commit_every)
+        self.crawler = crawler
+        self.stats: StatsCollector = crawler.stats  # type: ignore[assignment]
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdedup-store")
+        self._session: Session | None = None
+        self._pending = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        s = crawler.settings
+        return cls(s.get("NEWSDEDUP_DATABASE_URL"), s.getint("STORE_COMMIT_EVERY", 20), crawler)
+
+    async def _on_thread(self, fn, *args):  # type: ignore[no-untyped-def]
+        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
+
+    async def open_spider(self) -> None:
+        await self._on_thread(self._open)
+
+    def _open(self) -> None:
+        engine = make_engine(self.database_url)
+        prepare_database(engine)
+        self._session = session_factory(engine)()
+        logger.info("storing into %s", engine.url.render_as_string(hide_password=True))
+
+    async def close_spider(self) -> None:
+        try:
+            await self._on_thread(self._close)
+        finally:
+            self._thread.shutdown(wait=True)
+
+    def _close(self) -> None:
+        if self._session is None:
+            return
+        try:
+            self._commit()
+        finally:
+            bind = self._session.get_bind()
+            self._session.close()
+            bind.dispose()  # type: ignore[union-attr]
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        try:
+            await self._on_thread(self._store, item)
+        except StoreFailed as exc:
+            logger.error("%s", exc)
+            self.stats.set_value("store/failed", str(exc))
+            if self.crawler.engine is not None:
+                asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="store_failed"))
+            raise
+        return item
+
+    def _store(self, item: ArticleItem) -> None:
+        assert self._session is not None
+        session = self._session
+        fields = article_fields(item)
+        for attempt in (1, 2):
+            try:
+                # A savepoint per article: it and its comments land together or not at all.
+                with session.begin_nested():
+                    source = get_or_create_source(session, source_name(item, fields), item.source_home)
+                    article, change = upsert_article(session, source, fields)
+                    merged = merge_comments(session, article, item.comments)
+                break
+            except IntegrityError:
+                # Another process inserted the same URL between our select and insert.
+                if attempt == 2:
+                    raise
+            except SQLAlchemyError as exc:
+                raise StoreFailed(f"{self._where()}: could not store {item.url}: {_one_line(exc)}") from exc
+        self.stats.inc_value(f"store/articles_{change.value}")
+        self.stats.inc_value("store/comments_new", merged.added)
+        self.stats.inc_value("store/comments_edited", merged.edited)
+        if change is not ArticleChange.UNCHANGED or merged.added or merged.edited:
+            logger.debug("%s %s (%d new comments)", change.value, fields.canonical_url, merged.added)
+        self._pending += 1
+        if self._pending >= self.commit_every:
+            self._commit()
+
+    def _commit(self) -> None:
+        assert self._session is not None
+        try:
+            self._session.commit()
+        except SQLAlchemyError as exc:
+            self._session.rollback()
+            raise StoreFailed(f"{self._where()}: commit failed, last {self._pending} articles not stored: {_one_line(exc)}") from exc
+        self._pending = 0
+
+    def _where(self) -> str:
+        return self.database_url.split("@")[-1] if "@" in self.database_url else self.database_url
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())

@@ -1,0 +1,105 @@
+"""Typed SQLAlchemy 2.0 models: sources, articles and their reader comments."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Optional
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict: JSON, list[str]: JSON}
+
+
+class Source(Base):
+    """A configured site (or, for saved pages, the host they came from)."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    home_url: Mapped[Optional[str]] = mapped_column(String(2048))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    articles: Mapped[list[Article]] = relationship(back_populates="source")
+
+    def __repr__(self) -> str:
+        return f"<Source id={self.id} name={self.name!r}>"
+
+
+class Article(Base):
+    """One article page, identified by its canonical URL."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_source_published", "source_id", "published_at"),
+        Index("ix_articles_content_hash", "content_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    # The URL the page was fetched from (after redirects); canonical_url is its identity.
+    url: Mapped[str] = mapped_column(String(2048))
+    canonical_url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[Optional[str]] = mapped_column(Text)
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    published_at: Mapped[Optional[datetime]]
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    language: Mapped[Optional[str]] = mapped_column(String(16))
+    sitename: Mapped[Optional[str]] = mapped_column(Text)
+    description: Mapped[Optional[str]] = mapped_column(Text)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    text: Mapped[str] = mapped_column(Text)
+    word_count: Mapped[int] = mapped_column(Integer, default=0)
+    # sha256 of the whitespace- and case-normalised text: equal text under another URL.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # How many times the stored text changed since first seen.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    http_etag: Mapped[Optional[str]] = mapped_column(String(512))
+    http_last_modified: Mapped[Optional[str]] = mapped_column(String(64))
+
+    source: Mapped[Source] = relationship(back_populates="articles")
+    comments: Mapped[list[Comment]] = relationship(
+        back_populates="article", order_by="Comment.position", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Article id={self.id} url={self.canonical_url!r}>"
+
+
+class Comment(Base):
+    """A reader comment, kept apart from the article body."""
+
+    __tablename__ = "comments"
+    __table_args__ = (UniqueConstraint("article_id", "comment_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    # Stable identity across re-crawls: the site's own id when the markup has one,
+    # else a hash of author, time and text (see storage.records.comment_key).
+    comment_key: Mapped[str] = mapped_column(String(200))
+    site_id: Mapped[Optional[str]] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"))
+    author: Mapped[Optional[str]] = mapped_column(Text)
+    author_url: Mapped[Optional[str]] = mapped_column(String(2048))
+    posted_at: Mapped[Optional[datetime]]
+    text: Mapped[str] = mapped_column(Text)
+    # Which markup parser found it ("wordpress", "minx", …, or "fallback").
+    markup: Mapped[str] = mapped_column(String(40))
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="comments")
+
+    def __repr__(self) -> str:
+        return f"<Comment id={self.id} article_id={self.article_id} position={self.position}>"

@@ -1,0 +1,167 @@
+"""Small typed queries over a caller-owned Session (they flush, never commit)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Article, Comment, Source, utcnow
+from storage.records import ArticleFields, CommentFields
+
+
+class ArticleChange(enum.Enum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class CommentMerge:
+    added: int = 0
+    edited: int = 0
+
+
+def get_or_create_source(session: Session, name: str, home_url: str | None = None) -> Source:
+    source = session.scalar(select(Source).where(Source.name == name))
+    if source is None:
+        source = Source(name=name, home_url=home_url)
+        session.add(source)
+        session.flush()
+    elif home_url and source.home_url != home_url:
+        source.home_url = home_url
+    return source
+
+
+def upsert_article(session: Session, source: Source, fields: ArticleFields) -> tuple[Article, ArticleChange]:
+    """Insert the article, or update the row with the same canonical URL.
+
+    A changed text bumps ``version`` so corrections show up as updates, not new rows.
+    """
+    article = session.scalar(select(Article).where(Article.canonical_url == fields.canonical_url))
+    values = {
+        "url": fields.url,
+        "title": fields.title,
+        "authors": list(fields.authors),
+        "published_at": fields.published_at,
+        "language": fields.language,
+        "sitename": fields.sitename,
+        "description": fields.description,
+        "categories": list(fields.categories),
+        "tags": list(fields.tags),
+        "text": fields.text,
+        "word_count": fields.word_count,
+        "content_hash": fields.content_hash,
+        "http_etag": fields.http_etag,
+        "http_last_modified": fields.http_last_modified,
+    }
+    now = utcnow()
+    if article is None:
+        article = Article(
+            source=source, canonical_url=fields.canonical_url, fetched_at=fields.fetched_at or now, updated_at=now, **values
+        )
+        session.add(article)
+        session.flush()
+        return article, ArticleChange.NEW
+    changed = any(getattr(article, name) != value for name, value in values.items())
+    article.fetched_at = fields.fetched_at or now
+    if not changed:
+        return article, ArticleChange.UNCHANGED
+    if article.content_hash != values["content_hash"]:
+        article.version += 1
+    for name, value in values.items():
+        setattr(article, name, value)
+    article.updated_at = now
+    session.flush()
+    return article, ArticleChange.UPDATED
+
+
+def merge_comments(session: Session, article: Article, comments: Sequence[CommentFields]) -> CommentMerge:
+    """Add comments not stored yet and update edited ones; never delete.
+
+    A page that shows fewer comments than before (moderation, pagination) keeps the
+    stored ones, so a re-crawl can only add information.
+    """
+    stored = {c.comment_key: c for c in session.scalars(select(Comment).where(Comment.article_id == article.id))}
+    by_position: dict[int, Comment] = {}
+    added = edited = 0
+    for fields in comments:
+        row = stored.get(fields.key)
+        if row is None:
+            row = Comment(article_id=article.id, comment_key=fields.key, markup=fields.markup, text=fields.text)
+            session.add(row)
+            stored[fields.key] = row
+            added += 1
+        elif row.text != fields.text:
+            edited += 1
+        row.site_id = fields.site_id
+        row.position = fields.position
+        row.author = fields.author
+        row.author_url = fields.author_url
+        row.posted_at = fields.posted_at
+        row.text = fields.text
+        row.markup = fields.markup
+        by_position[fields.position] = row
+    session.flush()
+    for fields in comments:
+        if fields.parent is not None and fields.parent in by_position:
+            by_position[fields.position].parent_id = by_position[fields.parent].id
+    session.flush()
+    return CommentMerge(added=added, edited=edited)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    id: int
+    source: str
+    title: str | None
+    authors: list[str]
+    published_at: str | None
+    canonical_url: str
+    words: int
+    comments: int
+
+
+def list_articles(session: Session, *, source: str | None = None, limit: int | None = 50) -> list[ArticleRow]:
+    """Newest first, with the comment count; the listing behind `newsdedup articles`."""
+    comment_count = (
+        select(Comment.article_id, func.count().label("n")).group_by(Comment.article_id).subquery()
+    )
+    stmt = (
+        select(Article, Source.name, func.coalesce(comment_count.c.n, 0))
+        .join(Source, Article.source_id == Source.id)
+        .outerjoin(comment_count, comment_count.c.article_id == Article.id)
+        .order_by(Article.published_at.desc().nulls_last(), Article.id)
+    )
+    if source is not None:
+        stmt = stmt.where(Source.name == source)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [
+        ArticleRow(
+            id=article.id,
+            source=source_name,
+            title=article.title,
+            authors=list(article.authors),
+            published_at=article.published_at.isoformat() if article.published_at else None,
+            canonical_url=article.canonical_url,
+            words=article.word_count,
+            comments=n,
+        )
+        for article, source_name, n in session.execute(stmt)
+    ]
+
+
+def count_rows(session: Session) -> dict[str, int]:
+    return {
+        "sources": session.scalar(select(func.count()).select_from(Source)) or 0,
+        "articles": session.scalar(select(func.count()).select_from(Article)) or 0,
+        "comments": session.scalar(select(func.count()).select_from(Comment)) or 0,
+    }
+
+
+def article_by_url(session: Session, url: str) -> Article | None:
+    return session.scalar(select(Article).where((Article.canonical_url == url) | (Article.url == url)))

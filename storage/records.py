@@ -1,0 +1,73 @@
+"""Plain records handed to storage.queries by the pipelines and the importer."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+def normalize_for_hash(text: str) -> str:
+    """Case-fold, NFKC and collapse whitespace so cosmetic changes keep the same hash."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalize_for_hash(text).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class CommentFields:
+    """One reader comment as parsed from a page.
+
+    ``parent`` is the ``position`` of the comment this one replies to.
+    """
+
+    position: int
+    text: str
+    markup: str
+    author: str | None = None
+    author_url: str | None = None
+    posted_at: datetime | None = None
+    parent: int | None = None
+    site_id: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Identity used to merge re-crawls: the site's id, else author+time+text."""
+        if self.site_id:
+            return f"id:{self.site_id}"[:200]
+        stamp = self.posted_at.isoformat() if self.posted_at else ""
+        digest = hashlib.sha1(
+            "\x1f".join([self.author or "", stamp, normalize_for_hash(self.text)]).encode("utf-8")
+        ).hexdigest()
+        return f"h:{digest}"
+
+
+@dataclass(slots=True)
+class ArticleFields:
+    """Everything stored about one article page."""
+
+    url: str
+    canonical_url: str
+    text: str
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    fetched_at: datetime | None = None
+    language: str | None = None
+    sitename: str | None = None
+    description: str | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    http_etag: str | None = None
+    http_last_modified: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.text)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
