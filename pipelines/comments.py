@@ -62,12 +62,18 @@ class RawComment:
 
 
 def block_text(element: HtmlElement) -> str:
-    """Paragraphs of ``element`` joined by newlines (quoted blocks included)."""
+    """Paragraphs of ``element`` joined by newlines (quoted blocks included).
+
+    ``<br><br>`` inside one block (old engines' idea of paragraphs) also breaks lines.
+    Mutates ``element``: callers pass a copy.
+    """
+    for br in element.iter("br"):
+        br.tail = "\n" + (br.tail or "")
     candidates = element.xpath(_BLOCKS)
     inside = set(candidates)
     # Outermost blocks only: a <p> inside a quoted <li> is part of that item's line.
-    blocks = [b for b in candidates if not any(a in inside for a in b.iterancestors())]
-    lines = [" ".join(b.text_content().split()) for b in blocks] or [" ".join(element.text_content().split())]
+    blocks = [b for b in candidates if not any(a in inside for a in b.iterancestors())] or [element]
+    lines = (" ".join(line.split()) for block in blocks for line in block.text_content().split("\n"))
     return "\n".join(line for line in lines if line)
 
 

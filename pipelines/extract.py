@@ -35,11 +35,11 @@ ARTICLE_TYPES = frozenset(
 )
 LISTING_TYPES = frozenset({"website", "collectionpage", "itemlist", "searchresultspage", "profilepage", "blog"})
 # Several of these on one page means teasers of several posts: a front, archive or tag page.
-_POST_BLOCKS = (
-    "//article | //*[contains(concat(' ', normalize-space(@class), ' '), ' hentry ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' post ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' teaser ')]"
-)
+# Post containers of common engines: WordPress/hAtom, Movable Type, Minx, Blogger, news CMSs.
+_POST_CLASSES = ("hentry", "post", "teaser", "entry", "blogbody", "blog-post", "date-outer", "story")
+_POST_BLOCKS = "//article | //*[" + " or ".join(
+    f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in _POST_CLASSES
+) + "]"
 _HEADED_LINK = ".//*[self::h1 or self::h2 or self::h3][.//a[@href]]"
 
 
@@ -118,8 +118,10 @@ def listing_reason(tree: HtmlElement) -> str | None:
 
 
 def _xpath_texts(tree: HtmlElement, xpath: str) -> list[str]:
+    """Texts an XPath selects; string expressions (substring-after(…)) give one text."""
+    result = tree.xpath(xpath)
     texts = []
-    for node in tree.xpath(xpath):
+    for node in result if isinstance(result, list) else [str(result)]:
         text = node if isinstance(node, str) else node.text_content()
         if text := " ".join(text.split()):
             texts.append(text)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from w3lib.url import canonicalize_url
 
 from storage.db import make_engine, prepare_database, session_factory
-from storage.queries import ArticleChange, get_or_create_source, merge_comments, upsert_article
+from storage.queries import ArticleChange, merge_comments, upsert_article
 from storage.records import ArticleFields
 
 if TYPE_CHECKING:
@@ -127,8 +127,9 @@ class StorePipeline:
             try:
                 # A savepoint per article: it and its comments land together or not at all.
                 with session.begin_nested():
-                    source = get_or_create_source(session, source_name(item, fields), item.source_home)
-                    article, change = upsert_article(session, source, fields)
+                    article, change = upsert_article(
+                        session, source_name(item, fields), fields, home_url=item.source_home
+                    )
                     merged = merge_comments(session, article, item.comments)
                 break
             except IntegrityError:

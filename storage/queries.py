@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,10 +37,14 @@ def get_or_create_source(session: Session, name: str, home_url: str | None = Non
     return source
 
 
-def upsert_article(session: Session, source: Source, fields: ArticleFields) -> tuple[Article, ArticleChange]:
+def upsert_article(
+    session: Session, source_name: str, fields: ArticleFields, *, home_url: str | None = None
+) -> tuple[Article, ArticleChange]:
     """Insert the article, or update the row with the same canonical URL.
 
-    A changed text bumps ``version`` so corrections show up as updates, not new rows.
+    An existing article keeps its source (a saved copy of a crawled page does not move
+    it, nor create an empty source). A changed text bumps ``version`` so corrections
+    show up as updates, not new rows.
     """
     article = session.scalar(select(Article).where(Article.canonical_url == fields.canonical_url))
     values = {
@@ -61,7 +66,7 @@ def upsert_article(session: Session, source: Source, fields: ArticleFields) -> t
     now = utcnow()
     if article is None:
         article = Article(
-            source=source, canonical_url=fields.canonical_url, fetched_at=fields.fetched_at or now, updated_at=now, **values
+            source=get_or_create_source(session, source_name, home_url), canonical_url=fields.canonical_url, fetched_at=fields.fetched_at or now, updated_at=now, **values
         )
         session.add(article)
         session.flush()
@@ -165,3 +170,46 @@ def count_rows(session: Session) -> dict[str, int]:
 
 def article_by_url(session: Session, url: str) -> Article | None:
     return session.scalar(select(Article).where((Article.canonical_url == url) | (Article.url == url)))
+
+
+def article_documents(session: Session, *, source: str | None = None) -> Iterator[dict[str, Any]]:
+    """Each stored article as a plain dict with its source and comments (thread order).
+
+    Streams with yield_per so an export of a large archive runs in constant memory.
+    """
+    stmt = (
+        select(Article, Source.name)
+        .join(Source, Article.source_id == Source.id)
+        .order_by(Source.name, Article.canonical_url)
+        .execution_options(yield_per=200)
+    )
+    if source is not None:
+        stmt = stmt.where(Source.name == source)
+    for article, source_name in session.execute(stmt):
+        positions = {c.id: c.position for c in article.comments}
+        yield {
+            "source": source_name,
+            "url": article.url,
+            "canonical_url": article.canonical_url,
+            "title": article.title,
+            "authors": list(article.authors),
+            "published_at": article.published_at.isoformat() if article.published_at else None,
+            "language": article.language,
+            "categories": list(article.categories),
+            "tags": list(article.tags),
+            "text": article.text,
+            "content_hash": article.content_hash,
+            "comments": [
+                {
+                    "position": c.position,
+                    "author": c.author,
+                    "author_url": c.author_url,
+                    "posted_at": c.posted_at.isoformat() if c.posted_at else None,
+                    "text": c.text,
+                    "parent": positions.get(c.parent_id) if c.parent_id else None,
+                    "site_id": c.site_id,
+                    "markup": c.markup,
+                }
+                for c in article.comments
+            ],
+        }

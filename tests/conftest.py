@@ -1,0 +1,114 @@
+"""Shared fixtures: the truth file, databases (SQLite file and the real PostgreSQL), the
+fixture HTTP server, and helpers that run the real CLI and `scrapy crawl` in subprocesses
+(Twisted's reactor runs once per process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from storage.db import make_engine
+from tests.fixture_server import FixtureServer
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+PG_URL = os.environ.get("NEWSDEDUP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def expected() -> dict:
+    return json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`newsdedup ARGS…` as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *args], capture_output=True, text=True, timeout=240,
+        env={**os.environ, "COLUMNS": "200", **(env or {})}, cwd=cwd or ROOT,
+    )
+
+
+def run_scrapy(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`scrapy crawl …` from the project folder, as cron would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args], capture_output=True, text=True, timeout=240, cwd=cwd or ROOT,
+    )
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'news.db'}"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """The local PostgreSQL server's `test` database, emptied for each test."""
+    try:
+        _reset_postgres(PG_URL)
+    except OperationalError as exc:
+        reason = " ".join(str(exc.orig).split())[:200]
+        message = (
+            f"PostgreSQL not reachable at {PG_URL} ({reason}); start it, e.g. "
+            "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, "
+            "or point NEWSDEDUP_TEST_PG_URL at a server"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    yield PG_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Each test using it runs on both backends."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(scope="session")
+def fixture_server() -> Iterator[FixtureServer]:
+    with FixtureServer(FIXTURES) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def imported_fixtures(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One offline import of fixtures/ into SQLite, shared by the read-only tests."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('imported') / 'news.db'}"
+    result = run_cli("import", "fixtures/", "--db", url)
+    assert result.returncode == 0, result.stderr
+    return url
+
+
+def stored_articles(url: str) -> list[dict]:
+    """Everything stored, as plain dicts, through the same query the CLI uses."""
+    from storage.db import session_scope
+    from storage.queries import article_documents
+
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        documents = list(article_documents(session))
+    engine.dispose()
+    return documents
+
+
+def comparable(documents: list[dict], *, drop: tuple[str, ...] = ("url",)) -> list[dict]:
+    """Rows minus what legitimately differs between two imports (fetch URL, …)."""
+    return sorted(({k: v for k, v in d.items() if k not in drop} for d in documents), key=lambda d: (d["source"], d["title"] or ""))

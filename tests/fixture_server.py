@@ -1,0 +1,89 @@
+"""A real HTTP server for the fixture sites, with the headers real sites send.
+
+ETag and Last-Modified with conditional GET (304), gzip when the client accepts it,
+robots.txt, a 301 redirect route (/moved/<path> → /<path>), and a request log the
+tests assert on.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import gzip
+import hashlib
+import threading
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROBOTS_TXT = b"User-agent: *\nDisallow: /private/\n"
+
+
+class FixtureHandler(SimpleHTTPRequestHandler):
+    server: FixtureServer
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def do_GET(self) -> None:
+        self.server.requests.append(self.path)
+        if self.path == "/robots.txt":
+            self._send(HTTPStatus.OK, ROBOTS_TXT, "text/plain")
+            return
+        if self.path.startswith("/moved/"):
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", self.path.removeprefix("/moved"))
+            self.end_headers()
+            return
+        path = Path(self.translate_path(self.path))
+        if not path.is_file():
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        body = path.read_bytes()
+        etag = '"' + hashlib.md5(body).hexdigest() + '"'
+        last_modified = email.utils.formatdate(path.stat().st_mtime, usegmt=True)
+        if self.headers.get("If-None-Match") == etag:
+            self._send(HTTPStatus.NOT_MODIFIED, b"", None, etag=etag, last_modified=last_modified)
+            return
+        self._send(HTTPStatus.OK, body, self.guess_type(str(path)), etag=etag, last_modified=last_modified)
+
+    def _send(
+        self, status: HTTPStatus, body: bytes, content_type: str | None, *, etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        gzipped = status == HTTPStatus.OK and "gzip" in self.headers.get("Accept-Encoding", "")
+        if gzipped:
+            body = gzip.compress(body)
+        self.send_response(status)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        if gzipped:
+            self.send_header("Content-Encoding", "gzip")
+        if etag:
+            self.send_header("ETag", etag)
+        if last_modified:
+            self.send_header("Last-Modified", last_modified)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+
+class FixtureServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.requests: list[str] = []
+        super().__init__(("127.0.0.1", 0), lambda *a: FixtureHandler(*a, directory=str(root)))
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+    def __enter__(self) -> FixtureServer:
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+        self.server_close()

@@ -1,0 +1,24 @@
+"""`scrapy crawl news` against the fixture sites served over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+from tests.conftest import FIXTURES, comparable, run_scrapy, stored_articles
+
+
+def test_http_crawl_matches_file_import(fixture_server, imported_fixtures: str, sqlite_url: str) -> None:
+    result = run_scrapy(
+        "crawl", "news", "-a", f"sources={FIXTURES / 'sources.toml'}", "-a", f"base_url={fixture_server.base_url}",
+        "-s", f"NEWSDEDUP_DATABASE_URL={sqlite_url}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "'finish_reason': 'finished'" in result.stderr
+    # Served gzipped with ETag/Last-Modified, and robots.txt was asked first.
+    assert "/robots.txt" in fixture_server.requests
+    over_http, from_files = stored_articles(sqlite_url), stored_articles(imported_fixtures)
+    assert all(r["url"].startswith(fixture_server.base_url) for r in over_http)
+    assert all(r["canonical_url"].startswith("http") for r in over_http)
+    # Pages without a canonical link are known by their fetch URL, which differs by design.
+    drop = ("url", "canonical_url")
+    assert comparable(over_http, drop=drop) == comparable(from_files, drop=drop)
+    stored = [r for r in over_http if r["canonical_url"].startswith(fixture_server.base_url)]
+    assert all(r["canonical_url"] == r["url"] for r in stored)

@@ -1,0 +1,69 @@
+"""Schema, migrations, layering and the upsert/merge rules of storage/."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from storage.db import head_revision, make_engine, migrate, schema_revision, session_scope
+from storage.models import Base
+from storage.queries import ArticleChange, merge_comments, upsert_article
+from storage.records import ArticleFields, CommentFields
+
+
+def test_migrations_reach_head_and_match_the_models(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate(engine)
+    assert schema_revision(engine) == head_revision()
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    engine.dispose()
+    assert diff == [], "models changed without a migration: run alembic revision --autogenerate"
+
+
+def test_storage_does_not_import_scrapy() -> None:
+    code = "import sys, storage.db, storage.queries, storage.models; print('scrapy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def _article(text: str, **kw) -> ArticleFields:
+    return ArticleFields(url="https://example.org/a", canonical_url="https://example.org/a", text=text, **kw)
+
+
+def test_upsert_updates_in_place_and_counts_versions(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate(engine)
+    with session_scope(engine) as session:
+        _, first = upsert_article(session, "example", _article("First text."))
+        _, again = upsert_article(session, "example", _article("First text."))
+        article, corrected = upsert_article(session, "example", _article("Corrected text."))
+        assert (first, again, corrected) == (ArticleChange.NEW, ArticleChange.UNCHANGED, ArticleChange.UPDATED)
+        assert article.version == 2
+    engine.dispose()
+
+
+def test_comment_merge_adds_new_keeps_old_and_updates_edited(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate(engine)
+    when = datetime(2014, 7, 2, 20, 43, tzinfo=timezone.utc)
+    a = CommentFields(position=1, text="first", markup="wordpress", author="A", site_id="comment-1", posted_at=when)
+    b = CommentFields(position=2, text="reply", markup="wordpress", author="B", site_id="comment-2", parent=1)
+    with session_scope(engine) as session:
+        article, _ = upsert_article(session, "example", _article("Body."))
+        assert merge_comments(session, article, [a, b]).added == 2
+        # Re-crawl: comment 1 was moderated away, 2 edited, a new 3 arrived.
+        b_edited = CommentFields(position=1, text="reply (edited)", markup="wordpress", author="B", site_id="comment-2")
+        c = CommentFields(position=2, text="new", markup="wordpress", author="C", site_id="comment-3")
+        merged = merge_comments(session, article, [b_edited, c])
+        assert (merged.added, merged.edited) == (1, 1)
+        session.refresh(article)
+        texts = sorted(comment.text for comment in article.comments)
+        assert texts == ["first", "new", "reply (edited)"]
+        parent = next(x for x in article.comments if x.text == "reply (edited)").parent_id
+        assert parent == next(x for x in article.comments if x.text == "first").id
+    engine.dispose()
