@@ -6,14 +6,22 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
-from storage.db import DATABASE_URL_ENV, SchemaOutOfDate, make_engine, migrate, prepare_database, resolve_database_url, session_scope
+from storage.db import (
+    DATABASE_URL_ENV,
+    SchemaOutOfDate,
+    make_engine,
+    migrate,
+    prepare_database,
+    resolve_database_url,
+    session_scope,
+)
 from storage.queries import count_rows, list_articles
 
 app = typer.Typer(help="newsdedup: news and blog ingestion with boilerplate removal and dedup.", no_args_is_help=True)
@@ -24,8 +32,10 @@ console = Console(stderr=True)
 out = Console()
 
 DbOption = Annotated[
-    Optional[str],
-    typer.Option("--db", envvar=DATABASE_URL_ENV, help="Database URL (default sqlite:///newsdedup.db).", show_default=False),
+    str | None,
+    typer.Option(
+        "--db", envvar=DATABASE_URL_ENV, help="Database URL (default sqlite:///newsdedup.db).", show_default=False
+    ),
 ]
 
 
@@ -44,7 +54,9 @@ def open_database(db: str | None):  # type: ignore[no-untyped-def]
         raise fail(str(exc), 2) from None
     except (SQLAlchemyError, OSError) as exc:
         reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
-        raise fail(f"{make_engine(url).url.render_as_string(hide_password=True)}: cannot open database: {reason}") from None
+        raise fail(
+            f"{make_engine(url).url.render_as_string(hide_password=True)}: cannot open database: {reason}"
+        ) from None
     return engine
 
 
@@ -59,10 +71,12 @@ OFFLINE_SETTINGS = {
 
 @app.command("import")
 def import_(
-    path: Annotated[Path, typer.Argument(help="A sources file, a folder with sources.toml, or a folder of saved .html pages.")],
+    path: Annotated[
+        Path, typer.Argument(help="A sources file, a folder with sources.toml, or a folder of saved .html pages.")
+    ],
     db: DbOption = None,
-    source: Annotated[Optional[str], typer.Option(help="Only this source of the sources file.")] = None,
-    workers: Annotated[Optional[int], typer.Option(help="Extraction processes (default: one per CPU).")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this source of the sources file.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Extraction processes (default: one per CPU).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every page (INFO).")] = False,
 ) -> None:
     """Import offline: run the same spider and pipelines as a crawl over local files.
@@ -134,7 +148,7 @@ def print_summary(result, url: str) -> None:  # type: ignore[no-untyped-def]
 @app.command()
 def articles(
     db: DbOption = None,
-    source: Annotated[Optional[str], typer.Option(help="Only articles of this source.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only articles of this source.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
@@ -152,8 +166,13 @@ def articles(
     table = Table("id", "source", "published", "title", "authors", "words", "comments")
     for row in rows:
         table.add_row(
-            str(row.id), row.source, (row.published_at or "")[:10], row.title or "", ", ".join(row.authors),
-            str(row.words), str(row.comments),
+            str(row.id),
+            row.source,
+            (row.published_at or "")[:10],
+            row.title or "",
+            ", ".join(row.authors),
+            str(row.words),
+            str(row.comments),
         )
     out.print(table)
 

@@ -74,7 +74,9 @@ class ImportProgress:
         self.progress.update(self.task, stored=self.tally.stored)
 
     def _dropped(self, item: Any, exception: BaseException, **_: Any) -> None:
-        self.tally.skipped.append((getattr(item, "url", "?"), str(exception).rpartition(": ")[2] or type(exception).__name__))
+        self.tally.skipped.append(
+            (getattr(item, "url", "?"), str(exception).rpartition(": ")[2] or type(exception).__name__)
+        )
         self.progress.update(self.task, skipped=len(self.tally.skipped))
 
     def _failed(self, failure: Any, response: Any, **_: Any) -> None:

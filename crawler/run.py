@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -33,7 +33,7 @@ class CrawlResult:
 class ConsoleLogHandler(logging.Handler):
     """Log lines printed through the Rich console, above the progress bar, unwrapped."""
 
-    STYLES = {"ERROR": "red", "CRITICAL": "bold red", "WARNING": "yellow"}
+    STYLES: ClassVar[dict[str, str]] = {"ERROR": "red", "CRITICAL": "bold red", "WARNING": "yellow"}
 
     def __init__(self, console: Console) -> None:
         super().__init__()

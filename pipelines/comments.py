@@ -19,10 +19,11 @@ from pipelines.dates import parse_page_date
 from storage.records import CommentFields
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from lxml.html import HtmlElement
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
 
     from pipelines.items import ArticleItem
 
@@ -111,7 +112,8 @@ def wordpress(tree: HtmlElement) -> list[RawComment]:
                 author=" ".join(author_node[0].text_content().split()) if author_node else None,
                 author_url=_first_text(author_node[0], ".//a/@href") if author_node else None,
                 date_text=_first_text(
-                    item, f"(.//*[{_has_class('comment-meta')} or {_has_class('commentmetadata')}"
+                    item,
+                    f"(.//*[{_has_class('comment-meta')} or {_has_class('commentmetadata')}"
                     f" or {_has_class('comment-metadata')}]//time/@datetime"
                     f" | .//*[{_has_class('comment-meta')} or {_has_class('commentmetadata')}"
                     f" or {_has_class('comment-metadata')}])[1]",
@@ -129,7 +131,9 @@ _SAID = re.compile(r"^On (?P<date>.+?), (?P<author>[^,]+?) (?:said|wrote):?$")
 def on_date_said(tree: HtmlElement) -> list[RawComment]:
     """'On September 18, 2010 at 2:46 pm, anan said:' headers followed by the text."""
     comments = []
-    for header in tree.xpath("//*[self::p or self::div or self::span or self::cite or self::h4][starts-with(normalize-space(.), 'On ')]"):
+    for header in tree.xpath(
+        "//*[self::p or self::div or self::span or self::cite or self::h4][starts-with(normalize-space(.), 'On ')]"
+    ):
         match = _SAID.match(" ".join(header.text_content().split()))
         if not match or header.xpath(".//*[self::p or self::div]"):
             continue

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -19,9 +18,7 @@ def localize(value: datetime, timezone: str) -> datetime:
     return value.replace(tzinfo=ZoneInfo(timezone))
 
 
-def parse_page_date(
-    text: str, *, timezone: str, now: datetime, languages: list[str] | None = None
-) -> datetime | None:
+def parse_page_date(text: str, *, timezone: str, now: datetime, languages: list[str] | None = None) -> datetime | None:
     """Parse a date as blogs print it ("July 02, 2014 03:43 PM", "14 years, 3 months ago").
 
     Relative dates are resolved against ``now`` (the fetch time), and times without
@@ -41,4 +38,4 @@ def parse_page_date(
         logger.debug("unparsed date %r", text)
         return None
     # dateparser's own tzinfo classes do not pickle across the worker pool; UTC does.
-    return parsed.astimezone(dt_timezone.utc)
+    return parsed.astimezone(UTC)

@@ -20,26 +20,39 @@ from pipelines.pool import WorkerPool, default_workers
 from storage.records import CommentFields
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from lxml.html import HtmlElement
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
 
     from pipelines.items import ArticleItem
 
 logger = logging.getLogger(__name__)
 
 ARTICLE_TYPES = frozenset(
-    {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-     "opinionnewsarticle", "backgroundnewsarticle", "liveblogposting", "socialmediaposting", "report"}
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "liveblogposting",
+        "socialmediaposting",
+        "report",
+    }
 )
 LISTING_TYPES = frozenset({"website", "collectionpage", "itemlist", "searchresultspage", "profilepage", "blog"})
 # Several of these on one page means teasers of several posts: a front, archive or tag page.
 # Post containers of common engines: WordPress/hAtom, Movable Type, Minx, Blogger, news CMSs.
 _POST_CLASSES = ("hentry", "post", "teaser", "entry", "blogbody", "blog-post", "date-outer", "story")
-_POST_BLOCKS = "//article | //*[" + " or ".join(
-    f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in _POST_CLASSES
-) + "]"
+_POST_BLOCKS = (
+    "//article | //*["
+    + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in _POST_CLASSES)
+    + "]"
+)
 _HEADED_LINK = ".//*[self::h1 or self::h2 or self::h3][.//a[@href]]"
 
 
@@ -206,12 +219,11 @@ def _apply_overrides(extraction: Extraction, tree: HtmlElement, rules: ExtractRu
 
 def canonical_link(tree: HtmlElement) -> str | None:
     """The page's own idea of its URL: rel=canonical, else og:url (absolute only)."""
-    for candidate in tree.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
-        candidate = candidate.strip()
+    for raw in tree.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
+        candidate = raw.strip()
         if candidate.startswith(("http://", "https://")):
             return candidate
     return None
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,9 +244,7 @@ def analyze_page(page: FetchedPage, rules: ExtractRules, config: ExtractConfig) 
     """Parse a page once and extract both the article and its comments (runs in a worker)."""
     tree = parse_page(page.body, page.content_type, page.url, config.max_bytes)
     extraction = extract_article(tree, page.url, rules, config, page.fetched_at)
-    comments = parse_comments(
-        tree, timezone=rules.timezone, fetched_at=page.fetched_at, language=extraction.language
-    )
+    comments = parse_comments(tree, timezone=rules.timezone, fetched_at=page.fetched_at, language=extraction.language)
     return PageAnalysis(extraction, comments)
 
 

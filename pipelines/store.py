@@ -16,10 +16,11 @@ from storage.queries import ArticleChange, merge_comments, upsert_article
 from storage.records import ArticleFields
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
     from sqlalchemy.orm import Session
-    from typing_extensions import Self
 
     from pipelines.items import ArticleItem
 
@@ -74,6 +75,7 @@ class StorePipeline:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdedup-store")
         self._session: Session | None = None
         self._pending = 0
+        self._closing: asyncio.Future[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -114,8 +116,8 @@ class StorePipeline:
         except StoreFailed as exc:
             logger.error("%s", exc)
             self.stats.set_value("store/failed", str(exc))
-            if self.crawler.engine is not None:
-                asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="store_failed"))
+            if self.crawler.engine is not None and self._closing is None:
+                self._closing = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="store_failed"))
             raise
         return item
 
@@ -153,7 +155,9 @@ class StorePipeline:
             self._session.commit()
         except SQLAlchemyError as exc:
             self._session.rollback()
-            raise StoreFailed(f"{self._where()}: commit failed, last {self._pending} articles not stored: {_one_line(exc)}") from exc
+            raise StoreFailed(
+                f"{self._where()}: commit failed, last {self._pending} articles not stored: {_one_line(exc)}"
+            ) from exc
         self._pending = 0
 
     def _where(self) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Optional
+from datetime import UTC, datetime
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -12,11 +12,11 @@ from storage.types import UTCDateTime
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime, dict: JSON, list[str]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict: JSON, list[str]: JSON}
 
 
 class Source(Base):
@@ -26,7 +26,7 @@ class Source(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    home_url: Mapped[Optional[str]] = mapped_column(String(2048))
+    home_url: Mapped[str | None] = mapped_column(String(2048))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     articles: Mapped[list[Article]] = relationship(back_populates="source")
@@ -49,14 +49,14 @@ class Article(Base):
     # The URL the page was fetched from (after redirects); canonical_url is its identity.
     url: Mapped[str] = mapped_column(String(2048))
     canonical_url: Mapped[str] = mapped_column(String(2048), unique=True)
-    title: Mapped[Optional[str]] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
     authors: Mapped[list[str]] = mapped_column(JSON, default=list)
-    published_at: Mapped[Optional[datetime]]
+    published_at: Mapped[datetime | None]
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    language: Mapped[Optional[str]] = mapped_column(String(16))
-    sitename: Mapped[Optional[str]] = mapped_column(Text)
-    description: Mapped[Optional[str]] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))
+    sitename: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     text: Mapped[str] = mapped_column(Text)
@@ -65,8 +65,8 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     # How many times the stored text changed since first seen.
     version: Mapped[int] = mapped_column(Integer, default=1)
-    http_etag: Mapped[Optional[str]] = mapped_column(String(512))
-    http_last_modified: Mapped[Optional[str]] = mapped_column(String(64))
+    http_etag: Mapped[str | None] = mapped_column(String(512))
+    http_last_modified: Mapped[str | None] = mapped_column(String(64))
 
     source: Mapped[Source] = relationship(back_populates="articles")
     comments: Mapped[list[Comment]] = relationship(
@@ -88,12 +88,12 @@ class Comment(Base):
     # Stable identity across re-crawls: the site's own id when the markup has one,
     # else a hash of author, time and text (see storage.records.comment_key).
     comment_key: Mapped[str] = mapped_column(String(200))
-    site_id: Mapped[Optional[str]] = mapped_column(String(200))
+    site_id: Mapped[str | None] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer)
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"))
-    author: Mapped[Optional[str]] = mapped_column(Text)
-    author_url: Mapped[Optional[str]] = mapped_column(String(2048))
-    posted_at: Mapped[Optional[datetime]]
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"))
+    author: Mapped[str | None] = mapped_column(Text)
+    author_url: Mapped[str | None] = mapped_column(String(2048))
+    posted_at: Mapped[datetime | None]
     text: Mapped[str] = mapped_column(Text)
     # Which markup parser found it ("wordpress", "minx", …, or "fallback").
     markup: Mapped[str] = mapped_column(String(40))

@@ -66,7 +66,11 @@ def upsert_article(
     now = utcnow()
     if article is None:
         article = Article(
-            source=get_or_create_source(session, source_name, home_url), canonical_url=fields.canonical_url, fetched_at=fields.fetched_at or now, updated_at=now, **values
+            source=get_or_create_source(session, source_name, home_url),
+            canonical_url=fields.canonical_url,
+            fetched_at=fields.fetched_at or now,
+            updated_at=now,
+            **values,
         )
         session.add(article)
         session.flush()
@@ -132,9 +136,7 @@ class ArticleRow:
 
 def list_articles(session: Session, *, source: str | None = None, limit: int | None = 50) -> list[ArticleRow]:
     """Newest first, with the comment count; the listing behind `newsdedup articles`."""
-    comment_count = (
-        select(Comment.article_id, func.count().label("n")).group_by(Comment.article_id).subquery()
-    )
+    comment_count = select(Comment.article_id, func.count().label("n")).group_by(Comment.article_id).subquery()
     stmt = (
         select(Article, Source.name, func.coalesce(comment_count.c.n, 0))
         .join(Source, Article.source_id == Source.id)

@@ -30,16 +30,24 @@ def expected() -> dict:
 
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """`newsdedup ARGS…` as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args], capture_output=True, text=True, timeout=240,
-        env={**os.environ, "COLUMNS": "200", **(env or {})}, cwd=cwd or ROOT,
+    return subprocess.run(  # noqa: PLW1510 - callers assert on the exit code
+        [sys.executable, "-m", "crawler.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        cwd=cwd or ROOT,
     )
 
 
 def run_scrapy(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """`scrapy crawl …` from the project folder, as cron would run it."""
-    return subprocess.run(
-        [sys.executable, "-m", "scrapy", *args], capture_output=True, text=True, timeout=240, cwd=cwd or ROOT,
+    return subprocess.run(  # noqa: PLW1510 - callers assert on the exit code
+        [sys.executable, "-m", "scrapy", *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=cwd or ROOT,
     )
 
 
@@ -111,4 +119,7 @@ def stored_articles(url: str) -> list[dict]:
 
 def comparable(documents: list[dict], *, drop: tuple[str, ...] = ("url",)) -> list[dict]:
     """Rows minus what legitimately differs between two imports (fetch URL, …)."""
-    return sorted(({k: v for k, v in d.items() if k not in drop} for d in documents), key=lambda d: (d["source"], d["title"] or ""))
+    return sorted(
+        ({k: v for k, v in d.items() if k not in drop} for d in documents),
+        key=lambda d: (d["source"], d["title"] or ""),
+    )

@@ -21,7 +21,7 @@ ROBOTS_TXT = b"User-agent: *\nDisallow: /private/\n"
 class FixtureHandler(SimpleHTTPRequestHandler):
     server: FixtureServer
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -47,7 +47,12 @@ class FixtureHandler(SimpleHTTPRequestHandler):
         self._send(HTTPStatus.OK, body, self.guess_type(str(path)), etag=etag, last_modified=last_modified)
 
     def _send(
-        self, status: HTTPStatus, body: bytes, content_type: str | None, *, etag: str | None = None,
+        self,
+        status: HTTPStatus,
+        body: bytes,
+        content_type: str | None,
+        *,
+        etag: str | None = None,
         last_modified: str | None = None,
     ) -> None:
         gzipped = status == HTTPStatus.OK and "gzip" in self.headers.get("Accept-Encoding", "")

@@ -21,14 +21,20 @@ home = "https://example.org/"
 
 BROKEN_CONFIGS = {
     "missing home": ('[[source]]\nname = "blog"\nfeeds = ["feed.xml"]\n', ["source 'blog'", "field 'home'"]),
-    "bad regex": (GOOD_SOURCE.format(name="blog", extra='feeds = ["f.xml"]\narticle_pattern = "(unclosed"'),
-                  ["source 'blog'", "field 'article_pattern'", "invalid regular expression"]),
-    "bad timezone": (GOOD_SOURCE.format(name="blog", extra='feeds = ["f.xml"]\ntimezone = "Mars/Olympus"'),
-                     ["source 'blog'", "field 'timezone'", "unknown timezone"]),
+    "bad regex": (
+        GOOD_SOURCE.format(name="blog", extra='feeds = ["f.xml"]\narticle_pattern = "(unclosed"'),
+        ["source 'blog'", "field 'article_pattern'", "invalid regular expression"],
+    ),
+    "bad timezone": (
+        GOOD_SOURCE.format(name="blog", extra='feeds = ["f.xml"]\ntimezone = "Mars/Olympus"'),
+        ["source 'blog'", "field 'timezone'", "unknown timezone"],
+    ),
     "typo in a field": (GOOD_SOURCE.format(name="blog", extra='feed = ["f.xml"]'), ["source 'blog'", "field 'feed'"]),
     "no entry points": (GOOD_SOURCE.format(name="blog", extra=""), ["source 'blog'", "feeds, sitemaps or sections"]),
-    "bad xpath": (GOOD_SOURCE.format(name="blog", extra='feeds = ["f.xml"]\n[source.extract]\ndate_xpath = "//div[@"'),
-                  ["source 'blog'", "field 'extract.date_xpath'", "invalid XPath"]),
+    "bad xpath": (
+        GOOD_SOURCE.format(name="blog", extra='feeds = ["f.xml"]\n[source.extract]\ndate_xpath = "//div[@"'),
+        ["source 'blog'", "field 'extract.date_xpath'", "invalid XPath"],
+    ),
     "not toml": ("[[source]\nname = ", ["not valid TOML"]),
 }
 
@@ -51,7 +57,9 @@ def test_broken_sources_file_gives_one_line(tmp_path: Path, case: str) -> None:
 def test_scrapy_crawl_with_broken_sources_exits_nonzero(tmp_path: Path) -> None:
     sources = tmp_path / "sources.toml"
     sources.write_text(BROKEN_CONFIGS["missing home"][0], encoding="utf-8")
-    result = run_scrapy("crawl", "news", "-a", f"sources={sources}", "-s", f"NEWSDEDUP_DATABASE_URL=sqlite:///{tmp_path / 'x.db'}")
+    result = run_scrapy(
+        "crawl", "news", "-a", f"sources={sources}", "-s", f"NEWSDEDUP_DATABASE_URL=sqlite:///{tmp_path / 'x.db'}"
+    )
     assert result.returncode != 0
     assert f"{sources}: source 'blog': field 'home': Field required" in result.stderr
 
@@ -104,8 +112,16 @@ def test_dead_host_is_one_line_and_the_crawl_finishes(tmp_path: Path) -> None:
         GOOD_SOURCE.format(name="dead", extra='feeds = ["http://127.0.0.1:9/feed.xml"]'), encoding="utf-8"
     )
     result = run_scrapy(
-        "crawl", "news", "-a", f"sources={sources}", "-s", f"NEWSDEDUP_DATABASE_URL=sqlite:///{tmp_path / 'x.db'}",
-        "-s", "RETRY_TIMES=0", "-s", "ROBOTSTXT_OBEY=False",
+        "crawl",
+        "news",
+        "-a",
+        f"sources={sources}",
+        "-s",
+        f"NEWSDEDUP_DATABASE_URL=sqlite:///{tmp_path / 'x.db'}",
+        "-s",
+        "RETRY_TIMES=0",
+        "-s",
+        "ROBOTSTXT_OBEY=False",
     )
     assert result.returncode == 0
     assert "http://127.0.0.1:9/feed.xml: fetch failed:" in result.stderr
@@ -135,7 +151,11 @@ def test_outdated_schema_is_refused_with_what_to_run(sqlite_url: str) -> None:
     [
         # The HTTP header wins over a wrong <meta> (as browsers and Scrapy do).
         ("text/html; charset=windows-1252", b'<meta charset="utf-8"><p>caf\xe9 \x93quoted\x94</p>', "café “quoted”"),
-        (None, b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1252"><p>\x93hi\x94 \x97</p>', "“hi” —"),
+        (
+            None,
+            b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1252"><p>\x93hi\x94 \x97</p>',
+            "“hi” —",
+        ),
         (None, b'<meta charset="iso-8859-1"><p>na\xefve</p>', "naïve"),
         (None, "<p>déjà vu</p>".encode(), "déjà vu"),
     ],

@@ -7,8 +7,18 @@ from tests.conftest import FIXTURES, comparable, run_scrapy, stored_articles
 
 def test_http_crawl_matches_file_import(fixture_server, imported_fixtures: str, sqlite_url: str) -> None:
     result = run_scrapy(
-        "crawl", "news", "-a", f"sources={FIXTURES / 'sources.toml'}", "-a", f"base_url={fixture_server.base_url}",
-        "-s", f"NEWSDEDUP_DATABASE_URL={sqlite_url}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
+        "crawl",
+        "news",
+        "-a",
+        f"sources={FIXTURES / 'sources.toml'}",
+        "-a",
+        f"base_url={fixture_server.base_url}",
+        "-s",
+        f"NEWSDEDUP_DATABASE_URL={sqlite_url}",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        "-s",
+        "LOG_LEVEL=INFO",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "'finish_reason': 'finished'" in result.stderr

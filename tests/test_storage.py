@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -50,7 +50,7 @@ def test_upsert_updates_in_place_and_counts_versions(db_url: str) -> None:
 def test_comment_merge_adds_new_keeps_old_and_updates_edited(db_url: str) -> None:
     engine = make_engine(db_url)
     migrate(engine)
-    when = datetime(2014, 7, 2, 20, 43, tzinfo=timezone.utc)
+    when = datetime(2014, 7, 2, 20, 43, tzinfo=UTC)
     a = CommentFields(position=1, text="first", markup="wordpress", author="A", site_id="comment-1", posted_at=when)
     b = CommentFields(position=2, text="reply", markup="wordpress", author="B", site_id="comment-2", parent=1)
     with session_scope(engine) as session:

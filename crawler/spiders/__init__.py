@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from pipelines.extract import ExtractRules
@@ -24,7 +24,7 @@ def article_item(
     return ArticleItem(
         url=response.url,
         body=response.body,
-        fetched_at=datetime.now(timezone.utc),
+        fetched_at=datetime.now(UTC),
         source=source,
         source_home=home,
         content_type=_header(response, "Content-Type"),

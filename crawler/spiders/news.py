@@ -16,10 +16,11 @@ from crawler.sources import load_sources
 from crawler.spiders import article_item
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from twisted.python.failure import Failure
-    from typing_extensions import Self
 
     from crawler.sources import Source
     from pipelines.items import ArticleItem
@@ -55,11 +56,29 @@ class NewsSpider(SitemapSpider):
     async def start(self) -> AsyncIterator[Any]:
         for source in self.source_list:
             for url in source.feeds:
-                yield Request(url, callback=self.parse_feed, cb_kwargs={"source": source}, errback=self.fetch_failed, dont_filter=True)
+                yield Request(
+                    url,
+                    callback=self.parse_feed,
+                    cb_kwargs={"source": source},
+                    errback=self.fetch_failed,
+                    dont_filter=True,
+                )
             for url in source.sitemaps:
-                yield Request(url, callback=self.parse_sitemap, cb_kwargs={"source": source}, errback=self.fetch_failed, dont_filter=True)
+                yield Request(
+                    url,
+                    callback=self.parse_sitemap,
+                    cb_kwargs={"source": source},
+                    errback=self.fetch_failed,
+                    dont_filter=True,
+                )
             for url in source.sections:
-                yield Request(url, callback=self.parse_section, cb_kwargs={"source": source}, errback=self.fetch_failed, dont_filter=True)
+                yield Request(
+                    url,
+                    callback=self.parse_section,
+                    cb_kwargs={"source": source},
+                    errback=self.fetch_failed,
+                    dont_filter=True,
+                )
 
     def fetch_failed(self, failure: Failure) -> None:
         """Dead host, timeout, HTTP error: one line with the URL and the reason; the crawl goes on."""
@@ -86,7 +105,10 @@ class NewsSpider(SitemapSpider):
     def parse_feed(self, response: Response, source: Source) -> Iterable[Request]:
         feed = feedparser.parse(
             response.body,
-            response_headers={"content-location": response.url, "content-type": response.headers.get("Content-Type", b"").decode("latin-1")},
+            response_headers={
+                "content-location": response.url,
+                "content-type": response.headers.get("Content-Type", b"").decode("latin-1"),
+            },
         )
         if feed.bozo and not feed.entries:
             logger.error("%s: not a usable feed: %s", response.url, feed.get("bozo_exception"))
