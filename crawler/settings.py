@@ -28,6 +28,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+# Local files (offline imports, file:// sources) are read without politeness delays.
+DOWNLOAD_SLOTS = {"local-files": {"concurrency": 16, "delay": 0, "randomize_delay": False}}
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
@@ -49,3 +51,8 @@ STORE_COMMIT_EVERY = 20
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+
+EXTENSIONS = {"crawler.loop_lag.LoopLagMonitor": 500}
+# Measure event-loop stalls (stats loop_lag/*): a 10 ms timer costs nothing measurable.
+LOOP_LAG_ENABLED = True
+LOOP_LAG_INTERVAL = 0.01

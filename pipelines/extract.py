@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass, field
@@ -268,8 +269,8 @@ class ExtractPipeline:
         assert crawler.stats is not None
         return cls(config, pool, crawler.stats)
 
-    def open_spider(self) -> None:
-        self.pool.start()
+    async def open_spider(self) -> None:
+        await asyncio.to_thread(self.pool.start)
 
     def close_spider(self) -> None:
         self.pool.shutdown()

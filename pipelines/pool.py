@@ -18,6 +18,10 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def _ready() -> bool:
+    return True
+
+
 class WorkerPool:
     """Runs a picklable function in worker processes and awaits it on the event loop.
 
@@ -31,6 +35,7 @@ class WorkerPool:
         self._executor: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
+        """Start the worker processes; blocking, so call it in a thread from async code."""
         if self.workers <= 0 or self._executor is not None:
             return
         # forkserver: workers fork from a clean process, not from the one running the
@@ -38,6 +43,10 @@ class WorkerPool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(list(self.preload))
         self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        # Workers are spawned on first submit, which blocks the caller ~0.3 s (forkserver
+        # start, imports): do it here, where callers run it off the event loop.
+        for future in [self._executor.submit(_ready) for _ in range(self.workers)]:
+            future.result()
         logger.info("started %d extraction worker processes", self.workers)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:

@@ -32,3 +32,19 @@ def test_http_crawl_matches_file_import(fixture_server, imported_fixtures: str, 
     assert comparable(over_http, drop=drop) == comparable(from_files, drop=drop)
     stored = [r for r in over_http if r["canonical_url"].startswith(fixture_server.base_url)]
     assert all(r["canonical_url"] == r["url"] for r in stored)
+
+
+def test_scrapy_crawl_of_file_urls_follows_feeds_and_sitemaps(sqlite_url: str, expected: dict) -> None:
+    """As cron would run it, with a relative sources path: every entry point is usable."""
+    result = run_scrapy(
+        "crawl",
+        "news",
+        "-a",
+        "sources=fixtures/sources.toml",
+        "-s",
+        f"NEWSDEDUP_DATABASE_URL={sqlite_url}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"'newsdedup/feed_entries': {len(expected['articles'])}" in result.stderr
+    assert "newsdedup/links_offsite" not in result.stderr
+    assert len(stored_articles(sqlite_url)) == len(expected["articles"])

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipelines.extract import ExtractRules
 from pipelines.items import ArticleItem
 
 if TYPE_CHECKING:
     from scrapy.http import Response
+
+
+LOCAL_FILES_SLOT = "local-files"
+
+
+def local_file_meta(url: str) -> dict[str, Any]:
+    """file:// requests share one download slot with no politeness delay (DOWNLOAD_SLOTS)."""
+    if url.startswith("file:"):
+        return {"download_slot": LOCAL_FILES_SLOT, "autothrottle_dont_adjust_delay": True}
+    return {}
 
 
 def _header(response: Response, name: str) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import feedparser
@@ -13,7 +13,7 @@ from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.sources import load_sources
-from crawler.spiders import article_item
+from crawler.spiders import article_item, local_file_meta
 
 if TYPE_CHECKING:
     from typing import Self
@@ -55,30 +55,24 @@ class NewsSpider(SitemapSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for source in self.source_list:
+            # Entry points are fetched on every run, even when a previous one saw them.
             for url in source.feeds:
-                yield Request(
-                    url,
-                    callback=self.parse_feed,
-                    cb_kwargs={"source": source},
-                    errback=self.fetch_failed,
-                    dont_filter=True,
-                )
+                yield self.request(url, self.parse_feed, source, dont_filter=True)
             for url in source.sitemaps:
-                yield Request(
-                    url,
-                    callback=self.parse_sitemap,
-                    cb_kwargs={"source": source},
-                    errback=self.fetch_failed,
-                    dont_filter=True,
-                )
+                yield self.request(url, self.parse_sitemap, source, dont_filter=True)
             for url in source.sections:
-                yield Request(
-                    url,
-                    callback=self.parse_section,
-                    cb_kwargs={"source": source},
-                    errback=self.fetch_failed,
-                    dont_filter=True,
-                )
+                yield self.request(url, self.parse_section, source, dont_filter=True)
+
+    def request(self, url: str, callback: Callable[..., Any], source: Source, **kwargs: Any) -> Request:
+        """Every request of this spider: errors reported per URL, local files unthrottled."""
+        return Request(
+            url,
+            callback=callback,
+            errback=self.fetch_failed,
+            cb_kwargs={"source": source},
+            meta=local_file_meta(url),
+            **kwargs,
+        )
 
     def fetch_failed(self, failure: Failure) -> None:
         """Dead host, timeout, HTTP error: one line with the URL and the reason; the crawl goes on."""
@@ -95,7 +89,7 @@ class NewsSpider(SitemapSpider):
         if not source.is_article_url(url):
             self.crawler.stats.inc_value("newsdedup/links_not_article")
             return None
-        return Request(url, callback=self.parse_article, errback=self.fetch_failed, cb_kwargs={"source": source})
+        return self.request(url, self.parse_article, source)
 
     def _requests(self, urls: Iterable[str], source: Source) -> Iterable[Request]:
         for url in urls:
@@ -103,13 +97,9 @@ class NewsSpider(SitemapSpider):
                 yield request
 
     def parse_feed(self, response: Response, source: Source) -> Iterable[Request]:
-        feed = feedparser.parse(
-            response.body,
-            response_headers={
-                "content-location": response.url,
-                "content-type": response.headers.get("Content-Type", b"").decode("latin-1"),
-            },
-        )
+        # No content-location: feedparser mangles file:// bases; links are joined below.
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        feed = feedparser.parse(response.body, response_headers={"content-type": content_type})
         if feed.bozo and not feed.entries:
             logger.error("%s: not a usable feed: %s", response.url, feed.get("bozo_exception"))
             self.crawler.stats.inc_value("newsdedup/feed_errors")
@@ -121,7 +111,7 @@ class NewsSpider(SitemapSpider):
     def parse_sitemap(self, response: Response, source: Source) -> Iterable[Request]:
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-                yield Request(url, callback=self.parse_sitemap, cb_kwargs={"source": source})
+                yield self.request(url, self.parse_sitemap, source)
             return
         body = self._get_sitemap_body(response)
         if not body:
@@ -133,7 +123,7 @@ class NewsSpider(SitemapSpider):
         locs = [response.urljoin(entry["loc"]) for entry in self.sitemap_filter(sitemap) if entry.get("loc")]
         if sitemap.type == "sitemapindex":
             for url in locs:
-                yield Request(url, callback=self.parse_sitemap, cb_kwargs={"source": source})
+                yield self.request(url, self.parse_sitemap, source)
         elif sitemap.type == "urlset":
             yield from self._requests(locs, source)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, Spider
 
-from crawler.spiders import article_item
+from crawler.spiders import article_item, local_file_meta
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -42,7 +42,8 @@ class SavedPagesSpider(Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for page in saved_pages(self.folder):
-            yield Request(page.resolve().as_uri(), callback=self.parse_page)
+            url = page.resolve().as_uri()
+            yield Request(url, callback=self.parse_page, meta=local_file_meta(url))
 
     def parse_page(self, response: Response) -> Iterable[ArticleItem]:
         yield article_item(response)
