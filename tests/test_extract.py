@@ -1,0 +1,108 @@
+"""The extract stage on its own: pipeline wiring, overrides, authors, page kinds."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from crawler.sources import load_sources
+from pipelines.extract import ExtractConfig, ExtractPipeline, ExtractRules, FetchedPage, analyze_page
+from pipelines.items import ArticleItem
+from tests.conftest import FIXTURES
+
+FETCHED = datetime(2024, 12, 20, tzinfo=UTC)
+PARAGRAPH = (
+    "The council voted on Tuesday to extend the contract for another three years, despite objections "
+    "from residents who had packed the chamber to argue that the process was rushed and opaque. "
+)
+
+
+def page(path: str) -> FetchedPage:
+    file = FIXTURES / path
+    return FetchedPage(file.as_uri(), file.read_bytes(), None, FETCHED)
+
+
+def html_page(head: str, body: str) -> FetchedPage:
+    html = f"<html><head>{head}</head><body><article>{body}</article></body></html>"
+    return FetchedPage("https://example.org/news/1", html.encode(), "text/html; charset=utf-8", FETCHED)
+
+
+def run(pipeline: ExtractPipeline, item: ArticleItem) -> ArticleItem:
+    async def go() -> ArticleItem:
+        await pipeline.open_spider()
+        try:
+            return await pipeline.process_item(item)
+        finally:
+            pipeline.close_spider()
+
+    return asyncio.run(go())
+
+
+def item_for(path: str, rules: ExtractRules | None = None) -> ArticleItem:
+    p = page(path)
+    return ArticleItem(url=p.url, body=p.body, fetched_at=FETCHED, rules=rules or ExtractRules())
+
+
+def test_pipeline_from_crawler_extracts_in_worker_processes() -> None:
+    crawler = get_crawler(settings_dict={"EXTRACT_WORKERS": 1, "EXTRACT_MIN_TEXT_CHARS": 100})
+    pipeline = ExtractPipeline.from_crawler(crawler)
+    assert pipeline.config.min_text_chars == 100
+    item = run(pipeline, item_for("sites/antiwar/2014/01/01/al-qaeda-seizes-parts-of-two-major-iraqi-cities/index.html"))
+    assert item.extraction is not None and item.extraction.authors == ["Jason Ditz"]
+    assert crawler.stats.get_value("extract/articles") == 1
+
+
+def test_pipeline_drops_listing_pages_with_a_reason() -> None:
+    crawler = get_crawler(settings_dict={"EXTRACT_WORKERS": 0})
+    pipeline = ExtractPipeline.from_crawler(crawler)
+    with pytest.raises(DropItem, match=r"jawareport/index.html: listing of \d posts") as caught:
+        run(pipeline, item_for("sites/jawareport/index.html"))
+    assert type(caught.value).__name__ == "NotAnArticle"
+    assert crawler.stats.get_value("extract/rejected/NotAnArticle") == 1
+
+
+def test_source_overrides_fix_what_the_generic_extractor_gets_wrong() -> None:
+    path = "sites/captainsjournal/2010/09/17/aqi-courting-shiite-gangs/index.html"
+    generic = analyze_page(page(path), ExtractRules(), ExtractConfig()).extraction
+    assert generic.title == "The Captain's Journal"  # the blog name in the theme's only <h1>
+    assert generic.authors == []
+    source = next(s for s in load_sources(FIXTURES / "sources.toml") if s.name == "captainsjournal")
+    fixed = analyze_page(page(path), source.rules, ExtractConfig()).extraction
+    assert (fixed.title, fixed.authors) == ("AQI Courting Shi’ite Gangs?", ["Herschel Smith"])
+
+
+def test_date_and_body_overrides() -> None:
+    rules = ExtractRules(
+        timezone="Europe/Paris",
+        date_xpath="//span[@class='stamp']",
+        body_xpath="//div[@class='story']",
+    )
+    fetched = html_page(
+        "<title>x</title>",
+        f"<span class='stamp'>21 mars 2011, 09:41</span><div class='story'><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></div>"
+        "<div class='promo'><p>Subscribe now for unlimited access to every story we publish.</p></div>",
+    )
+    extraction = analyze_page(fetched, rules, ExtractConfig()).extraction
+    assert extraction.published_at == datetime(2011, 3, 21, 8, 41, tzinfo=UTC)
+    assert "Subscribe now" not in extraction.text
+    assert extraction.text.count("The council voted") == 2
+
+
+def test_several_authors_are_a_list() -> None:
+    fetched = html_page(
+        '<meta name="author" content="Jane Roe; John Doe">', f"<h1>Contract extended</h1><p>{PARAGRAPH * 2}</p>"
+    )
+    assert analyze_page(fetched, ExtractRules(), ExtractConfig()).extraction.authors == ["Jane Roe", "John Doe"]
+
+
+def test_language_is_detected_from_the_text() -> None:
+    german = (
+        "Der Stadtrat hat am Dienstag beschlossen, den Vertrag um weitere drei Jahre zu verlängern, obwohl "
+        "zahlreiche Anwohner den Sitzungssaal gefüllt hatten, um gegen das Verfahren zu protestieren. "
+    )
+    fetched = html_page("<title>Vertrag verlängert</title>", f"<p>{german * 3}</p>")
+    assert analyze_page(fetched, ExtractRules(), ExtractConfig()).extraction.language == "de"
