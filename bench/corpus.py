@@ -31,7 +31,8 @@ def build_corpus(dest: Path, pages: int) -> Path:
         locs.append(f"<url><loc>{name}</loc></url>")
     (site / "sitemap.xml").write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        + "".join(locs) + "</urlset>\n",
+        + "".join(locs)
+        + "</urlset>\n",
         encoding="utf-8",
     )
     sources = dest / "sources.toml"

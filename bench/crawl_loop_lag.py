@@ -30,15 +30,36 @@ def crawl(sources: Path, base_url: str, db: Path, workers: int) -> dict:
     started = time.perf_counter()
     result = subprocess.run(
         [
-            sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sources={sources}", "-a", f"base_url={base_url}",
-            "-s", f"NEWSDEDUP_DATABASE_URL=sqlite:///{db}", "-s", f"EXTRACT_WORKERS={workers}",
-            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "news",
+            "-a",
+            f"sources={sources}",
+            "-a",
+            f"base_url={base_url}",
+            "-s",
+            f"NEWSDEDUP_DATABASE_URL=sqlite:///{db}",
+            "-s",
+            f"EXTRACT_WORKERS={workers}",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+            "-s",
+            "LOG_LEVEL=INFO",
+            "-s",
+            "CONCURRENT_REQUESTS_PER_DOMAIN=16",
         ],
-        capture_output=True, text=True, cwd=ROOT, check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
     )
     wall = time.perf_counter() - started
     dump = result.stderr[result.stderr.rindex("Dumping Scrapy stats:") :]
-    stats = ast.literal_eval(re.sub(r"datetime\.datetime\([^)]*\)", "None", dump[dump.index("{") : dump.index("}") + 1]))
+    stats = ast.literal_eval(
+        re.sub(r"datetime\.datetime\([^)]*\)", "None", dump[dump.index("{") : dump.index("}") + 1])
+    )
     return {"wall_s": wall, **stats}
 
 
@@ -70,10 +91,15 @@ def main() -> None:
             for workers in args.workers:
                 stats = crawl(sources, server.base_url, tmp_path / f"w{workers}.db", workers)
                 stored = stats.get("store/articles_new", 0)
-                rows.append((
-                    f"scrapy crawl news, EXTRACT_WORKERS={workers}", stored / stats["elapsed_time_seconds"],
-                    stats.get("loop_lag/max_ms"), stats.get("loop_lag/p99_ms"), stats.get("loop_lag/over_50ms"),
-                ))
+                rows.append(
+                    (
+                        f"scrapy crawl news, EXTRACT_WORKERS={workers}",
+                        stored / stats["elapsed_time_seconds"],
+                        stats.get("loop_lag/max_ms"),
+                        stats.get("loop_lag/p99_ms"),
+                        stats.get("loop_lag/over_50ms"),
+                    )
+                )
                 results[f"crawl_workers_{workers}"] = stats
     print(f"{args.pages} pages (copies of the 5 fixture articles) served on 127.0.0.1\n")
     print(f"{'run':<40} {'pages/s':>8} {'ms/page':>8} {'lag max ms':>11} {'lag p99 ms':>11} {'ticks >50ms':>12}")

@@ -116,7 +116,7 @@ class StorePipeline:
         except StoreFailed as exc:
             logger.error("%s", exc)
             self.stats.set_value("store/failed", str(exc))
-            if self.crawler.engine is not None and self._closing is None:
+            if self.crawler.crawling and self._closing is None:
                 self._closing = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="store_failed"))
             raise
         return item

@@ -51,7 +51,9 @@ def test_pipeline_from_crawler_extracts_in_worker_processes() -> None:
     crawler = get_crawler(settings_dict={"EXTRACT_WORKERS": 1, "EXTRACT_MIN_TEXT_CHARS": 100})
     pipeline = ExtractPipeline.from_crawler(crawler)
     assert pipeline.config.min_text_chars == 100
-    item = run(pipeline, item_for("sites/antiwar/2014/01/01/al-qaeda-seizes-parts-of-two-major-iraqi-cities/index.html"))
+    item = run(
+        pipeline, item_for("sites/antiwar/2014/01/01/al-qaeda-seizes-parts-of-two-major-iraqi-cities/index.html")
+    )
     assert item.extraction is not None and item.extraction.authors == ["Jason Ditz"]
     assert crawler.stats.get_value("extract/articles") == 1
 

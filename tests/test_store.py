@@ -1,0 +1,93 @@
+"""StorePipeline against a real PostgreSQL server whose connections are dropped mid-crawl."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from scrapy.utils.test import get_crawler
+from sqlalchemy import text
+
+from pipelines.extract import Extraction
+from pipelines.items import ArticleItem
+from pipelines.store import StoreFailed, StorePipeline
+from storage.db import make_engine
+from tests.conftest import stored_articles
+
+WHEN = datetime(2024, 12, 20, tzinfo=UTC)
+
+
+def article(n: int) -> ArticleItem:
+    url = f"https://example.org/{n}"
+    item = ArticleItem(url=url, body=b"", fetched_at=WHEN, source="example")
+    item.extraction = Extraction(text=f"Article number {n}. " * 20, canonical_url=url, title=f"Article {n}")
+    return item
+
+
+def drop_connections(url: str) -> None:
+    """What a server restart, a failover or an admin does to our session."""
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    admin.dispose()
+
+
+def store(url: str, commit_every: int, items_before: int, items_after: int) -> tuple[StorePipeline, str | None]:
+    crawler = get_crawler(settings_dict={"NEWSDEDUP_DATABASE_URL": url, "STORE_COMMIT_EVERY": commit_every})
+    pipeline = StorePipeline.from_crawler(crawler)
+
+    async def crawl() -> str | None:
+        await pipeline.open_spider()
+        for n in range(1, items_before + 1):
+            await pipeline.process_item(article(n))
+        drop_connections(url)
+        failure = None
+        try:
+            for n in range(items_before + 1, items_before + items_after + 1):
+                await pipeline.process_item(article(n))
+        except StoreFailed as exc:
+            failure = str(exc)
+        try:
+            await pipeline.close_spider()
+        except StoreFailed:
+            pass
+        return failure
+
+    return pipeline, asyncio.run(crawl())
+
+
+def test_connection_dropped_between_commits_is_survived(pg_url: str) -> None:
+    _, failure = store(pg_url, commit_every=1, items_before=1, items_after=1)
+    assert failure is None
+    assert sorted(a["title"] for a in stored_articles(pg_url)) == ["Article 1", "Article 2"]
+
+
+def test_connection_dropped_mid_batch_fails_loudly_and_keeps_committed_articles(pg_url: str) -> None:
+    pipeline, failure = store(pg_url, commit_every=2, items_before=3, items_after=1)
+    assert failure is not None and "\n" not in failure
+    assert "127.0.0.1:5432/test" in failure and "could not store https://example.org/4" in failure
+    assert pipeline.stats.get_value("store/failed") == failure
+    # Articles 1-2 were committed; 3 was in the open transaction the server dropped.
+    assert sorted(a["title"] for a in stored_articles(pg_url)) == ["Article 1", "Article 2"]
+
+
+@pytest.mark.parametrize("commit_every", [1, 3])
+def test_everything_is_committed_at_close(sqlite_url: str, commit_every: int) -> None:
+    crawler = get_crawler(settings_dict={"NEWSDEDUP_DATABASE_URL": sqlite_url, "STORE_COMMIT_EVERY": commit_every})
+    pipeline = StorePipeline.from_crawler(crawler)
+
+    async def crawl() -> None:
+        await pipeline.open_spider()
+        for n in range(1, 6):
+            await pipeline.process_item(article(n))
+        await pipeline.close_spider()
+
+    asyncio.run(crawl())
+    assert len(stored_articles(sqlite_url)) == 5
+    assert crawler.stats.get_value("store/articles_new") == 5
