@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime
 
 import pytest
@@ -53,10 +54,8 @@ def store(url: str, commit_every: int, items_before: int, items_after: int) -> t
                 await pipeline.process_item(article(n))
         except StoreFailed as exc:
             failure = str(exc)
-        try:
+        with contextlib.suppress(StoreFailed):
             await pipeline.close_spider()
-        except StoreFailed:
-            pass
         return failure
 
     return pipeline, asyncio.run(crawl())
