@@ -1,0 +1,113 @@
+"""Reader comments as structured records, whatever blog engine rendered them.
+
+Every markup parser runs on the page; the one that finds the most complete comments
+(author and text) wins, so a Blogger page is not half-read as WordPress. When none
+matches, the structural fallback reads the comment section by its shape. The comment
+containers are also pruned from the page before trafilatura runs, so comment text never
+lands in an article body.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from pipelines.comments import engines, fallback, schema
+from pipelines.comments.markup import COMMENT_SECTION_XPATHS, RawComment, block_text
+from pipelines.dates import parse_page_date
+from storage.records import CommentFields
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from lxml.html import HtmlElement
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+    from pipelines.items import ArticleItem
+
+__all__ = ["COMMENT_SECTION_XPATHS", "PARSERS", "CommentsPipeline", "RawComment", "block_text", "parse_comments"]
+
+logger = logging.getLogger(__name__)
+
+# In order of preference when two parsers find equally many complete comments.
+PARSERS: dict[str, Callable[[HtmlElement], list[RawComment]]] = {
+    "wordpress": engines.wordpress,
+    "blogger": engines.blogger,
+    "schema-microdata": schema.microdata,
+    "schema-jsonld": schema.jsonld,
+    "posted-by": engines.posted_by,
+    "on-date-said": engines.on_date_said,
+    "numbered-says": engines.numbered_says,
+}
+FALLBACK = "fallback"
+
+
+def _complete(comments: list[RawComment]) -> int:
+    return sum(bool(c.text and c.author) for c in comments)
+
+
+def find_comments(tree: HtmlElement) -> tuple[str, list[RawComment]]:
+    """The markup name and raw comments of the best-matching parser (or the fallback)."""
+    best_name, best = FALLBACK, []
+    for name, parser in PARSERS.items():
+        found = parser(tree)
+        if _complete(found) > _complete(best):
+            best_name, best = name, found
+    if not best:
+        best = fallback.structural(tree)
+    return best_name, best
+
+
+def parse_comments(
+    tree: HtmlElement, *, timezone: str, fetched_at: datetime, language: str | None = None, first_position: int = 1
+) -> list[CommentFields]:
+    """All reader comments of a page, in page order, with parsed times."""
+    markup, raw = find_comments(tree)
+    kept = [i for i, c in enumerate(raw) if c.text]
+    position_of = {old: first_position + new for new, old in enumerate(kept)}
+    languages = [language] if language else None
+    return [
+        CommentFields(
+            position=position_of[i],
+            text=raw[i].text,
+            markup=markup,
+            author=raw[i].author,
+            author_url=raw[i].author_url,
+            posted_at=parse_page_date(raw[i].date_text, timezone=timezone, now=fetched_at, languages=languages)
+            if raw[i].date_text
+            else None,
+            parent=position_of.get(raw[i].parent_index) if raw[i].parent_index is not None else None,
+            site_id=raw[i].site_id,
+        )
+        for i in kept
+    ]
+
+
+class CommentsPipeline:
+    """Counts the comments the extract stage parsed, or discards them when disabled.
+
+    Parsing happens in the extract stage's worker so each page is parsed once; this
+    stage owns the comment settings and stats.
+    """
+
+    def __init__(self, enabled: bool, stats: StatsCollector) -> None:
+        self.enabled, self.stats = enabled, stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        assert crawler.stats is not None
+        return cls(crawler.settings.getbool("COMMENTS_ENABLED", True), crawler.stats)
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        if not self.enabled:
+            item.comments = []
+            return item
+        for comment in item.comments:
+            self.stats.inc_value(f"comments/markup/{comment.markup}")
+        self.stats.inc_value("comments/parsed", len(item.comments))
+        if undated := sum(c.posted_at is None for c in item.comments):
+            self.stats.inc_value("comments/undated", undated)
+        return item

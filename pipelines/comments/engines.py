@@ -1,0 +1,175 @@
+"""Parsers for the comment markup of blog engines: WordPress, Movable Type / Minx /
+TypePad, Blogger, and the plain-text header styles ("On DATE, NAME said:",
+"1. NAME says:") of custom themes."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from pipelines.comments.markup import RawComment, any_class, block_text, first_text, has_class, nearest, squash, without
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+_WP_ITEMS = f"//li[{any_class('comment', 'pingback', 'trackback')}][.//*[{any_class('comment-author', 'vcard', 'fn')}]]"
+_WP_META = any_class("comment-meta", "commentmetadata", "comment-metadata")
+_NESTED_LISTS = f".//*[self::ol or self::ul][{has_class('children')}]"
+
+
+def wordpress(tree: HtmlElement) -> list[RawComment]:
+    """WordPress: li.comment with a vcard author, threaded by nesting in ol/ul.children."""
+    items = tree.xpath(_WP_ITEMS)
+    index = {item: i for i, item in enumerate(items)}
+    comments = []
+    for item in items:
+        own = without(item, _NESTED_LISTS)
+        author_node = item.xpath(f".//*[{has_class('fn')}][1]")
+        comments.append(
+            RawComment(
+                text=block_text(own),
+                author=squash(author_node[0].text_content()) if author_node else None,
+                author_url=first_text(author_node[0], "descendant-or-self::a/@href") if author_node else None,
+                date_text=first_text(item, f"(.//*[{_WP_META}]//time/@datetime | .//*[{_WP_META}])[1]"),
+                site_id=item.get("id"),
+                parent_index=nearest(item, index),
+            )
+        )
+    return comments
+
+
+_SAID = re.compile(r"^On (?P<date>.+?), (?P<author>[^,]+?) (?:said|wrote):?$")
+
+
+def on_date_said(tree: HtmlElement) -> list[RawComment]:
+    """'On September 18, 2010 at 2:46 pm, anan said:' headers followed by the text."""
+    comments = []
+    headers = tree.xpath(
+        "//*[self::p or self::div or self::span or self::cite or self::h4 or self::h5]"
+        "[starts-with(normalize-space(.), 'On ')][not(.//p or .//div)]"
+    )
+    for header in headers:
+        match = _SAID.match(squash(header.text_content()))
+        if not match:
+            continue
+        container = header.getparent()
+        body = without(container)
+        for node in body.xpath(".//*"):
+            if squash(node.text_content()) == match.group(0) and node.getparent() is not None:
+                node.drop_tree()
+                break
+        comments.append(
+            RawComment(
+                text=block_text(body),
+                author=match.group("author"),
+                author_url=first_text(header, ".//a[not(starts-with(@href, '#'))]/@href"),
+                date_text=match.group("date"),
+                site_id=container.get("id"),
+            )
+        )
+    return comments
+
+
+_POSTED_BY = re.compile(r"^Posted by:?\s*(?P<author>.+?)\s+(?:at|\|)\s+(?P<date>.+?)(?:\s*\([^)]*\))?(?:\s*\|.*)?$")
+
+
+def posted_by(tree: HtmlElement) -> list[RawComment]:
+    """Movable Type / Minx / TypePad: the text, then 'Posted by: NAME at DATE' (or '| DATE')."""
+    comments = []
+    footers = tree.xpath(
+        "//*[starts-with(normalize-space(.), 'Posted by')][not(.//*[starts-with(normalize-space(.), 'Posted by')])]"
+        "[ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')]]"
+    )
+    for footer in footers:
+        match = _POSTED_BY.match(squash(footer.text_content()))
+        if not match:
+            continue
+        container = footer.getparent()
+        body = without(container, ".//*[starts-with(normalize-space(.), 'Posted by')]")
+        # Minx and MT number their comments in the text itself ("1 It's bad news…").
+        text = re.sub(rf"^{len(comments) + 1}\.?\s+", "", block_text(body))
+        comments.append(
+            RawComment(
+                text=text,
+                author=match.group("author"),
+                author_url=first_text(
+                    footer, ".//a[not(starts-with(@href, '#'))][not(contains(@class, 'permalink'))]/@href"
+                ),
+                date_text=match.group("date"),
+                site_id=container.get("id") or first_text(container, ".//a[@name]/@name"),
+            )
+        )
+    return comments
+
+
+_NUMBERED = re.compile(r"^(?P<number>\d+)\.\s+(?P<author>.+?)\s+says:?$")
+_DATE_CLASSES = any_class("date", "stamp", "time", "timestamp", "comment-date", "posted")
+
+
+def numbered_says(tree: HtmlElement) -> list[RawComment]:
+    """Custom themes: a '1. NAME says:' header, a date line, the text (div or dl layout)."""
+    comments = []
+    for header in tree.xpath(
+        "//*[self::h3 or self::h4 or self::h5 or self::dt or self::p or self::div or self::strong]"
+        "[contains(normalize-space(.), ' says')][not(.//p or .//div or .//dt)]"
+    ):
+        match = _NUMBERED.match(squash(header.text_content()))
+        if not match:
+            continue
+        # <dt>header</dt><dd>text…</dd>, or header and text inside one comment container.
+        if header.tag == "dt":
+            container = header.getnext()
+            if container is None:
+                continue
+        else:
+            container = header.getparent()
+        date_text = first_text(container, f".//time/@datetime | .//*[{_DATE_CLASSES}]")
+        body = without(container, f".//*[{_DATE_CLASSES}] | .//time")
+        if header.tag != "dt":
+            for node in body.xpath(f".//{header.tag}"):
+                if _NUMBERED.match(squash(node.text_content())):
+                    node.drop_tree()
+                    break
+        comments.append(
+            RawComment(
+                text=block_text(body),
+                author=match.group("author"),
+                author_url=first_text(header, ".//a[not(starts-with(@href, '#'))]/@href"),
+                date_text=re.sub(r"^(?:posted|on)\s+", "", date_text or "", flags=re.IGNORECASE) or None,
+                site_id=container.get("id") or header.get("id"),
+            )
+        )
+    return comments
+
+
+def blogger(tree: HtmlElement) -> list[RawComment]:
+    """Blogger: the classic dl#comments-block, or the threaded div.comment-thread layout."""
+    comments = []
+    for dt in tree.xpath(f"//dl[@id='comments-block']/dt[{has_class('comment-author')}]"):
+        body = dt.getnext()
+        footer = body.getnext() if body is not None else None
+        author = first_text(without(dt, ".//a[@name]"), ".//a[not(@name)] | .")
+        comments.append(
+            RawComment(
+                text=block_text(without(body)) if body is not None else "",
+                author=re.sub(r"\s+said\.*:?$", "", author or "") or None,
+                author_url=first_text(dt, ".//a[not(@name)]/@href"),
+                date_text=first_text(footer, f".//*[{has_class('comment-timestamp')}]") if footer is not None else None,
+                site_id=dt.get("id"),
+            )
+        )
+    items = tree.xpath(f"//*[{has_class('comment-thread')}]//li[{has_class('comment')}]")
+    index = {item: i for i, item in enumerate(items)}
+    for item in items:
+        block = item.xpath(f"./*[{has_class('comment-block')}]") or [item]
+        comments.append(
+            RawComment(
+                text=block_text(without(block[0], f".//*[{has_class('comment-replies')}]")),
+                author=first_text(block[0], f".//cite[{has_class('user')}]"),
+                author_url=first_text(block[0], f".//cite[{has_class('user')}]//a/@href"),
+                date_text=first_text(block[0], f".//*[{has_class('datetime')}]"),
+                site_id=item.get("id"),
+                parent_index=nearest(item, index),
+            )
+        )
+    return comments
