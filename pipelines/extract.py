@@ -233,6 +233,8 @@ class FetchedPage:
     body: bytes
     content_type: str | None
     fetched_at: datetime
+    # Where a thread spread over pages (WordPress comment-page-N) puts this one.
+    comment_page: int = 1
 
 
 @dataclass(slots=True)
@@ -241,12 +243,43 @@ class PageAnalysis:
     comments: list[CommentFields]
 
 
-def analyze_page(page: FetchedPage, rules: ExtractRules, config: ExtractConfig) -> PageAnalysis:
-    """Parse a page once and extract both the article and its comments (runs in a worker)."""
+def thread_comments(
+    pages: list[tuple[FetchedPage, HtmlElement]], rules: ExtractRules, language: str | None
+) -> list[CommentFields]:
+    """Comments of all pages of one article's thread, in page order, positions continuing."""
+    comments: list[CommentFields] = []
+    seen: set[str] = set()
+    for page, tree in sorted(pages, key=lambda pair: pair[0].comment_page):
+        found = parse_comments(
+            tree,
+            timezone=rules.timezone,
+            fetched_at=page.fetched_at,
+            language=language,
+            first_position=len(comments) + 1,
+        )
+        # A comment repeated on two pages (a reply shown with its parent) counts once.
+        comments.extend(c for c in found if c.key not in seen)
+        seen.update(c.key for c in found)
+    return comments
+
+
+def analyze_page(
+    page: FetchedPage, rules: ExtractRules, config: ExtractConfig, comment_pages: tuple[FetchedPage, ...] = ()
+) -> PageAnalysis:
+    """Parse a page once and extract both the article and its comments (runs in a worker).
+
+    ``comment_pages`` are the other pages of a paginated comment thread; only their
+    comments are read.
+    """
     tree = parse_page(page.body, page.content_type, page.url, config.max_bytes)
     extraction = extract_article(tree, page.url, rules, config, page.fetched_at)
-    comments = parse_comments(tree, timezone=rules.timezone, fetched_at=page.fetched_at, language=extraction.language)
-    return PageAnalysis(extraction, comments)
+    pages = [(page, tree)]
+    for extra in comment_pages:
+        try:
+            pages.append((extra, parse_page(extra.body, extra.content_type, extra.url, config.max_bytes)))
+        except RejectedPage as exc:
+            logger.warning("%s: comment page skipped: %s", extra.url, exc)
+    return PageAnalysis(extraction, thread_comments(pages, rules, extraction.language))
 
 
 class ExtractPipeline:
@@ -276,9 +309,9 @@ class ExtractPipeline:
         self.pool.shutdown()
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
-        page = FetchedPage(item.url, item.body, item.content_type, item.fetched_at)
+        page = FetchedPage(item.url, item.body, item.content_type, item.fetched_at, item.comment_page)
         try:
-            analysis = await self.pool.run(analyze_page, page, item.rules, self.config)
+            analysis = await self.pool.run(analyze_page, page, item.rules, self.config, tuple(item.comment_pages))
         except RejectedPage as exc:
             self.stats.inc_value(f"extract/rejected/{type(exc).__name__}")
             raise drop_for(exc, item.url) from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pipelines.extract import Extraction, ExtractRules
+from pipelines.extract import Extraction, ExtractRules, FetchedPage
 from storage.records import CommentFields
 
 
@@ -23,5 +23,8 @@ class ArticleItem:
     etag: str | None = None
     last_modified: str | None = None
     rules: ExtractRules = field(default_factory=ExtractRules, repr=False)
+    # A paginated comment thread: this page's number in it, and the other pages.
+    comment_page: int = 1
+    comment_pages: list[FetchedPage] = field(default_factory=list, repr=False)
     extraction: Extraction | None = field(default=None, repr=False)
     comments: list[CommentFields] = field(default_factory=list, repr=False)

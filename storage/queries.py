@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Comment, Source, utcnow
-from storage.records import ArticleFields, CommentFields
+from storage.records import ArticleFields, CommentFields, content_hash
 
 
 class ArticleChange(enum.Enum):
@@ -91,26 +91,44 @@ def upsert_article(
 def merge_comments(session: Session, article: Article, comments: Sequence[CommentFields]) -> CommentMerge:
     """Add comments not stored yet and update edited ones; never delete.
 
-    A page that shows fewer comments than before (moderation, pagination) keeps the
-    stored ones, so a re-crawl can only add information.
+    A comment is the stored one with the same site id; without ids, the one with the
+    same author and text, else the same author and time (its text was edited). A page
+    that shows fewer comments than before (moderation, pagination) keeps the stored
+    ones, and a shifted order changes only positions.
     """
-    stored = {c.comment_key: c for c in session.scalars(select(Comment).where(Comment.article_id == article.id))}
+    stored = list(session.scalars(select(Comment).where(Comment.article_id == article.id)))
+    by_site_id = {c.site_id: c for c in stored if c.site_id}
+    by_text = {(c.author, content_hash(c.text)): c for c in stored}
+    by_time = {(c.author, c.posted_at): c for c in stored if c.posted_at}
+    keys = {c.comment_key for c in stored}
+    matched: set[int] = set()
     by_position: dict[int, Comment] = {}
     added = edited = 0
     for fields in comments:
-        row = stored.get(fields.key)
+        candidates = (
+            by_site_id.get(fields.site_id) if fields.site_id else None,
+            by_text.get((fields.author, content_hash(fields.text))),
+            by_time.get((fields.author, fields.posted_at)) if fields.posted_at else None,
+        )
+        row = next((c for c in candidates if c is not None and id(c) not in matched), None)
         if row is None:
-            row = Comment(article_id=article.id, comment_key=fields.key, markup=fields.markup, text=fields.text)
+            key, n = fields.key, 1
+            while key in keys:  # the same words twice from one author ("+1"): both kept
+                n += 1
+                key = f"{fields.key}#{n}"
+            keys.add(key)
+            row = Comment(article_id=article.id, comment_key=key, text=fields.text, posted_at=fields.posted_at)
             session.add(row)
-            stored[fields.key] = row
             added += 1
         elif row.text != fields.text:
             edited += 1
-        row.site_id = fields.site_id
+        matched.add(id(row))
+        row.site_id = fields.site_id or row.site_id
         row.position = fields.position
         row.author = fields.author
-        row.author_url = fields.author_url
-        row.posted_at = fields.posted_at
+        row.author_url = fields.author_url or row.author_url
+        # A relative time ("3 days ago") parsed on the first sighting stays put.
+        row.posted_at = row.posted_at or fields.posted_at
         row.text = fields.text
         row.markup = fields.markup
         by_position[fields.position] = row

@@ -35,13 +35,13 @@ class CommentFields:
 
     @property
     def key(self) -> str:
-        """Identity used to merge re-crawls: the site's id, else author+time+text."""
+        """Identity for the unique constraint: the site's id, else author + text.
+
+        The time is left out: relative times ("3 days ago") shift between crawls.
+        """
         if self.site_id:
             return f"id:{self.site_id}"[:200]
-        stamp = self.posted_at.isoformat() if self.posted_at else ""
-        digest = hashlib.sha1(
-            "\x1f".join([self.author or "", stamp, normalize_for_hash(self.text)]).encode("utf-8")
-        ).hexdigest()
+        digest = hashlib.sha1(f"{self.author or ''}\x1f{normalize_for_hash(self.text)}".encode()).hexdigest()
         return f"h:{digest}"
 
 

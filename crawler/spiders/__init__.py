@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pipelines.extract import ExtractRules
+from pipelines.extract import ExtractRules, FetchedPage
 from pipelines.items import ArticleItem
 
 if TYPE_CHECKING:
@@ -42,3 +42,8 @@ def article_item(
         last_modified=_header(response, "Last-Modified"),
         rules=rules or ExtractRules(),
     )
+
+
+def comment_page(response: Response, number: int) -> FetchedPage:
+    """Another page of an article's comment thread, carried on the article's item."""
+    return FetchedPage(response.url, response.body, _header(response, "Content-Type"), datetime.now(UTC), number)

@@ -13,7 +13,8 @@ from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.sources import load_sources
-from crawler.spiders import article_item, local_file_meta
+from crawler.spiders import article_item, comment_page, local_file_meta
+from crawler.spiders.comment_pages import comment_pages, own_page_number
 
 if TYPE_CHECKING:
     from typing import Self
@@ -63,13 +64,22 @@ class NewsSpider(SitemapSpider):
             for url in source.sections:
                 yield self.request(url, self.parse_section, source, dont_filter=True)
 
-    def request(self, url: str, callback: Callable[..., Any], source: Source, **kwargs: Any) -> Request:
+    def request(
+        self,
+        url: str,
+        callback: Callable[..., Any],
+        source: Source,
+        *,
+        cb_kwargs: dict[str, Any] | None = None,
+        errback: Callable[..., Any] | None = None,
+        **kwargs: Any,
+    ) -> Request:
         """Every request of this spider: errors reported per URL, local files unthrottled."""
         return Request(
             url,
             callback=callback,
-            errback=self.fetch_failed,
-            cb_kwargs={"source": source},
+            errback=errback or self.fetch_failed,
+            cb_kwargs={"source": source, **(cb_kwargs or {})},
             meta=local_file_meta(url),
             **kwargs,
         )
@@ -131,10 +141,48 @@ class NewsSpider(SitemapSpider):
         extractor = LinkExtractor(allow=source.article_pattern or ())
         yield from self._requests((link.url for link in extractor.extract_links(response)), source)
 
-    def parse_article(self, response: Response, source: Source) -> Iterable[ArticleItem]:
+    def parse_article(self, response: Response, source: Source) -> Iterable[ArticleItem | Request]:
         if not source.allows(response.url):
             # Redirected out of the source: not this source's article.
             logger.warning("%s: redirected outside source %s, not stored", response.url, source.name)
             self.crawler.stats.inc_value("newsdedup/redirect_offsite")
             return
-        yield article_item(response, source=source.name, home=source.home, rules=source.rules)
+        item = article_item(response, source=source.name, home=source.home, rules=source.rules)
+        linked = comment_pages(response)
+        if not linked:
+            yield item
+            return
+        item.comment_page = own_page_number(response, linked)
+        yield from self._next_comment_page(item, linked, source)
+
+    def _next_comment_page(self, item: ArticleItem, pending: dict[int, str], source: Source) -> Iterable[Any]:
+        """Fetch the thread's comment pages one after another, then yield the one item."""
+        fetched = {item.comment_page} | {page.comment_page for page in item.comment_pages}
+        todo = {n: url for n, url in pending.items() if n not in fetched}
+        if not todo:
+            yield item
+            return
+        number = min(todo)
+        yield self.request(
+            todo[number],
+            self.parse_comment_page,
+            source,
+            errback=self.comment_page_failed,
+            cb_kwargs={"item": item, "pending": todo, "number": number},
+            dont_filter=True,
+        )
+
+    def parse_comment_page(
+        self, response: Response, source: Source, item: ArticleItem, pending: dict[int, str], number: int
+    ) -> Iterable[Any]:
+        self.crawler.stats.inc_value("newsdedup/comment_pages")
+        item.comment_pages.append(comment_page(response, number))
+        yield from self._next_comment_page(item, {**comment_pages(response), **pending}, source)
+
+    def comment_page_failed(self, failure: Failure) -> Iterable[Any]:
+        """A lost comment page costs its comments, not the article."""
+        self.fetch_failed(failure)
+        kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
+        pending = {n: url for n, url in kwargs["pending"].items() if n != kwargs["number"]}
+        item = kwargs["item"]
+        yield from self._next_comment_page(item, pending, kwargs["source"])
