@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
+from crawler.render import render_article
 from storage.db import (
     DATABASE_URL_ENV,
     SchemaOutOfDate,
@@ -22,7 +23,7 @@ from storage.db import (
     resolve_database_url,
     session_scope,
 )
-from storage.queries import count_rows, list_articles
+from storage.queries import article_document, count_rows, find_article, list_articles
 
 app = typer.Typer(help="newsdedup: news and blog ingestion with boilerplate removal and dedup.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
@@ -175,6 +176,28 @@ def articles(
             str(row.comments),
         )
     out.print(table)
+
+
+@app.command()
+def show(
+    article: Annotated[str, typer.Argument(help="Article id (from `newsdedup articles`) or URL.")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The article and its comments as one JSON object.")] = False,
+) -> None:
+    """Show one article: metadata, text, and its comments as a thread.
+
+    Example: newsdedup show 3    or    newsdedup show https://news.antiwar.com/2014/01/01/…/
+    """
+    engine = open_database(db)
+    with session_scope(engine) as session:
+        found = find_article(session, article)
+        if found is None:
+            raise fail(f"no stored article with id or URL {article!r}", 2)
+        document = article_document(*found)
+    if as_json:
+        sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
+        return
+    out.print(render_article(document))
 
 
 @db_app.command("upgrade")

@@ -188,10 +188,6 @@ def count_rows(session: Session) -> dict[str, int]:
     }
 
 
-def article_by_url(session: Session, url: str) -> Article | None:
-    return session.scalar(select(Article).where((Article.canonical_url == url) | (Article.url == url)))
-
-
 def article_documents(session: Session, *, source: str | None = None) -> Iterator[dict[str, Any]]:
     """Each stored article as a plain dict with its source and comments (thread order).
 
@@ -206,30 +202,47 @@ def article_documents(session: Session, *, source: str | None = None) -> Iterato
     if source is not None:
         stmt = stmt.where(Source.name == source)
     for article, source_name in session.execute(stmt):
-        positions = {c.id: c.position for c in article.comments}
-        yield {
-            "source": source_name,
-            "url": article.url,
-            "canonical_url": article.canonical_url,
-            "title": article.title,
-            "authors": list(article.authors),
-            "published_at": article.published_at.isoformat() if article.published_at else None,
-            "language": article.language,
-            "categories": list(article.categories),
-            "tags": list(article.tags),
-            "text": article.text,
-            "content_hash": article.content_hash,
-            "comments": [
-                {
-                    "position": c.position,
-                    "author": c.author,
-                    "author_url": c.author_url,
-                    "posted_at": c.posted_at.isoformat() if c.posted_at else None,
-                    "text": c.text,
-                    "parent": positions.get(c.parent_id) if c.parent_id else None,
-                    "site_id": c.site_id,
-                    "markup": c.markup,
-                }
-                for c in article.comments
-            ],
-        }
+        yield article_document(article, source_name)
+
+
+def article_document(article: Article, source_name: str) -> dict[str, Any]:
+    """One article with its comments as a plain dict (``parent`` is the parent's position)."""
+    positions = {c.id: c.position for c in article.comments}
+    return {
+        "id": article.id,
+        "source": source_name,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "title": article.title,
+        "authors": list(article.authors),
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "language": article.language,
+        "categories": list(article.categories),
+        "tags": list(article.tags),
+        "text": article.text,
+        "content_hash": article.content_hash,
+        "comments": [
+            {
+                "position": c.position,
+                "author": c.author,
+                "author_url": c.author_url,
+                "posted_at": c.posted_at.isoformat() if c.posted_at else None,
+                "text": c.text,
+                "parent": positions.get(c.parent_id) if c.parent_id else None,
+                "site_id": c.site_id,
+                "markup": c.markup,
+            }
+            for c in article.comments
+        ],
+    }
+
+
+def find_article(session: Session, id_or_url: str) -> tuple[Article, str] | None:
+    """An article by id, fetch URL or canonical URL, with its source's name."""
+    stmt = select(Article, Source.name).join(Source, Article.source_id == Source.id)
+    if id_or_url.isdigit():
+        stmt = stmt.where(Article.id == int(id_or_url))
+    else:
+        stmt = stmt.where((Article.canonical_url == id_or_url) | (Article.url == id_or_url))
+    row = session.execute(stmt.limit(1)).first()
+    return (row[0], row[1]) if row else None

@@ -117,7 +117,7 @@ def stored_articles(url: str) -> list[dict]:
     return documents
 
 
-def comparable(documents: list[dict], *, drop: tuple[str, ...] = ("url",)) -> list[dict]:
+def comparable(documents: list[dict], *, drop: tuple[str, ...] = ("id", "url")) -> list[dict]:
     """Rows minus what legitimately differs between two imports (fetch URL, …)."""
     return sorted(
         ({k: v for k, v in d.items() if k not in drop} for d in documents),

@@ -1,0 +1,45 @@
+"""Rich renderings of stored records for the CLI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+
+def comment_tree(comments: list[dict[str, Any]]) -> Tree:
+    """Comments as a thread: replies under the comment they answer."""
+    root = Tree(f"[bold]{len(comments)} comments[/]")
+    nodes: dict[int, Tree] = {}
+    for comment in comments:
+        when = f"{comment['posted_at'][:16].replace('T', ' ')} UTC" if comment["posted_at"] else "undated"
+        label = Group(
+            Text.assemble((comment["author"] or "anonymous", "bold"), f"  {when}", style=""),
+            Text(comment["text"]),
+        )
+        parent = nodes.get(comment["parent"]) if comment["parent"] is not None else None
+        nodes[comment["position"]] = (parent or root).add(label)
+    return root
+
+
+def render_article(document: dict[str, Any]) -> Group:
+    meta = Table.grid(padding=(0, 2))
+    for label, value in (
+        ("source", document["source"]),
+        ("url", document["canonical_url"]),
+        ("published", document["published_at"] or "unknown"),
+        ("authors", ", ".join(document["authors"]) or "unknown"),
+        ("language", document["language"] or "unknown"),
+        ("categories", ", ".join(document["categories"] + document["tags"])),
+    ):
+        meta.add_row(Text(label, style="dim"), Text(str(value)))
+    title = escape(document["title"] or "(no title)")
+    parts: list[Any] = [Panel(meta, title=f"[bold]{title}[/]", title_align="left"), Text(document["text"]), Text("")]
+    if document["comments"]:
+        parts.append(comment_tree(document["comments"]))
+    return Group(*parts)
