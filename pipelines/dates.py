@@ -27,10 +27,15 @@ def parse_page_date(text: str, *, timezone: str, now: datetime, languages: list[
     text = " ".join(text.split())
     if not text:
         return None
+    zone = ZoneInfo(timezone)
     settings = {
+        # Naive wall-clock time in the site's zone (converted there if the text names
+        # another zone); zoneinfo then attaches the offset in force on that day.
+        # dateparser's own aware results reuse the offset of the fetch time, which is an
+        # hour off for "14 years, 3 months ago" across daylight saving time.
         "TIMEZONE": timezone,
-        "RETURN_AS_TIMEZONE_AWARE": True,
-        "RELATIVE_BASE": now.astimezone(ZoneInfo(timezone)).replace(tzinfo=None),
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "RELATIVE_BASE": now.astimezone(zone).replace(tzinfo=None),
         "PREFER_DATES_FROM": "past",
     }
     parsed = dateparser.parse(text, languages=languages, settings=settings)  # type: ignore[arg-type]
@@ -40,5 +45,17 @@ def parse_page_date(text: str, *, timezone: str, now: datetime, languages: list[
     if parsed is None:
         logger.debug("unparsed date %r", text)
         return None
-    # dateparser's own tzinfo classes do not pickle across the worker pool; UTC does.
-    return parsed.astimezone(UTC)
+    # UTC pickles across the worker pool; dateparser's and zoneinfo's tzinfo need not.
+    return parsed.replace(tzinfo=zone).astimezone(UTC)
+
+
+def parse_machine_date(value: str, timezone: str) -> datetime | None:
+    """An ISO 8601 time (a missing offset means the site's zone) or epoch milliseconds."""
+    value = value.strip()
+    if value.isdigit() and len(value) >= 12:
+        return datetime.fromtimestamp(int(value) / 1000, UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return localize(moment, timezone).astimezone(UTC)

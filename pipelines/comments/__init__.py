@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pipelines.comments import engines, fallback, schema
-from pipelines.comments.markup import COMMENT_SECTION_XPATHS, RawComment, block_text
-from pipelines.dates import parse_page_date
+from pipelines.comments.markup import COMMENT_SECTION_XPATHS, RawComment, block_text, clean_date_text, complete_date
+from pipelines.dates import parse_machine_date, parse_page_date
 from storage.records import CommentFields
 
 if TYPE_CHECKING:
@@ -61,6 +61,25 @@ def find_comments(tree: HtmlElement) -> tuple[str, list[RawComment]]:
     return best_name, best
 
 
+def comment_time(
+    comment: RawComment, *, timezone: str, fetched_at: datetime, languages: list[str] | None
+) -> datetime | None:
+    """The comment's time: the visible date when it is complete (a year, or "3 days ago"),
+    else the machine-readable one, else whatever the visible text gives.
+
+    Visible first because some themes label local times as UTC in their markup
+    (WordPress before 5.3 did), and the visible time read in the site's zone is right.
+    """
+    visible = clean_date_text(comment.date_text or "")
+    machine = comment.machine_date
+    if machine and not complete_date(visible) and (moment := parse_machine_date(machine, timezone)):
+        return moment
+    for candidate in (visible, machine):
+        if candidate and (moment := parse_page_date(candidate, timezone=timezone, now=fetched_at, languages=languages)):
+            return moment
+    return parse_machine_date(machine, timezone) if machine else None
+
+
 def parse_comments(
     tree: HtmlElement, *, timezone: str, fetched_at: datetime, language: str | None = None, first_position: int = 1
 ) -> list[CommentFields]:
@@ -76,9 +95,7 @@ def parse_comments(
             markup=markup,
             author=raw[i].author,
             author_url=raw[i].author_url,
-            posted_at=parse_page_date(raw[i].date_text, timezone=timezone, now=fetched_at, languages=languages)
-            if raw[i].date_text
-            else None,
+            posted_at=comment_time(raw[i], timezone=timezone, fetched_at=fetched_at, languages=languages),
             parent=position_of.get(raw[i].parent_index) if raw[i].parent_index is not None else None,
             site_id=raw[i].site_id,
         )

@@ -7,14 +7,38 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from pipelines.comments.markup import RawComment, any_class, block_text, first_text, has_class, nearest, squash, without
+from pipelines.comments.markup import (
+    RawComment,
+    any_class,
+    block_text,
+    date_lines,
+    first_date_text,
+    first_text,
+    has_class,
+    nearest,
+    squash,
+    without,
+    without_nodes,
+)
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-_WP_ITEMS = f"//li[{any_class('comment', 'pingback', 'trackback')}][.//*[{any_class('comment-author', 'vcard', 'fn')}]]"
+_WP_ITEMS = (
+    f"//li[{any_class('comment', 'pingback', 'trackback')}][.//*[{any_class('comment-author', 'vcard', 'fn')}]]"
+    f" | //li[{any_class('pingback', 'trackback')}]"
+)
 _WP_META = any_class("comment-meta", "commentmetadata", "comment-metadata")
+# The innermost meta block: HTML5 themes wrap author and date in one footer.comment-meta.
+_WP_DATE_BLOCK = f".//*[{_WP_META}][not(.//*[{_WP_META}])]"
 _NESTED_LISTS = f".//*[self::ol or self::ul][{has_class('children')}]"
+
+
+def _wordpress_id(item: HtmlElement, own: HtmlElement) -> str | None:
+    """The id the comment's permalink targets: li#comment-N, or Twenty Ten's inner div#comment-N."""
+    if (item.get("id") or "").startswith("comment-"):
+        return item.get("id")
+    return first_text(own, ".//*[starts-with(@id, 'comment-')]/@id") or item.get("id")
 
 
 def wordpress(tree: HtmlElement) -> list[RawComment]:
@@ -23,15 +47,23 @@ def wordpress(tree: HtmlElement) -> list[RawComment]:
     index = {item: i for i, item in enumerate(items)}
     comments = []
     for item in items:
-        own = without(item, _NESTED_LISTS)
-        author_node = item.xpath(f".//*[{has_class('fn')}][1]")
+        own = without(item, _NESTED_LISTS, chrome=False)
+        author_node = own.xpath(f".//*[{has_class('fn')}][1]")
+        author = squash(author_node[0].text_content()) if author_node else None
+        text = block_text(without(own))
+        if author is None and ("pingback" in item.get("class", "") or "trackback" in item.get("class", "")):
+            # A pingback without a vcard is just a link: the linking post's title.
+            author = text = first_text(own, ".//a[@href]") or text
         comments.append(
             RawComment(
-                text=block_text(own),
-                author=squash(author_node[0].text_content()) if author_node else None,
+                text=text,
+                author=author,
                 author_url=first_text(author_node[0], "descendant-or-self::a/@href") if author_node else None,
-                date_text=first_text(item, f"(.//*[{_WP_META}]//time/@datetime | .//*[{_WP_META}])[1]"),
-                site_id=item.get("id"),
+                date_text=first_date_text(
+                    own, f"{_WP_DATE_BLOCK}//time", f"{_WP_DATE_BLOCK}//a[contains(@href, '#')]", _WP_DATE_BLOCK
+                ),
+                machine_date=first_text(own, f"{_WP_DATE_BLOCK}//time/@datetime"),
+                site_id=_wordpress_id(item, own),
                 parent_index=nearest(item, index),
             )
         )
@@ -39,32 +71,44 @@ def wordpress(tree: HtmlElement) -> list[RawComment]:
 
 
 _SAID = re.compile(r"^On (?P<date>.+?), (?P<author>[^,]+?) (?:said|wrote):?$")
+_COMMENT_ELEMENT = f"ancestor-or-self::*[{has_class('comment')} or starts-with(@id, 'comment-')][1]"
 
 
 def on_date_said(tree: HtmlElement) -> list[RawComment]:
     """'On September 18, 2010 at 2:46 pm, anan said:' headers followed by the text."""
-    comments = []
     headers = tree.xpath(
         "//*[self::p or self::div or self::span or self::cite or self::h4 or self::h5]"
         "[starts-with(normalize-space(.), 'On ')][not(.//p or .//div)]"
     )
+    found: list[tuple[HtmlElement, HtmlElement, re.Match[str]]] = []
+    containers: set[HtmlElement] = set()
     for header in headers:
         match = _SAID.match(squash(header.text_content()))
-        if not match:
-            continue
         container = header.getparent()
-        body = without(container)
+        # A second header in the same container is a quote ("On Tuesday, Kim said:").
+        if match and container not in containers:
+            containers.add(container)
+            found.append((header, container, match))
+    elements = [(container.xpath(_COMMENT_ELEMENT) or [container])[0] for _, container, _ in found]
+    index = {element: i for i, element in enumerate(elements)}
+    comments = []
+    for (header, container, match), element in zip(found, elements, strict=True):
+        body = without(container, f".//*[{has_class('comment')}]")
         for node in body.xpath(".//*"):
             if squash(node.text_content()) == match.group(0) and node.getparent() is not None:
                 node.drop_tree()
                 break
+        # The marked-up name, when there is one, can hold a comma ("Robert Jones, Jr.").
+        author = first_text(header, f".//*[{has_class('comment-author')} or self::cite or self::strong or self::b]")
         comments.append(
             RawComment(
                 text=block_text(body),
-                author=match.group("author"),
+                author=author or match.group("author"),
                 author_url=first_text(header, ".//a[not(starts-with(@href, '#'))]/@href"),
-                date_text=match.group("date"),
-                site_id=container.get("id"),
+                date_text=first_text(header, ".//a[starts-with(@href, '#')] | .//time") or match.group("date"),
+                machine_date=first_text(header, ".//time/@datetime"),
+                site_id=element.get("id") or container.get("id"),
+                parent_index=nearest(element, index),
             )
         )
     return comments
@@ -103,39 +147,32 @@ def posted_by(tree: HtmlElement) -> list[RawComment]:
 
 
 _NUMBERED = re.compile(r"^(?P<number>\d+)\.\s+(?P<author>.+?)\s+says:?$")
-_DATE_CLASSES = any_class("date", "stamp", "time", "timestamp", "comment-date", "posted")
 
 
 def numbered_says(tree: HtmlElement) -> list[RawComment]:
     """Custom themes: a '1. NAME says:' header, a date line, the text (div or dl layout)."""
     comments = []
-    for header in tree.xpath(
+    headers = tree.xpath(
         "//*[self::h3 or self::h4 or self::h5 or self::dt or self::p or self::div or self::strong]"
         "[contains(normalize-space(.), ' says')][not(.//p or .//div or .//dt)]"
-    ):
+    )
+    for header in headers:
         match = _NUMBERED.match(squash(header.text_content()))
         if not match:
             continue
         # <dt>header</dt><dd>text…</dd>, or header and text inside one comment container.
-        if header.tag == "dt":
-            container = header.getnext()
-            if container is None:
-                continue
-        else:
-            container = header.getparent()
-        date_text = first_text(container, f".//time/@datetime | .//*[{_DATE_CLASSES}]")
-        body = without(container, f".//*[{_DATE_CLASSES}] | .//time")
-        if header.tag != "dt":
-            for node in body.xpath(f".//{header.tag}"):
-                if _NUMBERED.match(squash(node.text_content())):
-                    node.drop_tree()
-                    break
+        container = header.getnext() if header.tag == "dt" else header.getparent()
+        if container is None:
+            continue
+        dates = date_lines(container, skip=header)
+        body = without_nodes(container, [header, *dates[:1]])
         comments.append(
             RawComment(
                 text=block_text(body),
-                author=match.group("author"),
+                author=first_text(header, ".//a | .//strong | .//b") or match.group("author"),
                 author_url=first_text(header, ".//a[not(starts-with(@href, '#'))]/@href"),
-                date_text=re.sub(r"^(?:posted|on)\s+", "", date_text or "", flags=re.IGNORECASE) or None,
+                date_text=squash(dates[0].text_content()) if dates else None,
+                machine_date=first_text(container, ".//time/@datetime"),
                 site_id=container.get("id") or header.get("id"),
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -49,7 +50,7 @@ CHROME_XPATH = (
         "avatar",
         "comment-awaiting-moderation",
     )
-    + "] | .//script | .//style | .//form | .//img | .//noscript | .//button"
+    + " or contains(@class, 'edited')] | .//script | .//style | .//form | .//img | .//noscript | .//button"
 )
 _BLOCKS = ".//*[self::p or self::pre or self::li or self::h3 or self::h4 or self::h5]"
 
@@ -66,6 +67,8 @@ class RawComment:
     author: str | None = None
     author_url: str | None = None
     date_text: str | None = None
+    # A machine-readable time (ISO 8601, or epoch milliseconds) when the markup has one.
+    machine_date: str | None = None
     site_id: str | None = None
     parent_index: int | None = None
 
@@ -90,10 +93,13 @@ def block_text(element: HtmlElement) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def without(element: HtmlElement, *xpaths: str) -> HtmlElement:
-    """A copy of ``element`` with comment chrome and the given sub-elements removed."""
+def without(element: HtmlElement, *xpaths: str, chrome: bool = True) -> HtmlElement:
+    """A copy of ``element`` with the given sub-elements (and comment chrome) removed."""
     clone = copy.deepcopy(element)
-    for node in clone.xpath(" | ".join((CHROME_XPATH, *xpaths))):
+    remove = (CHROME_XPATH, *xpaths) if chrome else xpaths
+    if not remove:
+        return clone
+    for node in clone.xpath(" | ".join(remove)):
         if node.getparent() is not None:
             node.drop_tree()
     return clone
@@ -116,3 +122,67 @@ def owned_by(node: HtmlElement, item: HtmlElement, items: dict[HtmlElement, int]
     """``node`` belongs to ``item`` itself, not to a reply nested inside it."""
     owner = next((a for a in node.iterancestors() if a in items), None)
     return owner is item
+
+
+_DATE_NOISE = re.compile(
+    r"\([^)]*\)|\b(?:permalink|reply|report|link|edited|posted|on)\b|[|·•▲▼]|^\W+|\W+$", re.IGNORECASE
+)
+_HAS_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+_RELATIVE = re.compile(r"\bago\b|yesterday|today|just now", re.IGNORECASE)
+
+
+def clean_date_text(text: str) -> str:
+    """A visible date line without its neighbours: '(edited)', 'Permalink | Report', '·'."""
+    return squash(_DATE_NOISE.sub(" ", text))
+
+
+def complete_date(text: str) -> bool:
+    """Says when on its own: has a year, or is relative to now ("3 days ago")."""
+    return bool(_HAS_YEAR.search(text) or _RELATIVE.search(text))
+
+
+def date_like(text: str) -> bool:
+    """Could be a date line: a digit or a relative word, and short."""
+    cleaned = clean_date_text(text)
+    return 0 < len(cleaned) <= 60 and (any(ch.isdigit() for ch in cleaned) or bool(_RELATIVE.search(cleaned)))
+
+
+def first_date_text(element: HtmlElement, *xpaths: str) -> str | None:
+    """The first text that reads like a date (skipping "Permalink" links), trying the
+    XPaths in order of preference."""
+    for xpath in xpaths:
+        for node in element.xpath(xpath):
+            text = squash(node if isinstance(node, str) else node.text_content())
+            if date_like(text):
+                return text
+    return None
+
+
+_MARK = "data-newsdedup-drop"
+
+
+def without_nodes(element: HtmlElement, nodes: list[HtmlElement], *xpaths: str) -> HtmlElement:
+    """A copy of ``element`` without ``nodes`` (elements of the original), chrome and ``xpaths``."""
+    for node in nodes:
+        node.set(_MARK, "")
+    try:
+        return without(element, f".//*[@{_MARK}]", *xpaths)
+    finally:
+        for node in nodes:
+            del node.attrib[_MARK]
+
+
+def date_lines(container: HtmlElement, skip: HtmlElement | None = None) -> list[HtmlElement]:
+    """Short elements of ``container`` (outside ``skip``) whose text reads like a date."""
+    lines = []
+    for element in container.iter("*"):
+        if not isinstance(element.tag, str) or element is container or element.tag in ("p", "blockquote", "a"):
+            if element.tag != "p":
+                continue
+        if skip is not None and (element is skip or skip in element.iterancestors()):
+            continue
+        text = squash(element.text_content())
+        if len(text) <= 80 and date_like(text) and not any(line in element.iterancestors() for line in lines):
+            if not element.xpath(".//*[self::p or self::div or self::li]"):
+                lines.append(element)
+    return lines
