@@ -13,6 +13,7 @@ import py3langid
 import trafilatura
 
 from pipelines.comments import COMMENT_SECTION_XPATHS, parse_comments
+from pipelines.comments.markup import squash
 from pipelines.dates import localize, parse_page_date
 from pipelines.drops import drop_for
 from pipelines.errors import EmptyBody, ExtractionFailed, NotAnArticle, RejectedPage
@@ -279,7 +280,26 @@ def analyze_page(
             pages.append((extra, parse_page(extra.body, extra.content_type, extra.url, config.max_bytes)))
         except RejectedPage as exc:
             logger.warning("%s: comment page skipped: %s", extra.url, exc)
-    return PageAnalysis(extraction, thread_comments(pages, rules, extraction.language))
+    comments = thread_comments(pages, rules, extraction.language)
+    extraction.text = without_comment_lines(extraction.text, comments, tree)
+    return PageAnalysis(extraction, comments)
+
+
+def without_comment_lines(text: str, comments: list[CommentFields], tree: HtmlElement) -> str:
+    """Drop body lines that are a reader comment's words, shown once on the page.
+
+    Comment markup no parser knows (a JSON-LD page's custom visible thread) can slip
+    into the body; a line that is on the page once and is a comment is that comment. A
+    paragraph a reader quotes is on the page twice, and stays in the body.
+    """
+    comment_lines = {squash(line) for c in comments for line in c.text.split("\n") if len(line) >= 20}
+    if not comment_lines:
+        return text
+    visible = squash(" ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]")))
+    kept = [
+        line for line in text.split("\n") if squash(line) not in comment_lines or visible.count(squash(line)) > 1
+    ]
+    return "\n".join(kept)
 
 
 class ExtractPipeline:

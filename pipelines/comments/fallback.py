@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from pipelines.comments.markup import RawComment, block_text, squash, without
+from pipelines.comments.markup import RawComment, block_text, clean_date_text, date_like, squash, without_nodes
 from pipelines.dates import parse_page_date
 
 if TYPE_CHECKING:
@@ -44,6 +44,15 @@ def _sections(tree: HtmlElement) -> list[HtmlElement]:
     return found
 
 
+_ZEBRA = frozenset({"odd", "even", "alt", "first", "last", "parent", "highlight", "bypostauthor", "byuser"})
+
+
+def _shape(element: HtmlElement) -> tuple[str, str]:
+    """Tag and classes, without the ones that alternate or count (odd/even, depth-2)."""
+    classes = (c for c in element.get("class", "").split() if c not in _ZEBRA and not any(ch.isdigit() for ch in c))
+    return element.tag, " ".join(sorted(classes))
+
+
 def _repeated_blocks(section: HtmlElement) -> list[HtmlElement]:
     """The largest group of same-shaped sibling elements with text, anywhere in the section."""
     best: list[HtmlElement] = []
@@ -53,7 +62,7 @@ def _repeated_blocks(section: HtmlElement) -> list[HtmlElement]:
         groups: dict[tuple[str, str], list[HtmlElement]] = defaultdict(list)
         for child in parent:
             if isinstance(child.tag, str) and child.tag not in _NOT_COMMENT_TAGS and not child.xpath(_FORM_FIELDS):
-                groups[(child.tag, child.get("class", ""))].append(child)
+                groups[_shape(child)].append(child)
         for group in groups.values():
             if len(group) >= 2 and sum(len(squash(g.text_content())) for g in group) > sum(
                 len(squash(b.text_content())) for b in best
@@ -63,47 +72,44 @@ def _repeated_blocks(section: HtmlElement) -> list[HtmlElement]:
 
 
 def _short_lines(block: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """Leaf elements with a short text, in page order: the candidates for author and date."""
     lines = []
     for element in block.iter("*"):
-        if not isinstance(element.tag, str) or element is block:
+        if not isinstance(element.tag, str) or element is block or element.tag in ("script", "style", "br"):
             continue
         text = squash(element.text_content())
-        if (
-            text
-            and len(text) <= SHORT
-            and not element.xpath(".//p")
-            and element.tag not in ("p", "blockquote")
-            and not any(e is element.getparent() for e, _ in lines)
-        ):
+        has_text_children = any(squash(child.text_content()) for child in element if isinstance(child.tag, str))
+        if text and len(text) <= SHORT and not has_text_children:
             lines.append((element, text))
     return lines
 
 
-def _looks_like_date(text: str) -> bool:
-    return bool(_DATE_HINT.search(text)) and parse_page_date(text, timezone="UTC", now=datetime.now(UTC)) is not None
+def _name(text: str) -> str:
+    return text.strip(" —–-~:").strip()
 
 
 def _read_block(block: HtmlElement) -> RawComment:
     author = date = None
     used: list[HtmlElement] = []
     for element, text in _short_lines(block):
-        parts = _SEPARATORS.split(text)
-        if len(parts) == 2 and author is None and date is None and _looks_like_date(parts[1]):
-            author, date = parts
-        elif date is None and (element.tag == "time" or _looks_like_date(text)):
+        parts = _SEPARATORS.split(text.strip(" —–-"))
+        if len(parts) == 2 and author is None and date is None and date_like(parts[1]) and _parses(parts[1]):
+            author, date = _name(parts[0]), parts[1]  # "— NAME · 19 March 2008, 08:32"
+        elif element.tag in ("p", "blockquote"):
+            continue  # a short paragraph is words of the comment ("Ha! Called it.")
+        elif date is None and (element.tag == "time" or (date_like(text) and _parses(text))):
             date = element.get("datetime") or text
-        elif author is None and len(text) <= 60:
-            author = text
+        elif author is None and len(text) <= 60 and not date_like(text):
+            author = _name(text)
         else:
             continue
         used.append(element)
-    # Mark the author and date lines so the copy the text is read from can drop them.
-    for element in used:
-        element.set("data-newsdedup-meta", "")
-    body = without(block, ".//*[@data-newsdedup-meta]")
-    for element in used:
-        del element.attrib["data-newsdedup-meta"]
-    return RawComment(text=block_text(body), author=author, date_text=date, site_id=block.get("id"))
+    text = block_text(without_nodes(block, used))
+    return RawComment(text=text, author=author, date_text=date, site_id=block.get("id"))
+
+
+def _parses(text: str) -> bool:
+    return parse_page_date(clean_date_text(text), timezone="UTC", now=datetime.now(UTC)) is not None
 
 
 def structural(tree: HtmlElement) -> list[RawComment]:

@@ -174,15 +174,18 @@ def without_nodes(element: HtmlElement, nodes: list[HtmlElement], *xpaths: str) 
 
 def date_lines(container: HtmlElement, skip: HtmlElement | None = None) -> list[HtmlElement]:
     """Short elements of ``container`` (outside ``skip``) whose text reads like a date."""
-    lines = []
+    lines: list[HtmlElement] = []
     for element in container.iter("*"):
-        if not isinstance(element.tag, str) or element is container or element.tag in ("p", "blockquote", "a"):
-            if element.tag != "p":
-                continue
+        if not isinstance(element.tag, str) or element is container or element.tag in ("blockquote", "a"):
+            continue
         if skip is not None and (element is skip or skip in element.iterancestors()):
             continue
         text = squash(element.text_content())
-        if len(text) <= 80 and date_like(text) and not any(line in element.iterancestors() for line in lines):
-            if not element.xpath(".//*[self::p or self::div or self::li]"):
-                lines.append(element)
+        if (
+            len(text) <= 80
+            and date_like(text)
+            and not any(line in element.iterancestors() for line in lines)
+            and not element.xpath(".//*[self::p or self::div or self::li]")
+        ):
+            lines.append(element)
     return lines

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from pipelines.comments.markup import RawComment, block_text, nearest, owned_by, squash, without
@@ -27,6 +29,9 @@ def microdata(tree: HtmlElement) -> list[RawComment]:
     (creator/commentTime/commentText); replies nest inside their parent's item."""
     items = tree.xpath(_ITEMS)
     index = {item: i for i, item in enumerate(items)}
+    # Themes put the item in an <li> and the replies in a list beside it (WordPress
+    # Genesis): the thread nests the <li>s, not the items.
+    threads = {_thread_node(item): i for i, item in enumerate(items)}
     comments = []
     for item in items:
         authors = _prop(item, index, "author", "creator")
@@ -46,10 +51,23 @@ def microdata(tree: HtmlElement) -> list[RawComment]:
                 author_url=urls[0] if urls else None,
                 date_text=_value(dates[0]) if dates else None,
                 site_id=item.get("id") or item.get("itemid"),
-                parent_index=nearest(item, index),
+                parent_index=nearest(item, index) if nearest(item, index) is not None else nearest(
+                    _thread_node(item), threads
+                ),
             )
         )
     return comments
+
+
+def _thread_node(item: HtmlElement) -> HtmlElement:
+    parent = item.getparent()
+    return parent if parent is not None and parent.tag == "li" else item
+
+
+def _plain(text: str) -> str:
+    """JSON-LD text often carries HTML entities and tags: plain lines only."""
+    text = html.unescape(re.sub(r"<br\s*/?>|</p>", "\n", text))
+    return "\n".join(squash(line) for line in re.sub(r"<[^>]+>", "", text).splitlines() if line.strip())
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -77,7 +95,7 @@ def jsonld(tree: HtmlElement) -> list[RawComment]:
             name = author.get("name") if isinstance(author, dict) else author
             comments.append(
                 RawComment(
-                    text="\n".join(squash(line) for line in str(node.get("text", "")).splitlines() if line.strip()),
+                    text=_plain(str(node.get("text", ""))),
                     author=squash(str(name)) if name else None,
                     author_url=author.get("url") if isinstance(author, dict) else None,
                     date_text=node.get("dateCreated") or node.get("datePublished"),
