@@ -7,6 +7,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.console import Console
@@ -78,6 +79,9 @@ def import_(
     db: DbOption = None,
     source: Annotated[str | None, typer.Option(help="Only this source of the sources file.")] = None,
     workers: Annotated[int | None, typer.Option(help="Extraction processes (default: one per CPU).")] = None,
+    timezone: Annotated[
+        str, typer.Option(help="Saved pages: the site's timezone, for times printed without an offset.")
+    ] = "UTC",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every page (INFO).")] = False,
 ) -> None:
     """Import offline: run the same spider and pipelines as a crawl over local files.
@@ -109,7 +113,11 @@ def import_(
         spider, args = NewsSpider, {"sources": str(sources_file), "source": source}
     else:
         overrides.update(OFFLINE_SETTINGS)
-        spider, args = SavedPagesSpider, {"path": str(path)}
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise fail(f"--timezone: unknown timezone {timezone!r} (use an IANA name like 'Europe/Paris')", 2) from None
+        spider, args = SavedPagesSpider, {"path": str(path), "timezone": timezone}
     engine = open_database(db)
     url = engine.url.render_as_string(hide_password=False)
     engine.dispose()

@@ -296,9 +296,7 @@ def without_comment_lines(text: str, comments: list[CommentFields], tree: HtmlEl
     if not comment_lines:
         return text
     visible = squash(" ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]")))
-    kept = [
-        line for line in text.split("\n") if squash(line) not in comment_lines or visible.count(squash(line)) > 1
-    ]
+    kept = [line for line in text.split("\n") if squash(line) not in comment_lines or visible.count(squash(line)) > 1]
     return "\n".join(kept)
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request, Spider
 
 from crawler.spiders import article_item, local_file_meta
+from pipelines.extract import ExtractRules
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -34,11 +35,13 @@ class SavedPagesSpider(Spider):
 
     name = "pages"
 
-    def __init__(self, path: str, **kw: Any) -> None:
+    def __init__(self, path: str, timezone: str = "UTC", **kw: Any) -> None:
         super().__init__(**kw)
         self.folder = Path(path)
         if not self.folder.is_dir():
             raise ValueError(f"{path}: not a folder")
+        # Times the pages print without an offset are in this zone (the site's).
+        self.rules = ExtractRules(timezone=timezone)
 
     async def start(self) -> AsyncIterator[Any]:
         for page in saved_pages(self.folder):
@@ -46,4 +49,4 @@ class SavedPagesSpider(Spider):
             yield Request(url, callback=self.parse_page, meta=local_file_meta(url))
 
     def parse_page(self, response: Response) -> Iterable[ArticleItem]:
-        yield article_item(response)
+        yield article_item(response, rules=self.rules)

@@ -51,9 +51,9 @@ def microdata(tree: HtmlElement) -> list[RawComment]:
                 author_url=urls[0] if urls else None,
                 date_text=_value(dates[0]) if dates else None,
                 site_id=item.get("id") or item.get("itemid"),
-                parent_index=nearest(item, index) if nearest(item, index) is not None else nearest(
-                    _thread_node(item), threads
-                ),
+                parent_index=nearest(item, index)
+                if nearest(item, index) is not None
+                else nearest(_thread_node(item), threads),
             )
         )
     return comments

@@ -1,0 +1,103 @@
+"""Reader comments as records: the labeled markup set, threads, re-crawls, pagination."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bench.comments_accuracy import score_page
+from tests.conftest import FIXTURES, run_cli, stored_articles
+
+COMMENTS = FIXTURES / "comments"
+TRUTH = json.loads((COMMENTS / "expected.json").read_text(encoding="utf-8"))
+PAGES = {page["path"]: page for page in TRUTH["pages"]}
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_every_labeled_comment_is_read_right(path: str) -> None:
+    """Author, time and text of every comment, nothing extra, threads as on the page, no leaks."""
+    score, comments = score_page(PAGES[path])
+    assert score.errors == []
+    assert score.right == score.expected == score.predicted
+    assert score.parents_right == score.right
+    assert score.comment_words_in_body == score.body_words_in_comments == 0
+    assert {c.markup for c in comments} <= {PAGES[path]["markup"], "schema-microdata"}
+
+
+def test_unknown_markup_falls_back_and_says_so() -> None:
+    fallback_pages = [page for page in TRUTH["pages"] if page["markup"] == "fallback"]
+    assert len(fallback_pages) >= 4
+    for page in fallback_pages:
+        _, comments = score_page(page)
+        assert comments and all(c.markup == "fallback" for c in comments)
+
+
+def _records(comments: list[dict]) -> set[tuple]:
+    """Comparable records: author, instant, text (truth says "posted", the DB "posted_at")."""
+    return {
+        (c["author"], datetime.fromisoformat(c["posted"] if "posted" in c else c["posted_at"]).timestamp(), c["text"])
+        for c in comments
+    }
+
+
+def _import_version(tmp_path: Path, page: str, db: str, timezone: str) -> None:
+    folder = tmp_path / Path(page).stem / Path(page).parent.name
+    folder.mkdir(parents=True)
+    shutil.copy(COMMENTS / page, folder / "page.html")
+    result = run_cli("import", str(folder), "--db", db, "--timezone", timezone)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("prefix", ["", "nosid_"])
+def test_recrawl_adds_new_keeps_moderated_updates_edited(tmp_path: Path, sqlite_url: str, prefix: str) -> None:
+    recrawl = TRUTH["recrawl"]
+    for version in ("v1", "v2"):
+        _import_version(tmp_path, recrawl[f"{prefix}{version}"], sqlite_url, recrawl["timezone"])
+    (article,) = stored_articles(sqlite_url)
+    assert article["canonical_url"] == recrawl[f"{prefix}canonical_url"]
+    wanted = recrawl[f"{prefix}after_both"]
+    assert len(article["comments"]) == len(wanted)
+    assert _records(article["comments"]) == _records(wanted)
+
+
+def test_reimporting_the_same_page_adds_nothing(tmp_path: Path, sqlite_url: str) -> None:
+    recrawl = TRUTH["recrawl"]
+    for attempt in ("first", "second"):
+        _import_version(tmp_path / attempt, recrawl["v2"], sqlite_url, recrawl["timezone"])
+    (article,) = stored_articles(sqlite_url)
+    assert len(article["comments"]) == len(recrawl["v2_comments"])
+
+
+def test_paginated_thread_lands_on_one_article(tmp_path: Path, sqlite_url: str) -> None:
+    pagination = TRUTH["pagination"]
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f'[[source]]\nname = "paged"\nhome = "https://blog.example.com/"\n'
+        f'feeds = ["{(COMMENTS / pagination["feed"]).as_uri()}"]\ntimezone = "{pagination["timezone"]}"\n',
+        encoding="utf-8",
+    )
+    result = run_cli("import", str(sources), "--db", sqlite_url)
+    assert result.returncode == 0, result.stderr
+    (article,) = stored_articles(sqlite_url)
+    assert article["canonical_url"] == pagination["canonical_url"]
+    got = [(c["position"], c["author"], c["text"], c["parent"]) for c in article["comments"]]
+    assert got == [(c["position"], c["author"], c["text"], c["parent"]) for c in pagination["comments"]]
+    assert _records(article["comments"]) == _records(pagination["comments"])
+
+
+def test_show_prints_the_thread(imported_fixtures: str) -> None:
+    result = run_cli(
+        "show", "https://www.outsidethebeltway.com/iraqi-insurgents-turn-guns-on-al-qaeda/", "--db", imported_fixtures
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    jim = next(i for i, line in enumerate(lines) if "Jim Henley" in line)
+    bruce = next(i for i, line in enumerate(lines) if "Bruce" in line)
+    # Bruce's reply is drawn under Jim Henley's comment, one level deeper.
+    assert bruce > jim and lines[bruce].index("Bruce") > lines[jim].index("Jim Henley")
+    as_json = json.loads(run_cli("show", "1", "--json", "--db", imported_fixtures).stdout)
+    assert {"title", "comments", "text"} <= set(as_json)
