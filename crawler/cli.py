@@ -83,6 +83,9 @@ def import_(
         str, typer.Option(help="Saved pages: the site's timezone, for times printed without an offset.")
     ] = "UTC",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every page (INFO).")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Fetch every page again, not only new ones and those in the refresh window.")
+    ] = False,
 ) -> None:
     """Import offline: run the same spider and pipelines as a crawl over local files.
 
@@ -103,6 +106,8 @@ def import_(
     overrides: dict[str, object] = {}
     if workers is not None:
         overrides["EXTRACT_WORKERS"] = workers
+    if full:
+        overrides["INCREMENTAL_ENABLED"] = False
     if sources_file.is_file():
         try:
             sources = load_sources(sources_file, only=source)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from scrapy import signals
 
+from pipelines.items import ArticleItem
+
 if TYPE_CHECKING:
     from rich.console import Console
     from scrapy.crawler import Crawler
@@ -70,6 +72,8 @@ class ImportProgress:
             self.progress.advance(self.task)
 
     def _stored(self, item: Any, **_: Any) -> None:
+        if not isinstance(item, ArticleItem):
+            return  # a fetch outcome recorded in the frontier, not an article
         self.tally.stored += 1
         self.progress.update(self.task, stored=self.tally.stored)
 

@@ -46,13 +46,19 @@ EXTRACT_FAVOR_PRECISION = False
 EXTRACT_MIN_TEXT_CHARS = 250
 EXTRACT_MAX_BYTES = 5 * 1024 * 1024
 COMMENTS_ENABLED = True
+
+# Incremental runs: an article already stored is fetched again (with If-None-Match /
+# If-Modified-Since) only while it is younger than the refresh window, to pick up new
+# comments and corrections; feeds and sitemaps are fetched in full every run.
+INCREMENTAL_ENABLED = True
+REFRESH_WINDOW_DAYS = 3
 # Articles per DB transaction; each article and its comments share one savepoint.
 STORE_COMMIT_EVERY = 20
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
-EXTENSIONS = {"crawler.loop_lag.LoopLagMonitor": 500}
+EXTENSIONS = {"crawler.loop_lag.LoopLagMonitor": 500, "crawler.runs.RunRecorder": 510}
 # Measure event-loop stalls (stats loop_lag/*): a 10 ms timer costs nothing measurable.
 LOOP_LAG_ENABLED = True
 LOOP_LAG_INTERVAL = 0.01

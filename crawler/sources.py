@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml.etree import XPath, XPathSyntaxError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pipelines.extract import ExtractRules
+from pipelines.page import ExtractRules
 
 SOURCES_ENV = "NEWSDEDUP_SOURCES"
 

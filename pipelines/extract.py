@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import py3langid
 import trafilatura
@@ -18,6 +18,8 @@ from pipelines.dates import localize, parse_page_date
 from pipelines.drops import drop_for
 from pipelines.errors import EmptyBody, ExtractionFailed, NotAnArticle, RejectedPage
 from pipelines.html import parse_page
+from pipelines.items import ArticleItem
+from pipelines.page import Extraction, ExtractRules, FetchedPage
 from pipelines.pool import WorkerPool, default_workers
 from storage.records import CommentFields
 
@@ -28,7 +30,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
-    from pipelines.items import ArticleItem
 
 logger = logging.getLogger(__name__)
 
@@ -59,18 +60,6 @@ _HEADED_LINK = ".//*[self::h1 or self::h2 or self::h3][.//a[@href]]"
 
 
 @dataclass(frozen=True, slots=True)
-class ExtractRules:
-    """Per-source settings from the sources file (where the generic extractor needs help)."""
-
-    timezone: str = "UTC"
-    body_xpath: str | None = None
-    title_xpath: str | None = None
-    author_xpath: str | None = None
-    date_xpath: str | None = None
-    prune_xpath: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class ExtractConfig:
     """Crawl-wide extraction settings; defaults live here so the importer shares them."""
 
@@ -79,22 +68,6 @@ class ExtractConfig:
     max_bytes: int = 5 * 1024 * 1024
     # Removed before extraction so reader comments can never land in the body.
     prune_xpath: tuple[str, ...] = COMMENT_SECTION_XPATHS
-
-
-@dataclass(slots=True)
-class Extraction:
-    """What the extractor found on an article page."""
-
-    text: str
-    canonical_url: str | None = None
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published_at: datetime | None = None
-    language: str | None = None
-    sitename: str | None = None
-    description: str | None = None
-    categories: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
 
 
 def declared_types(tree: HtmlElement) -> set[str]:
@@ -228,16 +201,6 @@ def canonical_link(tree: HtmlElement) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class FetchedPage:
-    url: str
-    body: bytes
-    content_type: str | None
-    fetched_at: datetime
-    # Where a thread spread over pages (WordPress comment-page-N) puts this one.
-    comment_page: int = 1
-
-
 @dataclass(slots=True)
 class PageAnalysis:
     extraction: Extraction
@@ -326,7 +289,9 @@ class ExtractPipeline:
     def close_spider(self) -> None:
         self.pool.shutdown()
 
-    async def process_item(self, item: ArticleItem) -> ArticleItem:
+    async def process_item(self, item: ArticleItem | Any) -> ArticleItem | Any:
+        if not isinstance(item, ArticleItem):
+            return item  # a fetch outcome (304, error) for the store's frontier
         page = FetchedPage(item.url, item.body, item.content_type, item.fetched_at, item.comment_page)
         try:
             analysis = await self.pool.run(analyze_page, page, item.rules, self.config, tuple(item.comment_pages))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pipelines.extract import Extraction, ExtractRules, FetchedPage
+from pipelines.page import Extraction, ExtractRules, FetchedPage
 from storage.records import CommentFields
 
 

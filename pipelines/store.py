@@ -5,14 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from scrapy import signals
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from w3lib.url import canonicalize_url
 
+from pipelines.items import ArticleItem
 from storage.db import make_engine, prepare_database, session_factory
-from storage.queries import ArticleChange, merge_comments, upsert_article
+from storage.frontier import ARTICLE, Outcome, record_outcome
+from storage.locks import crawl_lock
+from storage.queries import ArticleChange, exact_copies, merge_comments, upsert_article
 from storage.records import ArticleFields
 
 if TYPE_CHECKING:
@@ -22,7 +27,6 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
     from sqlalchemy.orm import Session
 
-    from pipelines.items import ArticleItem
 
 logger = logging.getLogger(__name__)
 
@@ -76,11 +80,15 @@ class StorePipeline:
         self._session: Session | None = None
         self._pending = 0
         self._closing: asyncio.Future[None] | None = None
+        self._lock = ExitStack()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         s = crawler.settings
-        return cls(s.get("NEWSDEDUP_DATABASE_URL"), s.getint("STORE_COMMIT_EVERY", 20), crawler)
+        pipeline = cls(s.get("NEWSDEDUP_DATABASE_URL"), s.getint("STORE_COMMIT_EVERY", 20), crawler)
+        # Pages dropped on the way (listings, non-HTML) are recorded too, so the next run skips them.
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        return pipeline
 
     async def _on_thread(self, fn, *args):  # type: ignore[no-untyped-def]
         return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
@@ -91,6 +99,8 @@ class StorePipeline:
     def _open(self) -> None:
         engine = make_engine(self.database_url)
         prepare_database(engine)
+        # Held for the whole crawl; the OS releases it if this process is killed.
+        self._lock.enter_context(crawl_lock(engine))
         self._session = session_factory(engine)()
         logger.info("storing into %s", engine.url.render_as_string(hide_password=True))
 
@@ -108,11 +118,12 @@ class StorePipeline:
         finally:
             bind = self._session.get_bind()
             self._session.close()
+            self._lock.close()
             bind.dispose()  # type: ignore[union-attr]
 
-    async def process_item(self, item: ArticleItem) -> ArticleItem:
+    async def process_item(self, item: ArticleItem | Outcome) -> ArticleItem | Outcome:
         try:
-            await self._on_thread(self._store, item)
+            await self._on_thread(self._store if isinstance(item, ArticleItem) else self._record, item)
         except StoreFailed as exc:
             logger.error("%s", exc)
             self.stats.set_value("store/failed", str(exc))
@@ -140,6 +151,22 @@ class StorePipeline:
                     raise
             except SQLAlchemyError as exc:
                 raise StoreFailed(f"{self._where()}: could not store {item.url}: {_one_line(exc)}") from exc
+        self._record(
+            Outcome(
+                article.source.name,
+                item.url,
+                ARTICLE,
+                200,
+                item.etag,
+                item.last_modified,
+                article.id,
+                article.published_at,
+                item.fetched_at,
+            )
+        )
+        self._count(article.source.name, change, merged.added)
+        if change is ArticleChange.NEW and exact_copies(session, article):
+            self.stats.inc_value(f"source/{article.source.name}/duplicates")
         self.stats.inc_value(f"store/articles_{change.value}")
         self.stats.inc_value("store/comments_new", merged.added)
         self.stats.inc_value("store/comments_edited", merged.edited)
@@ -148,6 +175,28 @@ class StorePipeline:
         self._pending += 1
         if self._pending >= self.commit_every:
             self._commit()
+
+    def _count(self, source: str, change: ArticleChange, new_comments: int) -> None:
+        if change is not ArticleChange.UNCHANGED:
+            self.stats.inc_value(f"source/{source}/articles_{change.value}")
+        if new_comments:
+            self.stats.inc_value(f"source/{source}/comments_new", new_comments)
+
+    def _record(self, outcome: Outcome) -> None:
+        """Remember what came of a fetch in the source's frontier (seen_urls)."""
+        assert self._session is not None
+        if self.crawler.spider is not None and self.crawler.spider.name == "pages":
+            return  # saved pages are not a source's frontier
+        try:
+            with self._session.begin_nested():
+                record_outcome(self._session, outcome)
+        except SQLAlchemyError as exc:
+            raise StoreFailed(f"{self._where()}: could not record {outcome.url}: {_one_line(exc)}") from exc
+
+    def item_dropped(self, item: object, exception: BaseException, **_: object) -> None:
+        if isinstance(item, ArticleItem) and item.source and self._session is not None:
+            outcome = Outcome(item.source, item.url, f"skipped:{type(exception).__name__}", fetched_at=item.fetched_at)
+            self._thread.submit(self._record, outcome)
 
     def _commit(self) -> None:
         assert self._session is not None

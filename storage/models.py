@@ -63,8 +63,9 @@ class Article(Base):
     word_count: Mapped[int] = mapped_column(Integer, default=0)
     # sha256 of the whitespace- and case-normalised text: equal text under another URL.
     content_hash: Mapped[str] = mapped_column(String(64))
-    # How many times the stored text changed since first seen.
+    # How many times the stored text changed since first seen, and the text it replaced.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    previous_content_hash: Mapped[str | None] = mapped_column(String(64))
     http_etag: Mapped[str | None] = mapped_column(String(512))
     http_last_modified: Mapped[str | None] = mapped_column(String(64))
 
@@ -103,3 +104,51 @@ class Comment(Base):
 
     def __repr__(self) -> str:
         return f"<Comment id={self.id} article_id={self.article_id} position={self.position}>"
+
+
+class SeenUrl(Base):
+    """The crawl frontier: every URL a source's crawls fetched, and what came of it.
+
+    It decides what the next scheduled run re-fetches; `newsdedup known` shows it and
+    `newsdedup forget` clears it per source.
+    """
+
+    __tablename__ = "seen_urls"
+    __table_args__ = (UniqueConstraint("source_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2048))
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # "article", "not_modified", "skipped:<Reason>", "error:<Kind>"
+    outcome: Mapped[str] = mapped_column(String(80))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    http_etag: Mapped[str | None] = mapped_column(String(512))
+    http_last_modified: Mapped[str | None] = mapped_column(String(64))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    # Copied from the article: the refresh window is measured from publication.
+    published_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<SeenUrl id={self.id} url={self.url!r} outcome={self.outcome!r}>"
+
+
+class CrawlRun(Base):
+    """One `scrapy crawl news` / `newsdedup import` run and what it did, per source."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    spider: Mapped[str] = mapped_column(String(40))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    # running, finished, failed (finish_reason), or interrupted (found running by a later run)
+    status: Mapped[str] = mapped_column(String(40), default="running")
+    # {source: {pages_fetched, new_articles, updated_articles, new_comments, duplicates, errors: {kind: n}}}
+    per_source: Mapped[dict] = mapped_column(JSON, default=dict)
+    host: Mapped[str | None] = mapped_column(String(200))
+    pid: Mapped[int | None] = mapped_column(Integer)
+
+    def __repr__(self) -> str:
+        return f"<CrawlRun id={self.id} status={self.status!r}>"

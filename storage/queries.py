@@ -81,11 +81,18 @@ def upsert_article(
         return article, ArticleChange.UNCHANGED
     if article.content_hash != values["content_hash"]:
         article.version += 1
+        article.previous_content_hash = article.content_hash
     for name, value in values.items():
         setattr(article, name, value)
     article.updated_at = now
     session.flush()
     return article, ArticleChange.UPDATED
+
+
+def exact_copies(session: Session, article: Article) -> int:
+    """How many other stored articles have exactly the same (normalised) text."""
+    stmt = select(func.count()).where(Article.content_hash == article.content_hash, Article.id != article.id)
+    return session.scalar(stmt) or 0
 
 
 def merge_comments(session: Session, article: Article, comments: Sequence[CommentFields]) -> CommentMerge:

@@ -43,8 +43,8 @@ def test_default_database_is_newsdedup_db_in_the_working_directory(tmp_path) -> 
     assert (tmp_path / "newsdedup.db").is_file()
 
 
-def test_skipped_pages_are_reported_with_url_and_reason(imported_fixtures: str, expected: dict) -> None:
-    result = run_cli("import", "fixtures/", "--db", imported_fixtures)
+def test_skipped_pages_are_reported_with_url_and_reason(sqlite_url: str, expected: dict) -> None:
+    result = run_cli("import", "fixtures/", "--db", sqlite_url)
     for page in expected["non_articles"]:
         line = next((ln for ln in result.stderr.splitlines() if page["path"] in ln and "skipped" in ln), None)
         assert line is not None, f"{page['path']} not reported as skipped"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pipelines.extract import ExtractRules, FetchedPage
+from pipelines.page import ExtractRules, FetchedPage
 from pipelines.items import ArticleItem
 
 if TYPE_CHECKING:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import feedparser
@@ -12,9 +14,11 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler.frontier import Frontier
 from crawler.sources import load_sources
 from crawler.spiders import article_item, comment_page, local_file_meta
 from crawler.spiders.comment_pages import comment_pages, own_page_number
+from storage.frontier import NOT_MODIFIED, Outcome
 
 if TYPE_CHECKING:
     from typing import Self
@@ -45,6 +49,7 @@ class NewsSpider(SitemapSpider):
         self.only_source = source
         self.base_url = base_url
         self.source_list: list[Source] = []
+        self.frontier: Frontier | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -55,6 +60,14 @@ class NewsSpider(SitemapSpider):
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
+        settings = self.crawler.settings
+        if settings.getbool("INCREMENTAL_ENABLED", True):
+            self.frontier = await asyncio.to_thread(
+                Frontier.load,
+                settings.get("NEWSDEDUP_DATABASE_URL"),
+                [source.name for source in self.source_list],
+                timedelta(days=settings.getfloat("REFRESH_WINDOW_DAYS", 3)),
+            )
         for source in self.source_list:
             # Entry points are fetched on every run, even when a previous one saw them.
             for url in source.feeds:
@@ -72,6 +85,7 @@ class NewsSpider(SitemapSpider):
         *,
         cb_kwargs: dict[str, Any] | None = None,
         errback: Callable[..., Any] | None = None,
+        meta_extra: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> Request:
         """Every request of this spider: errors reported per URL, local files unthrottled."""
@@ -80,15 +94,25 @@ class NewsSpider(SitemapSpider):
             callback=callback,
             errback=errback or self.fetch_failed,
             cb_kwargs={"source": source, **(cb_kwargs or {})},
-            meta=local_file_meta(url),
+            meta={**local_file_meta(url), **(meta_extra or {})},
             **kwargs,
         )
 
-    def fetch_failed(self, failure: Failure) -> None:
-        """Dead host, timeout, HTTP error: one line with the URL and the reason; the crawl goes on."""
+    def fetch_failed(self, failure: Failure) -> Iterable[Outcome]:
+        """Dead host, timeout, HTTP error: one line with the URL and the reason; the crawl goes on.
+
+        A failed article is recorded so the next run tries it again.
+        """
         request = failure.request  # type: ignore[attr-defined]
+        kind = failure.type.__name__
         logger.error("%s: fetch failed: %s", request.url, failure.getErrorMessage())
-        self.crawler.stats.inc_value(f"newsdedup/fetch_failed/{failure.type.__name__}")
+        self.crawler.stats.inc_value(f"newsdedup/fetch_failed/{kind}")
+        source = request.cb_kwargs.get("source")
+        if source is not None:
+            self.crawler.stats.inc_value(f"source/{source.name}/errors/{kind}")
+            if request.callback == self.parse_article:
+                response = getattr(failure.value, "response", None)
+                yield Outcome(source.name, request.url, f"error:{kind}", getattr(response, "status", None))
 
     def article_request(self, url: str, source: Source) -> Request | None:
         """A request for an article page, or None (counted) when the URL is outside the source."""
@@ -99,7 +123,15 @@ class NewsSpider(SitemapSpider):
         if not source.is_article_url(url):
             self.crawler.stats.inc_value("newsdedup/links_not_article")
             return None
-        return self.request(url, self.parse_article, source)
+        if self.frontier is None:
+            return self.request(url, self.parse_article, source)
+        if not self.frontier.should_fetch(source.name, url):
+            self.crawler.stats.inc_value("newsdedup/known_not_refetched")
+            return None
+        headers = self.frontier.conditional_headers(source.name, url)
+        return self.request(
+            url, self.parse_article, source, headers=headers, meta_extra={"handle_httpstatus_list": [304]}
+        )
 
     def _requests(self, urls: Iterable[str], source: Source) -> Iterable[Request]:
         for url in urls:
@@ -146,6 +178,11 @@ class NewsSpider(SitemapSpider):
             # Redirected out of the source: not this source's article.
             logger.warning("%s: redirected outside source %s, not stored", response.url, source.name)
             self.crawler.stats.inc_value("newsdedup/redirect_offsite")
+            return
+        self.crawler.stats.inc_value(f"source/{source.name}/pages_fetched")
+        if response.status == 304:
+            self.crawler.stats.inc_value("newsdedup/not_modified")
+            yield Outcome(source.name, response.url, NOT_MODIFIED, 304)
             return
         item = article_item(response, source=source.name, home=source.home, rules=source.rules)
         linked = comment_pages(response)

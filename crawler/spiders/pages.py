@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request, Spider
 
 from crawler.spiders import article_item, local_file_meta
-from pipelines.extract import ExtractRules
+from pipelines.page import ExtractRules
 
 if TYPE_CHECKING:
     from scrapy.http import Response

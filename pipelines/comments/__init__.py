@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from pipelines.comments import engines, fallback, schema
 from pipelines.comments.markup import COMMENT_SECTION_XPATHS, RawComment, block_text, clean_date_text, complete_date
 from pipelines.dates import parse_machine_date, parse_page_date
+from pipelines.items import ArticleItem
 from storage.records import CommentFields
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
-    from pipelines.items import ArticleItem
 
 __all__ = ["COMMENT_SECTION_XPATHS", "PARSERS", "CommentsPipeline", "RawComment", "block_text", "parse_comments"]
 
@@ -118,7 +118,9 @@ class CommentsPipeline:
         assert crawler.stats is not None
         return cls(crawler.settings.getbool("COMMENTS_ENABLED", True), crawler.stats)
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
+    def process_item(self, item: ArticleItem | object) -> ArticleItem | object:
+        if not isinstance(item, ArticleItem):
+            return item
         if not self.enabled:
             item.comments = []
             return item

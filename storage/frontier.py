@@ -1,0 +1,118 @@
+"""The crawl frontier (seen_urls): what each source's crawls fetched and what came of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from storage.models import SeenUrl, Source, utcnow
+from storage.queries import get_or_create_source
+
+ARTICLE = "article"
+NOT_MODIFIED = "not_modified"
+
+
+@dataclass(frozen=True, slots=True)
+class KnownUrl:
+    """What a crawl needs to decide about a URL it meets again."""
+
+    url: str
+    outcome: str
+    first_seen_at: datetime
+    last_fetched_at: datetime
+    published_at: datetime | None
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The result of one fetch, as the store pipeline records it."""
+
+    source: str
+    url: str
+    outcome: str
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    article_id: int | None = None
+    published_at: datetime | None = None
+    fetched_at: datetime | None = None
+
+
+def record_outcome(session: Session, outcome: Outcome, *, home_url: str | None = None) -> None:
+    """Insert or update the source's row for the URL.
+
+    A 304 or a failed refetch keeps what an earlier fetch learnt (validators, article).
+    """
+    source = get_or_create_source(session, outcome.source, home_url)
+    row = session.scalar(select(SeenUrl).where(SeenUrl.source_id == source.id, SeenUrl.url == outcome.url))
+    if row is None:
+        row = SeenUrl(source_id=source.id, url=outcome.url, outcome=outcome.outcome)
+        session.add(row)
+    failed = outcome.outcome.startswith("error:")
+    if not (failed and row.outcome in (ARTICLE, NOT_MODIFIED)) and outcome.outcome != NOT_MODIFIED:
+        row.outcome = outcome.outcome
+    row.last_fetched_at = outcome.fetched_at or utcnow()
+    row.http_status = outcome.http_status or row.http_status
+    row.http_etag = outcome.etag or row.http_etag
+    row.http_last_modified = outcome.last_modified or row.http_last_modified
+    row.article_id = outcome.article_id or row.article_id
+    row.published_at = outcome.published_at or row.published_at
+    session.flush()
+
+
+def known_urls(session: Session, source: str) -> dict[str, KnownUrl]:
+    """Every URL the source's crawls have fetched, with validators for conditional GET."""
+    stmt = select(SeenUrl).join(Source, SeenUrl.source_id == Source.id).where(Source.name == source)
+    return {
+        row.url: KnownUrl(
+            row.url,
+            row.outcome,
+            row.first_seen_at,
+            row.last_fetched_at,
+            row.published_at,
+            row.http_etag,
+            row.http_last_modified,
+        )
+        for row in session.scalars(stmt)
+    }
+
+
+def forget(session: Session, source: str) -> int:
+    """Clear a source's frontier so its next crawl fetches everything again; the number cleared."""
+    source_id = session.scalar(select(Source.id).where(Source.name == source))
+    if source_id is None:
+        return 0
+    result = session.execute(delete(SeenUrl).where(SeenUrl.source_id == source_id))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def frontier_summary(session: Session) -> dict[str, dict[str, int]]:
+    """Per source, how many URLs ended in each outcome."""
+    stmt = (
+        select(Source.name, SeenUrl.outcome, func.count())
+        .join(Source, SeenUrl.source_id == Source.id)
+        .group_by(Source.name, SeenUrl.outcome)
+    )
+    summary: dict[str, dict[str, int]] = {}
+    for name, outcome, count in session.execute(stmt):
+        summary.setdefault(name, {})[outcome] = count
+    return summary
+
+
+def needs_fetch(known: KnownUrl | None, now: datetime, refresh_window: timedelta) -> bool:
+    """Fetch a URL never fetched, one that failed, or an article still in its refresh window.
+
+    Listings and other skipped pages are not fetched again; an article is refreshed
+    (with conditional GET) while it is younger than the window, counted from its
+    publication, else from when it was first seen.
+    """
+    if known is None or known.outcome.startswith("error:"):
+        return True
+    if known.outcome not in (ARTICLE, NOT_MODIFIED):
+        return False
+    return now - (known.published_at or known.first_seen_at) <= refresh_window
