@@ -12,10 +12,11 @@ from storage.db import make_engine, session_scope
 from storage.runs import finish_run, start_run
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 

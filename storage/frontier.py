@@ -116,3 +116,15 @@ def needs_fetch(known: KnownUrl | None, now: datetime, refresh_window: timedelta
     if known.outcome not in (ARTICLE, NOT_MODIFIED):
         return False
     return now - (known.published_at or known.first_seen_at) <= refresh_window
+
+
+def known_document(known: KnownUrl) -> dict[str, str | None]:
+    return {
+        "url": known.url,
+        "outcome": known.outcome,
+        "first_seen_at": known.first_seen_at.isoformat(),
+        "last_fetched_at": known.last_fetched_at.isoformat(),
+        "published_at": known.published_at.isoformat() if known.published_at else None,
+        "etag": known.etag,
+        "last_modified": known.last_modified,
+    }

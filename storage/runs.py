@@ -31,3 +31,18 @@ def finish_run(session: Session, run_id: int, status: str, per_source: dict[str,
 
 def recent_runs(session: Session, limit: int = 20) -> list[CrawlRun]:
     return list(session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)))
+
+
+def run_document(run: CrawlRun) -> dict[str, Any]:
+    duration = (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
+    return {
+        "id": run.id,
+        "spider": run.spider,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "duration": f"{duration:.1f}s" if duration is not None else "",
+        "status": run.status,
+        "per_source": run.per_source,
+        "host": run.host,
+        "pid": run.pid,
+    }

@@ -11,6 +11,7 @@ import email.utils
 import gzip
 import hashlib
 import threading
+import time
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,6 +27,18 @@ class FixtureHandler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.requests.append(self.path)
+        if self.server.delay:
+            time.sleep(self.server.delay)
+        if self.path.startswith("/status/"):
+            # /status/429?retry-after=1, /status/500: what overloaded or broken servers answer.
+            code, _, query = self.path.removeprefix("/status/").partition("?")
+            self.send_response(int(code))
+            if query.startswith("retry-after="):
+                self.send_header("Retry-After", query.removeprefix("retry-after="))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            self.server.responses.append((self.path, int(code)))
+            return
         if self.path == "/robots.txt":
             self._send(HTTPStatus.OK, ROBOTS_TXT, "text/plain")
             return
@@ -36,6 +49,7 @@ class FixtureHandler(SimpleHTTPRequestHandler):
             return
         path = Path(self.translate_path(self.path))
         if not path.is_file():
+            self.server.responses.append((self.path, 404))
             self.send_error(HTTPStatus.NOT_FOUND)
             return
         body = path.read_bytes()
@@ -58,6 +72,7 @@ class FixtureHandler(SimpleHTTPRequestHandler):
         gzipped = status == HTTPStatus.OK and "gzip" in self.headers.get("Accept-Encoding", "")
         if gzipped:
             body = gzip.compress(body)
+        self.server.responses.append((self.path, int(status)))
         self.send_response(status)
         if content_type:
             self.send_header("Content-Type", content_type)
@@ -76,9 +91,11 @@ class FixtureHandler(SimpleHTTPRequestHandler):
 class FixtureServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, delay: float = 0.0) -> None:
         self.root = root
+        self.delay = delay
         self.requests: list[str] = []
+        self.responses: list[tuple[str, int]] = []
         super().__init__(("127.0.0.1", 0), lambda *a: FixtureHandler(*a, directory=str(root)))
 
     @property

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pipelines.page import ExtractRules, FetchedPage
 from pipelines.items import ArticleItem
+from pipelines.page import ExtractRules, FetchedPage
 
 if TYPE_CHECKING:
     from scrapy.http import Response
