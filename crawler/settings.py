@@ -25,7 +25,15 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SafeDestinationMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
 RETRY_ENABLED = True
+# Retries wait: the server's Retry-After, else 1 s, 2 s, 4 s…; never more than a minute.
+RETRY_BACKOFF_BASE = 1.0
+RETRY_MAX_DELAY = 60.0
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 # Local files (offline imports, file:// sources) are read without politeness delays.

@@ -66,6 +66,9 @@ class Source(BaseModel):
     sections: list[str] = Field(default_factory=list)
     article_pattern: str | None = None
     timezone: str = "UTC"
+    # Lives on a private or loopback address (or file://) on purpose: a mirror, an
+    # intranet, the test fixtures. Live sources may not reach such addresses (SSRF).
+    local: bool = False
     extract: ExtractOverrides = Field(default_factory=ExtractOverrides)
 
     @field_validator("article_pattern")
@@ -115,6 +118,16 @@ class Source(BaseModel):
             date_xpath=e.date_xpath,
             prune_xpath=tuple(e.prune_xpath),
         )
+
+    @property
+    def is_local(self) -> bool:
+        """Declared local, or read from files (which cannot be anything else)."""
+        return self.local or all(url.startswith("file:") for url in self.entry_urls)
+
+    @property
+    def origins(self) -> set[tuple[str, str]]:
+        """(scheme, host:port) of the entry URLs."""
+        return {(urlsplit(url).scheme, urlsplit(url).netloc) for url in self.entry_urls}
 
     def allows(self, url: str) -> bool:
         """Inside the source: an allowed domain, or under the folder of one of its entry URLs.

@@ -27,8 +27,24 @@ class FixtureHandler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.requests.append(self.path)
+        self.server.request_times.append((self.path, time.monotonic()))
         if self.server.delay:
             time.sleep(self.server.delay)
+        if self.path.startswith("/flaky/"):
+            # /flaky/N/<path>: 429 with Retry-After: 1 for the first N requests, then <path>.
+            count, _, rest = self.path.removeprefix("/flaky/").partition("/")
+            with self.server.lock:
+                seen = self.server.flaky_seen.get(self.path, 0)
+                self.server.flaky_seen[self.path] = seen + 1
+            if seen < int(count):
+                self.path = "/status/429?retry-after=1"
+            else:
+                self.path = "/" + rest
+        if self.path.startswith("/slow/"):
+            # /slow/SECONDS/<path>: a server that answers too late.
+            seconds, _, rest = self.path.removeprefix("/slow/").partition("/")
+            time.sleep(float(seconds))
+            self.path = "/" + rest
         if self.path.startswith("/status/"):
             # /status/429?retry-after=1, /status/500: what overloaded or broken servers answer.
             code, _, query = self.path.removeprefix("/status/").partition("?")
@@ -95,7 +111,10 @@ class FixtureServer(ThreadingHTTPServer):
         self.root = root
         self.delay = delay
         self.requests: list[str] = []
+        self.request_times: list[tuple[str, float]] = []
         self.responses: list[tuple[str, int]] = []
+        self.flaky_seen: dict[str, int] = {}
+        self.lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), lambda *a: FixtureHandler(*a, directory=str(root)))
 
     @property

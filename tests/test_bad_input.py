@@ -109,7 +109,8 @@ def test_bad_pages_are_skipped_and_the_run_goes_on(bad_pages: Path, imported_fix
 def test_dead_host_is_one_line_and_the_crawl_finishes(tmp_path: Path) -> None:
     sources = tmp_path / "sources.toml"
     sources.write_text(
-        GOOD_SOURCE.format(name="dead", extra='feeds = ["http://127.0.0.1:9/feed.xml"]'), encoding="utf-8"
+        GOOD_SOURCE.format(name="dead", extra='feeds = ["http://127.0.0.1:9/feed.xml"]\nlocal = true'),
+        encoding="utf-8",
     )
     result = run_scrapy(
         "crawl",

@@ -50,6 +50,8 @@ class NewsSpider(SitemapSpider):
         self.base_url = base_url
         self.source_list: list[Source] = []
         self.frontier: Frontier | None = None
+        # Read by SafeDestinationMiddleware: where local sources live.
+        self.local_origins: set[tuple[str, str]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -57,6 +59,7 @@ class NewsSpider(SitemapSpider):
         path = spider.sources_path or crawler.settings.get("NEWSDEDUP_SOURCES")
         # A broken sources file stops the crawl before it starts, with SourcesError's one line.
         spider.source_list = load_sources(path, base_url=spider.base_url, only=spider.only_source)
+        spider.local_origins = {origin for s in spider.source_list if s.is_local for origin in s.origins}
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
@@ -146,6 +149,11 @@ class NewsSpider(SitemapSpider):
             logger.error("%s: not a usable feed: %s", response.url, feed.get("bozo_exception"))
             self.crawler.stats.inc_value("newsdedup/feed_errors")
             return
+        if feed.bozo:
+            # feedparser refused the strict parse (bad XML, entity tricks) and read it leniently,
+            # without expanding entities.
+            logger.warning("%s: malformed feed, read leniently: %s", response.url, feed.get("bozo_exception"))
+            self.crawler.stats.inc_value("newsdedup/feed_malformed")
         self.crawler.stats.inc_value("newsdedup/feed_entries", len(feed.entries))
         links = (response.urljoin(entry.link) for entry in feed.entries if entry.get("link"))
         yield from self._requests(links, source)

@@ -42,6 +42,7 @@ class SavedPagesSpider(Spider):
             raise ValueError(f"{path}: not a folder")
         # Times the pages print without an offset are in this zone (the site's).
         self.rules = ExtractRules(timezone=timezone)
+        self.local_origins = {("file", "")}  # saved pages are local files by definition
 
     async def start(self) -> AsyncIterator[Any]:
         for page in saved_pages(self.folder):

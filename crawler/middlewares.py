@@ -1,0 +1,123 @@
+"""Downloader middlewares: retries that wait as the server asks, and no requests to
+private or loopback addresses on behalf of a live source (SSRF)."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import logging
+import socket
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.response import response_status_message
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+    from scrapy.http import Request, Response
+
+logger = logging.getLogger(__name__)
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds: a number, or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's RetryMiddleware, but a retry waits: Retry-After when the server sends one
+    (429, 503), else exponential backoff; capped at RETRY_MAX_DELAY. Waiting is an
+    asyncio sleep of this request only: the crawl goes on meanwhile."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = super().from_crawler(crawler)
+        middleware.backoff_base = crawler.settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        middleware.max_delay = crawler.settings.getfloat("RETRY_MAX_DELAY", 60.0)
+        return middleware
+
+    def _delay(self, request: Request, response: Response | None) -> float:
+        asked = retry_after_seconds(response.headers.get("Retry-After", b"").decode("latin-1")) if response else None
+        attempt = request.meta.get("retry_times", 0)
+        return min(self.max_delay, asked if asked is not None else self.backoff_base * 2**attempt)
+
+    async def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        delay = self._delay(request, response)
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        self.crawler.stats.inc_value("retry/waited_seconds", delay)
+        await asyncio.sleep(delay)
+        return retry
+
+    async def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> Any:
+        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
+            return None
+        retry = self._retry(request, exception)
+        if retry is not None:
+            await asyncio.sleep(self._delay(request, None))
+        return retry
+
+
+def _forbidden(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified
+
+
+class SafeDestinationMiddleware:
+    """Refuse requests (and redirects) of live sources to private, loopback or link-local
+    addresses, and to non-http schemes: a feed or a redirect must not make the crawler
+    reach into the machine's own network. Sources declared `local = true` are exempt."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._verdicts: dict[str, str | None] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        parts = urlsplit(request.url)
+        # The spider lists the origins of local sources (robots.txt requests carry no meta).
+        if (parts.scheme, parts.netloc) in getattr(self.crawler.spider, "local_origins", ()):
+            return
+        if parts.scheme not in ("http", "https"):
+            raise IgnoreRequest(f"{request.url}: refused: {parts.scheme}:// is only for sources declared local")
+        host = parts.hostname or ""
+        if host not in self._verdicts:
+            self._verdicts[host] = await asyncio.to_thread(self._check_host, host)
+        if reason := self._verdicts[host]:
+            logger.error("%s: refused: %s", request.url, reason)
+            raise IgnoreRequest(f"{request.url}: refused: {reason}")
+
+    @staticmethod
+    def _check_host(host: str) -> str | None:
+        try:
+            addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+        except (socket.gaierror, UnicodeError):
+            return None  # unresolvable: the download itself will fail with a clear error
+        bad = sorted(a for a in addresses if _forbidden(a))
+        if bad:
+            return (
+                f"{host} resolves to a private or loopback address ({', '.join(bad)});"
+                " declare the source local = true if that is intended"
+            )
+        return None
