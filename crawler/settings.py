@@ -59,6 +59,8 @@ COMMENTS_ENABLED = True
 # If-Modified-Since) only while it is younger than the refresh window, to pick up new
 # comments and corrections; feeds and sitemaps are fetched in full every run.
 INCREMENTAL_ENABLED = True
+# Paged feeds (rel="next") are followed this many pages deep.
+FEED_MAX_PAGES = 5
 REFRESH_WINDOW_DAYS = 3
 # Articles per DB transaction; each article and its comments share one savepoint.
 STORE_COMMIT_EVERY = 20

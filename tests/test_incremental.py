@@ -3,6 +3,7 @@ fetches (from the server's own log), what it stores, kills and overlapping runs.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -138,7 +139,7 @@ def test_new_article_and_new_comments_are_picked_up(live_copy, sqlite_url: str, 
     assert [c["author"] for c in after[otb_url]["comments"]][-1] == "Late Reader"
     assert len(after[otb_url]["comments"]) == len(before[otb_url]["comments"]) + 1
     runs = run_cli("runs", "--db", sqlite_url, "--json")
-    latest = __import__("json").loads(runs.stdout.splitlines()[0])
+    latest = json.loads(runs.stdout.splitlines()[0])
     assert latest["status"] == "finished"
     assert latest["per_source"]["antiwar"]["articles_new"] == 1
     assert latest["per_source"]["outsidethebeltway"]["comments_new"] == 1
@@ -191,3 +192,19 @@ def test_overlapping_runs_are_refused(live_copy, sqlite_url: str) -> None:
     assert "another crawl is running on this database" in result.stderr
     assert result.returncode != 0
     assert imported.returncode != 0 and "another crawl is running on this database" in imported.stderr
+
+
+def test_known_and_forget(live_copy, sqlite_url: str, expected: dict) -> None:
+    server, root = live_copy
+    crawl(server, root, sqlite_url)
+    listing = run_cli("known", "antiwar", "--json", "--db", sqlite_url)
+    outcomes = {json.loads(line)["outcome"] for line in listing.stdout.splitlines()}
+    assert outcomes == {"article", "skipped:NotAnArticle"}
+    forgotten = run_cli("forget", "antiwar", "--db", sqlite_url)
+    assert forgotten.returncode == 0 and "forgot" in forgotten.stderr
+    crawl(server, root, sqlite_url)
+    antiwar = {"/" + a["path"] for a in expected["articles"] if a["source"] == "antiwar"}
+    assert antiwar <= set(server.requests), "a forgotten source is fetched again"
+    others = article_paths(expected) - antiwar
+    assert not others & set(server.requests)
+    assert len(stored_articles(sqlite_url)) == len(expected["articles"])

@@ -3,6 +3,7 @@ against a real HTTP server on 127.0.0.1 with `scrapy crawl news`."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def test_retry_after_is_honoured_and_errors_do_not_stop_the_crawl(server, tmp_pa
     assert "'finish_reason': 'finished'" in result.stderr
     # 429, 429, 200: the second and third request each waited the server's Retry-After: 1.
     times = [t for path, t in server.request_times if path == f"/flaky/2/{ARTICLE}"]
-    assert len(times) == 3 and all(b - a >= 0.95 for a, b in zip(times, times[1:], strict=False))
+    assert len(times) == 3 and all(b - a >= 0.95 for a, b in itertools.pairwise(times))
     assert [a["title"] for a in stored_articles(sqlite_url)] == ["Al-Qaeda Seizes Parts of Two Major Iraqi Cities"]
     # A server error is retried RETRY_TIMES times with backoff, then reported on one line.
     assert server.requests.count("/status/500") == 3
@@ -106,3 +107,20 @@ def test_hostile_xml_is_one_line_and_the_run_goes_on(server, tmp_path: Path, sql
     # The entity bomb is refused by the XML parser; the feed is read leniently, unexpanded.
     assert "evil/feed.xml: malformed feed, read leniently" in result.stderr
     assert "lollollol" not in result.stderr
+
+
+def test_paged_feed_is_followed(server, tmp_path: Path, sqlite_url: str) -> None:
+    sources = write_site(tmp_path, server, [f"/{ARTICLE}"])
+    feed = server.root / "bench" / "feed.xml"
+    next_link = '<atom:link xmlns:atom="http://www.w3.org/2005/Atom" rel="next" href="feed-2.xml"/>'
+    feed.write_text(feed.read_text(encoding="utf-8").replace("<title>t</title>", f"<title>t</title>{next_link}"))
+    older = "/sites/outsidethebeltway/2005/06/iraqi-insurgents-turn-guns-on-al-qaeda/index.html"
+    (server.root / "bench" / "feed-2.xml").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><link>{older}</link></item>'
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    result = crawl(sources, sqlite_url)
+    assert result.returncode == 0
+    assert "/bench/feed-2.xml" in server.requests
+    assert len(stored_articles(sqlite_url)) == 2

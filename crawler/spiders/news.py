@@ -101,6 +101,10 @@ class NewsSpider(SitemapSpider):
             **kwargs,
         )
 
+    def count_fetch(self, source: Source) -> None:
+        """Per-source page count, for crawl_runs."""
+        self.crawler.stats.inc_value(f"source/{source.name}/pages_fetched")
+
     def fetch_failed(self, failure: Failure) -> Iterable[Outcome]:
         """Dead host, timeout, HTTP error: one line with the URL and the reason; the crawl goes on.
 
@@ -141,7 +145,8 @@ class NewsSpider(SitemapSpider):
             if request := self.article_request(url, source):
                 yield request
 
-    def parse_feed(self, response: Response, source: Source) -> Iterable[Request]:
+    def parse_feed(self, response: Response, source: Source, page: int = 1) -> Iterable[Request]:
+        self.count_fetch(source)
         # No content-location: feedparser mangles file:// bases; links are joined below.
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         feed = feedparser.parse(response.body, response_headers={"content-type": content_type})
@@ -157,8 +162,13 @@ class NewsSpider(SitemapSpider):
         self.crawler.stats.inc_value("newsdedup/feed_entries", len(feed.entries))
         links = (response.urljoin(entry.link) for entry in feed.entries if entry.get("link"))
         yield from self._requests(links, source)
+        # Paged feeds (RFC 5005 rel="next"): older entries, a bounded number of pages back.
+        older = [link["href"] for link in feed.feed.get("links", []) if link.get("rel") == "next" and link.get("href")]
+        if older and page < self.crawler.settings.getint("FEED_MAX_PAGES", 5):
+            yield self.request(response.urljoin(older[0]), self.parse_feed, source, cb_kwargs={"page": page + 1})
 
     def parse_sitemap(self, response: Response, source: Source) -> Iterable[Request]:
+        self.count_fetch(source)
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 yield self.request(url, self.parse_sitemap, source)
@@ -178,6 +188,7 @@ class NewsSpider(SitemapSpider):
             yield from self._requests(locs, source)
 
     def parse_section(self, response: Response, source: Source) -> Iterable[Request]:
+        self.count_fetch(source)
         extractor = LinkExtractor(allow=source.article_pattern or ())
         yield from self._requests((link.url for link in extractor.extract_links(response)), source)
 
@@ -187,7 +198,7 @@ class NewsSpider(SitemapSpider):
             logger.warning("%s: redirected outside source %s, not stored", response.url, source.name)
             self.crawler.stats.inc_value("newsdedup/redirect_offsite")
             return
-        self.crawler.stats.inc_value(f"source/{source.name}/pages_fetched")
+        self.count_fetch(source)
         if response.status == 304:
             self.crawler.stats.inc_value("newsdedup/not_modified")
             yield Outcome(source.name, response.url, NOT_MODIFIED, 304)
@@ -220,6 +231,7 @@ class NewsSpider(SitemapSpider):
     def parse_comment_page(
         self, response: Response, source: Source, item: ArticleItem, pending: dict[int, str], number: int
     ) -> Iterable[Any]:
+        self.count_fetch(source)
         self.crawler.stats.inc_value("newsdedup/comment_pages")
         item.comment_pages.append(comment_page(response, number))
         yield from self._next_comment_page(item, {**comment_pages(response), **pending}, source)
