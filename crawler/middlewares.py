@@ -105,8 +105,8 @@ class SafeDestinationMiddleware:
         if host not in self._verdicts:
             self._verdicts[host] = await asyncio.to_thread(self._check_host, host)
         if reason := self._verdicts[host]:
-            logger.error("%s: refused: %s", request.url, reason)
-            raise IgnoreRequest(f"{request.url}: refused: {reason}")
+            # The spider's errback logs it, once, with the URL.
+            raise IgnoreRequest(f"refused: {reason}")
 
     @staticmethod
     def _check_host(host: str) -> str | None:

@@ -56,7 +56,14 @@ class FixtureHandler(SimpleHTTPRequestHandler):
             self.server.responses.append((self.path, int(code)))
             return
         if self.path == "/robots.txt":
-            self._send(HTTPStatus.OK, ROBOTS_TXT, "text/plain")
+            custom = self.server.root / "robots.txt"
+            self._send(HTTPStatus.OK, custom.read_bytes() if custom.is_file() else ROBOTS_TXT, "text/plain")
+            return
+        if self.path.startswith("/offsite/"):
+            # A redirect to the same files under another host name: off-site for a source.
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", f"http://localhost:{self.server.server_address[1]}/{self.path[9:]}")
+            self.end_headers()
             return
         if self.path.startswith("/moved/"):
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)

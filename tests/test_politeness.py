@@ -3,6 +3,7 @@ against a real HTTP server on 127.0.0.1 with `scrapy crawl news`."""
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import shutil
 from pathlib import Path
@@ -124,3 +125,33 @@ def test_paged_feed_is_followed(server, tmp_path: Path, sqlite_url: str) -> None
     assert result.returncode == 0
     assert "/bench/feed-2.xml" in server.requests
     assert len(stored_articles(sqlite_url)) == 2
+
+
+def test_robots_sitemaps_gzip_news_sitemaps_and_redirects(server, tmp_path: Path, sqlite_url: str) -> None:
+    """Sitemaps announced in robots.txt, gzipped, in Google News format; a redirect within
+    the source is followed, one to another host on a loopback address is refused."""
+    otb = "sites/outsidethebeltway/2005/06/iraqi-insurgents-turn-guns-on-al-qaeda/index.html"
+    cj = "sites/captainsjournal/2010/09/17/aqi-courting-shiite-gangs/index.html"
+    news_sitemap = (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        f"<url><loc>{server.base_url}moved/{otb}</loc><news:news><news:title>t</news:title></news:news></url>"
+        f"<url><loc>{server.base_url}offsite/{cj}</loc></url></urlset>"
+    )
+    (server.root / "news-sitemap.xml.gz").write_bytes(gzip.compress(news_sitemap.encode()))
+    (server.root / "robots.txt").write_text(f"User-agent: *\nSitemap: {server.base_url}news-sitemap.xml.gz\n")
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        '[[source]]\nname = "mirror"\nhome = "https://mirror.example/"\nallowed_domains = ["127.0.0.1"]\n'
+        f'sitemaps = ["{server.base_url}robots.txt"]\nlocal = true\n',
+        encoding="utf-8",
+    )
+    result = crawl(sources, sqlite_url)
+    assert result.returncode == 0
+    assert "/news-sitemap.xml.gz" in server.requests
+    stored = stored_articles(sqlite_url)
+    assert [a["title"] for a in stored] == ["Iraqi Insurgents Turn Guns on Al Qaeda"]
+    assert stored[0]["url"] == f"{server.base_url}{otb}", "the redirect's target is the fetched URL"
+    # The redirect to another host name that resolves to loopback is refused, on one line.
+    refusals = [line for line in result.stderr.splitlines() if "localhost resolves to a private or loopback" in line]
+    assert len(refusals) == 1 and "fetch failed" in refusals[0]
