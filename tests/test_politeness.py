@@ -136,10 +136,13 @@ def test_robots_sitemaps_gzip_news_sitemaps_and_redirects(server, tmp_path: Path
         '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
         'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
         f"<url><loc>{server.base_url}moved/{otb}</loc><news:news><news:title>t</news:title></news:news></url>"
-        f"<url><loc>{server.base_url}offsite/{cj}</loc></url></urlset>"
+        f"<url><loc>{server.base_url}offsite/{cj}</loc></url>"
+        f"<url><loc>{server.base_url}private/{otb}</loc></url></urlset>"
     )
     (server.root / "news-sitemap.xml.gz").write_bytes(gzip.compress(news_sitemap.encode()))
-    (server.root / "robots.txt").write_text(f"User-agent: *\nSitemap: {server.base_url}news-sitemap.xml.gz\n")
+    (server.root / "robots.txt").write_text(
+        f"User-agent: *\nDisallow: /private/\nSitemap: {server.base_url}news-sitemap.xml.gz\n"
+    )
     sources = tmp_path / "sources.toml"
     sources.write_text(
         '[[source]]\nname = "mirror"\nhome = "https://mirror.example/"\nallowed_domains = ["127.0.0.1"]\n'
@@ -149,9 +152,21 @@ def test_robots_sitemaps_gzip_news_sitemaps_and_redirects(server, tmp_path: Path
     result = crawl(sources, sqlite_url)
     assert result.returncode == 0
     assert "/news-sitemap.xml.gz" in server.requests
+    assert not any(path.startswith("/private/") for path in server.requests), "robots.txt is obeyed"
     stored = stored_articles(sqlite_url)
     assert [a["title"] for a in stored] == ["Iraqi Insurgents Turn Guns on Al Qaeda"]
     assert stored[0]["url"] == f"{server.base_url}{otb}", "the redirect's target is the fetched URL"
     # The redirect to another host name that resolves to loopback is refused, on one line.
     refusals = [line for line in result.stderr.splitlines() if "localhost resolves to a private or loopback" in line]
     assert len(refusals) == 1 and "fetch failed" in refusals[0]
+
+
+def test_decompression_bomb_is_cut_off(server, tmp_path: Path, sqlite_url: str) -> None:
+    """A page that inflates past DOWNLOAD_MAXSIZE is dropped with one line; the rest is stored."""
+    (server.root / "bomb.html").write_bytes(b"<html><body>" + b" " * 8_000_000 + b"</body></html>")
+    sources = write_site(tmp_path, server, ["/bomb.html", f"/{ARTICLE}"])
+    result = crawl(sources, sqlite_url, "DOWNLOAD_MAXSIZE=1000000")
+    assert result.returncode == 0
+    assert "'finish_reason': 'finished'" in result.stderr
+    assert "bomb.html" in result.stderr and "1000000" in result.stderr
+    assert [a["title"] for a in stored_articles(sqlite_url)] == ["Al-Qaeda Seizes Parts of Two Major Iraqi Cities"]

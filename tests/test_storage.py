@@ -44,6 +44,7 @@ def test_upsert_updates_in_place_and_counts_versions(db_url: str) -> None:
         article, corrected = upsert_article(session, "example", _article("Corrected text."))
         assert (first, again, corrected) == (ArticleChange.NEW, ArticleChange.UNCHANGED, ArticleChange.UPDATED)
         assert article.version == 2
+        assert article.previous_content_hash == _article("First text.").content_hash
     engine.dispose()
 
 
