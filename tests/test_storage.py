@@ -6,6 +6,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -25,10 +26,11 @@ def test_migrations_reach_head_and_match_the_models(db_url: str) -> None:
     assert diff == [], "models changed without a migration: run alembic revision --autogenerate"
 
 
-def test_storage_does_not_import_scrapy() -> None:
-    code = "import sys, storage.db, storage.queries, storage.models; print('scrapy' in sys.modules)"
+@pytest.mark.parametrize("modules", ["storage.db, storage.queries, storage.models, storage.frontier", "crawler.cli"])
+def test_storage_and_query_cli_do_not_import_scrapy(modules: str) -> None:
+    code = f"import sys, {modules}; print('scrapy' in sys.modules, 'trafilatura' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "False"
+    assert out.strip() == "False False"
 
 
 def _article(text: str, **kw) -> ArticleFields:

@@ -1,0 +1,8 @@
+"""The `newsdedup` command line: one module per group of commands, one shared app."""
+
+from __future__ import annotations
+
+from crawler.cli import browse, crawls, imports, schema
+from crawler.cli.common import app
+
+__all__ = ["app", "browse", "crawls", "imports", "schema"]
