@@ -150,7 +150,7 @@ def test_killed_run_then_normal_run_equals_one_clean_run(tmp_path: Path, sqlite_
     shutil.copytree(FIXTURES / "sites", root / "sites")
     shutil.copy(FIXTURES / "sources.toml", root / "sources.toml")
     clean_db = f"sqlite:///{tmp_path / 'clean.db'}"
-    with FixtureServer(root, delay=0.3) as server:
+    with FixtureServer(root, delay=0.5) as server:
         process = subprocess.Popen(
             [sys.executable, "-m", "scrapy", *crawl_args(server, root, sqlite_url, "-s", "STORE_COMMIT_EVERY=1")],
             cwd=ROOT,
