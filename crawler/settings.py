@@ -37,7 +37,7 @@ RETRY_MAX_DELAY = 60.0
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 # Local files (offline imports, file:// sources) are read without politeness delays.
-DOWNLOAD_SLOTS = {"local-files": {"concurrency": 16, "delay": 0, "randomize_delay": False}}
+DOWNLOAD_SLOTS = {"local-files": {"concurrency": 16, "delay": 0, "jitter": 0}}
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024

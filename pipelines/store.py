@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from w3lib.url import canonicalize_url
 
 from pipelines.items import ArticleItem
+from pipelines.urls import without_comment_page
 from storage.db import make_engine, prepare_database, session_factory
 from storage.frontier import ARTICLE, Outcome, record_outcome
 from storage.locks import crawl_lock
@@ -39,7 +40,7 @@ def article_fields(item: ArticleItem) -> ArticleFields:
     assert extraction is not None, "StorePipeline must run after ExtractPipeline"
     return ArticleFields(
         url=item.url,
-        canonical_url=extraction.canonical_url or canonicalize_url(item.url),
+        canonical_url=without_comment_page(extraction.canonical_url or canonicalize_url(item.url)),
         text=extraction.text,
         title=extraction.title,
         authors=extraction.authors,

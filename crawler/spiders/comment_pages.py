@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from w3lib.url import url_query_cleaner
+from pipelines.urls import without_comment_page
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -25,8 +25,7 @@ def page_number(url: str) -> int | None:
 
 def thread_base(url: str) -> str:
     """The article URL a comment page belongs to: no page part, fragment or index.html."""
-    url = url_query_cleaner(url.split("#", 1)[0], ("cpage",), remove=True)
-    url = re.sub(r"/comment-page-\d+(?=/|$)", "", url)
+    url = without_comment_page(url.split("#", 1)[0])
     return re.sub(r"/index\.html?$", "/", url).rstrip("/")
 
 
