@@ -37,7 +37,7 @@ def build_corpus(dest: Path, pages: int) -> Path:
     )
     sources = dest / "sources.toml"
     sources.write_text(
-        '[[source]]\nname = "bench"\nhome = "https://bench.example/"\nsitemaps = ["site/sitemap.xml"]\n',
+        '[[source]]\nname = "bench"\nhome = "https://bench.example/"\nsitemaps = ["site/sitemap.xml"]\nlocal = true\n',
         encoding="utf-8",
     )
     return sources
