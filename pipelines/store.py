@@ -18,7 +18,8 @@ from pipelines.urls import without_comment_page
 from storage.db import make_engine, prepare_database, session_factory
 from storage.frontier import ARTICLE, Outcome, record_outcome
 from storage.locks import crawl_lock
-from storage.queries import ArticleChange, exact_copies, merge_comments, upsert_article
+from storage.models import Source
+from storage.queries import ArticleChange, exact_copies, get_or_create_source, merge_comments, upsert_article
 from storage.records import ArticleFields
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ class StorePipeline:
         self._pending = 0
         self._closing: asyncio.Future[None] | None = None
         self._lock = ExitStack()
+        self._sources: dict[str, Source] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -145,6 +147,19 @@ class StorePipeline:
                         session, source_name(item, fields), fields, home_url=item.source_home
                     )
                     merged = merge_comments(session, article, item.comments)
+                    if self._records_frontier:
+                        outcome = Outcome(
+                            article.source.name,
+                            item.url,
+                            ARTICLE,
+                            200,
+                            item.etag,
+                            item.last_modified,
+                            article.id,
+                            article.published_at,
+                            item.fetched_at,
+                        )
+                        record_outcome(session, outcome, article.source)
                 break
             except IntegrityError:
                 # Another process inserted the same URL between our select and insert.
@@ -152,19 +167,6 @@ class StorePipeline:
                     raise
             except SQLAlchemyError as exc:
                 raise StoreFailed(f"{self._where()}: could not store {item.url}: {_one_line(exc)}") from exc
-        self._record(
-            Outcome(
-                article.source.name,
-                item.url,
-                ARTICLE,
-                200,
-                item.etag,
-                item.last_modified,
-                article.id,
-                article.published_at,
-                item.fetched_at,
-            )
-        )
         self._count(article.source.name, change, merged.added)
         if change is ArticleChange.NEW and exact_copies(session, article):
             self.stats.inc_value(f"source/{article.source.name}/duplicates")
@@ -183,14 +185,22 @@ class StorePipeline:
         if new_comments:
             self.stats.inc_value(f"source/{source}/comments_new", new_comments)
 
+    @property
+    def _records_frontier(self) -> bool:
+        # Saved pages are not a source's frontier.
+        return self.crawler.spider is None or self.crawler.spider.name != "pages"
+
     def _record(self, outcome: Outcome) -> None:
         """Remember what came of a fetch in the source's frontier (seen_urls)."""
         assert self._session is not None
-        if self.crawler.spider is not None and self.crawler.spider.name == "pages":
-            return  # saved pages are not a source's frontier
+        if not self._records_frontier:
+            return
+        source = self._sources.get(outcome.source)
         try:
             with self._session.begin_nested():
-                record_outcome(self._session, outcome)
+                if source is None:
+                    source = self._sources[outcome.source] = get_or_create_source(self._session, outcome.source)
+                record_outcome(self._session, outcome, source)
         except SQLAlchemyError as exc:
             raise StoreFailed(f"{self._where()}: could not record {outcome.url}: {_one_line(exc)}") from exc
 

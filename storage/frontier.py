@@ -43,12 +43,12 @@ class Outcome:
     fetched_at: datetime | None = None
 
 
-def record_outcome(session: Session, outcome: Outcome, *, home_url: str | None = None) -> None:
-    """Insert or update the source's row for the URL.
+def record_outcome(session: Session, outcome: Outcome, source: Source | None = None) -> None:
+    """Insert or update the source's row for the URL (pass ``source`` to save a lookup).
 
     A 304 or a failed refetch keeps what an earlier fetch learnt (validators, article).
     """
-    source = get_or_create_source(session, outcome.source, home_url)
+    source = source or get_or_create_source(session, outcome.source)
     row = session.scalar(select(SeenUrl).where(SeenUrl.source_id == source.id, SeenUrl.url == outcome.url))
     if row is None:
         row = SeenUrl(source_id=source.id, url=outcome.url, outcome=outcome.outcome)

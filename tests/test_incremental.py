@@ -145,6 +145,27 @@ def test_new_article_and_new_comments_are_picked_up(live_copy, sqlite_url: str, 
     assert latest["per_source"]["outsidethebeltway"]["comments_new"] == 1
 
 
+def children_of(pid: int) -> list[int]:
+    children = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            children.append(int(status.parent.name))
+    return children
+
+
+def wait_until_gone(pids: list[int], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{pid}").exists() for pid in pids):
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def test_killed_run_then_normal_run_equals_one_clean_run(tmp_path: Path, sqlite_url: str) -> None:
     root = tmp_path / "www"
     shutil.copytree(FIXTURES / "sites", root / "sites")
@@ -173,8 +194,11 @@ def test_killed_run_then_normal_run_equals_one_clean_run(tmp_path: Path, sqlite_
             except OperationalError:  # the schema may not exist yet
                 continue
         engine.dispose()
+        workers = children_of(process.pid)
         os.kill(process.pid, signal.SIGKILL)  # no cleanup, no commit, like a power loss
         process.wait()
+        assert workers, "the crawl runs its extraction in worker processes"
+        assert wait_until_gone(workers), "extraction workers outlive a killed crawl"
         killed_with = len(stored_articles(sqlite_url))
         assert 0 < killed_with < 5, f"the kill came after {killed_with} articles"
         crawl(server, root, sqlite_url)

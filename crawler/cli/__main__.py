@@ -2,4 +2,6 @@
 
 from crawler.cli import app
 
-app()
+# Guarded: extraction workers are spawned processes that import the main module again.
+if __name__ == "__main__":
+    app()
