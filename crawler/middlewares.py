@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import ipaddress
-import logging
 import socket
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -21,8 +20,6 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
     from scrapy.http import Request, Response
-
-logger = logging.getLogger(__name__)
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:

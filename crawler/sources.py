@@ -13,8 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pipelines.page import ExtractRules
 
-SOURCES_ENV = "NEWSDEDUP_SOURCES"
-
 
 class SourcesError(ValueError):
     """A sources file that cannot be used; ``str()`` is one line naming file, source and field."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from storage.models import SeenUrl, Source, utcnow
@@ -89,19 +89,6 @@ def forget(session: Session, source: str) -> int:
         return 0
     result = session.execute(delete(SeenUrl).where(SeenUrl.source_id == source_id))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def frontier_summary(session: Session) -> dict[str, dict[str, int]]:
-    """Per source, how many URLs ended in each outcome."""
-    stmt = (
-        select(Source.name, SeenUrl.outcome, func.count())
-        .join(Source, SeenUrl.source_id == Source.id)
-        .group_by(Source.name, SeenUrl.outcome)
-    )
-    summary: dict[str, dict[str, int]] = {}
-    for name, outcome, count in session.execute(stmt):
-        summary.setdefault(name, {})[outcome] = count
-    return summary
 
 
 def needs_fetch(known: KnownUrl | None, now: datetime, refresh_window: timedelta) -> bool:

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 _SECTION_WORDS = ("comment", "repl", "discuss", "respon", "feedback", "reader")
 _NOT_SECTION = re.compile(r"respond|reply-title|comment-form|commentform|reply-form|count|link", re.IGNORECASE)
-_DATE_HINT = re.compile(r"\d|\bago\b|yesterday|today|just now", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s+[·•|—–-]\s+")
 SHORT = 80
 _NOT_COMMENT_TAGS = ("script", "style", "form", "br", "input", "label", "textarea", "button", "select", "option")
