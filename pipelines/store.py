@@ -101,9 +101,14 @@ class StorePipeline:
 
     def _open(self) -> None:
         engine = make_engine(self.database_url)
-        prepare_database(engine)
-        # Held for the whole crawl; the OS releases it if this process is killed.
+        # Held for the whole crawl (the OS releases it if this process is killed), and
+        # taken first, so two first runs on an empty database do not both create it.
         self._lock.enter_context(crawl_lock(engine))
+        try:
+            prepare_database(engine)
+        except BaseException:
+            self._lock.close()
+            raise
         self._session = session_factory(engine)()
         logger.info("storing into %s", engine.url.render_as_string(hide_password=True))
 
