@@ -10,6 +10,8 @@ from storage.db import resolve_database_url
 BOT_NAME = "newsdedup"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+# `scrapy crawl` checks the sources file before starting (crawler/commands/crawl.py).
+COMMANDS_MODULE = "crawler.commands"
 
 # Where articles go: $NEWSDEDUP_DATABASE_URL, else ./newsdedup.db (SQLite).
 NEWSDEDUP_DATABASE_URL = resolve_database_url()

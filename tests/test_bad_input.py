@@ -60,8 +60,10 @@ def test_scrapy_crawl_with_broken_sources_exits_nonzero(tmp_path: Path) -> None:
     result = run_scrapy(
         "crawl", "news", "-a", f"sources={sources}", "-s", f"NEWSDEDUP_DATABASE_URL=sqlite:///{tmp_path / 'x.db'}"
     )
-    assert result.returncode != 0
-    assert f"{sources}: source 'blog': field 'home': Field required" in result.stderr
+    assert result.returncode == 2
+    # Scrapy's start-up banner, then our one line; no traceback, nothing crawled.
+    assert result.stderr.strip().splitlines()[-1] == f"error: {sources}: source 'blog': field 'home': Field required"
+    assert "Traceback" not in result.stderr and "Spider opened" not in result.stderr
 
 
 def test_unknown_source_name(tmp_path: Path) -> None:
