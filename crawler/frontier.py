@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from storage.db import make_engine, session_scope
+from storage.db import session_for_url
 from storage.frontier import KnownUrl, known_urls, needs_fetch
 
 
@@ -20,12 +20,8 @@ class Frontier:
     @classmethod
     def load(cls, database_url: str, sources: list[str], refresh_window: timedelta) -> Frontier:
         """Read the sources' frontier (blocking: call it off the event loop)."""
-        engine = make_engine(database_url)
-        try:
-            with session_scope(engine) as session:
-                known = {name: known_urls(session, name) for name in sources}
-        finally:
-            engine.dispose()
+        with session_for_url(database_url) as session:
+            known = {name: known_urls(session, name) for name in sources}
         return cls(refresh_window, known)
 
     def lookup(self, source: str, url: str) -> KnownUrl | None:

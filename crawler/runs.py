@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from sqlalchemy.exc import SQLAlchemyError
 
-from storage.db import make_engine, session_scope
+from storage.db import session_for_url
 from storage.runs import finish_run, start_run
 
 if TYPE_CHECKING:
@@ -52,12 +52,8 @@ class RunRecorder:
         return recorder
 
     def _write(self, action: Any) -> Any:
-        engine = make_engine(self.database_url)
-        try:
-            with session_scope(engine) as session:
-                return action(session)
-        finally:
-            engine.dispose()
+        with session_for_url(self.database_url) as session:
+            return action(session)
 
     def spider_opened(self, spider: Spider) -> None:
         try:

@@ -58,6 +58,21 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+@contextmanager
+def session_for_url(url: str) -> Iterator[Session]:
+    """One short unit of work on a database given by URL (its own engine, then disposed).
+
+    For work outside a crawl's own session: reading the frontier at start, recording a
+    run, a CLI summary.
+    """
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
 def alembic_config(engine: Engine | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

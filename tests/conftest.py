@@ -107,14 +107,11 @@ def imported_fixtures(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def stored_articles(url: str) -> list[dict]:
     """Everything stored, as plain dicts, through the same query the CLI uses."""
-    from storage.db import session_scope
+    from storage.db import session_for_url
     from storage.queries import article_documents
 
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        documents = list(article_documents(session))
-    engine.dispose()
-    return documents
+    with session_for_url(url) as session:
+        return list(article_documents(session))
 
 
 def comparable(documents: list[dict], *, drop: tuple[str, ...] = ("id", "url")) -> list[dict]:

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from crawler.cli.common import DbOption, app, console, fail, open_database
-from storage.db import make_engine, session_scope
+from storage.db import session_for_url
 from storage.locks import CrawlLocked, crawl_lock
 from storage.queries import count_rows
 
@@ -108,11 +108,9 @@ def print_summary(result: CrawlResult, url: str) -> None:
     console.print(table)
     for page_url, reason in result.tally.skipped:
         console.print(f"  skipped {page_url}: {reason}", highlight=False, soft_wrap=True)
-    engine = make_engine(url)
-    with session_scope(engine) as session:
+    with session_for_url(url) as session:
         counts = count_rows(session)
-    engine.dispose()
-    where = make_engine(url).url.render_as_string(hide_password=True)
+        where = session.get_bind().engine.url.render_as_string(hide_password=True)
     console.print(
         f"[bold]{where}[/] now holds {counts['articles']} articles, {counts['comments']} comments"
         f" from {counts['sources']} sources",
