@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -152,7 +152,7 @@ class StorePipeline:
                         session, source_name(item, fields), fields, home_url=item.source_home
                     )
                     merged = merge_comments(session, article, item.comments)
-                    if self._records_frontier:
+                    if item.source is not None:  # saved pages belong to no source's frontier
                         outcome = Outcome(
                             article.source.name,
                             item.url,
@@ -190,16 +190,9 @@ class StorePipeline:
         if new_comments:
             self.stats.inc_value(f"source/{source}/comments_new", new_comments)
 
-    @property
-    def _records_frontier(self) -> bool:
-        # Saved pages are not a source's frontier.
-        return self.crawler.spider is None or self.crawler.spider.name != "pages"
-
     def _record(self, outcome: Outcome) -> None:
         """Remember what came of a fetch in the source's frontier (seen_urls)."""
         assert self._session is not None
-        if not self._records_frontier:
-            return
         source = self._sources.get(outcome.source)
         try:
             with self._session.begin_nested():
@@ -212,7 +205,7 @@ class StorePipeline:
     def item_dropped(self, item: object, exception: BaseException, **_: object) -> None:
         if isinstance(item, ArticleItem) and item.source and self._session is not None:
             outcome = Outcome(item.source, item.url, f"skipped:{type(exception).__name__}", fetched_at=item.fetched_at)
-            self._thread.submit(self._record, outcome)
+            self._thread.submit(self._record, outcome).add_done_callback(_log_failure)
 
     def _commit(self) -> None:
         assert self._session is not None
@@ -231,3 +224,12 @@ class StorePipeline:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(getattr(exc, "orig", None) or exc).split())
+
+
+def _log_failure(future: Future[None]) -> None:
+    """A frontier row for a dropped page that could not be written: said, not swallowed.
+
+    The commit that follows fails loudly anyway; this names the page.
+    """
+    if (exc := future.exception()) is not None:
+        logger.error("%s", exc)
