@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Article, Comment, Source, utcnow
 from storage.records import ArticleFields, CommentFields, content_hash
@@ -204,6 +204,8 @@ def article_documents(session: Session, *, source: str | None = None) -> Iterato
         select(Article, Source.name)
         .join(Source, Article.source_id == Source.id)
         .order_by(Source.name, Article.canonical_url)
+        # Comments come in one query per batch of 200 articles, not one per article.
+        .options(selectinload(Article.comments))
         .execution_options(yield_per=200)
     )
     if source is not None:
