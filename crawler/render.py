@@ -43,3 +43,37 @@ def render_article(document: dict[str, Any]) -> Group:
     if document["comments"]:
         parts.append(comment_tree(document["comments"]))
     return Group(*parts)
+
+
+def _member_row(table: Table, member: dict[str, Any], how: str, highlight: int | None) -> None:
+    style = "bold" if member["id"] == highlight else ""
+    table.add_row(
+        str(member["id"]),
+        member["source"],
+        (member["published_at"] or "")[:10],
+        member["title"] or "",
+        how,
+        member["canonical_url"],
+        style=style,
+    )
+
+
+def render_story(story: dict[str, Any], highlight: int | None = None) -> Group:
+    """A story: its copies with the link that made each one a copy, and the quoting posts."""
+    copies = Table("id", "source", "published", "title", "how", "url", title=f"story {story['story_id']}")
+    for member in story["copies"]:
+        if member["id"] == story["story_id"]:
+            how = "canonical (earliest)"
+        else:
+            link = max(member["links"], key=lambda lk: lk["score"], default=None)
+            similarity = f"similarity {member['similarity']:.2f}" if member["similarity"] is not None else ""
+            how = f"{link['method']} {link['score']:.2f} → #{link['matched']}; {similarity}" if link else similarity
+        _member_row(copies, member, how, highlight)
+    parts: list[Any] = [copies]
+    for title, key in (("posts quoting this story", "quoted_by"), ("stories this one quotes", "quotes")):
+        if story[key]:
+            table = Table("id", "source", "published", "title", "quoted", "url", title=title)
+            for post in story[key]:
+                _member_row(table, post, f"{post['fraction_quoted']:.0%} of #{post['member']}", highlight)
+            parts.append(table)
+    return Group(*parts)

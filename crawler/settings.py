@@ -47,6 +47,7 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.comments.CommentsPipeline": 200,
+    "pipelines.dedup.DedupPipeline": 300,
     "pipelines.store.StorePipeline": 900,
 }
 
@@ -64,6 +65,11 @@ INCREMENTAL_ENABLED = True
 # Paged feeds (rel="next") are followed this many pages deep.
 FEED_MAX_PAGES = 5
 REFRESH_WINDOW_DAYS = 3
+# Syndicated copies and quotes (pipelines/dedup/config.py holds every DEDUP_* default and
+# docs/dedup.md the measurements behind them). DEDUP_WINDOW_DAYS=None: archives without dates.
+DEDUP_ENABLED = True
+DEDUP_WINDOW_DAYS = 7
+
 # Articles per DB transaction; each article and its comments share one savepoint.
 STORE_COMMIT_EVERY = 20
 

@@ -107,7 +107,8 @@ def extract_article(
         raise EmptyBody(f"main text has {len(text)} characters, fewer than {config.min_text_chars}")
     extraction = Extraction(
         text=text,
-        canonical_url=canonical_link(tree),
+        canonical_url=declared_url(tree, "//link[@rel='canonical']/@href"),
+        og_url=declared_url(tree, "//meta[@property='og:url']/@content"),
         title=document.title if document else None,
         authors=[a.strip() for a in (document.author or "").split(";") if a.strip()] if document else [],
         published_at=_published_at(document.date if document else None, rules),
@@ -132,9 +133,9 @@ def _apply_overrides(extraction: Extraction, tree: HtmlElement, rules: ExtractRu
             extraction.published_at = parsed
 
 
-def canonical_link(tree: HtmlElement) -> str | None:
-    """The page's own idea of its URL: rel=canonical, else og:url (absolute only)."""
-    for raw in tree.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
+def declared_url(tree: HtmlElement, xpath: str) -> str | None:
+    """The first absolute URL the page declares at ``xpath`` (relative ones say nothing reliable)."""
+    for raw in tree.xpath(xpath):
         candidate = raw.strip()
         if candidate.startswith(("http://", "https://")):
             return candidate

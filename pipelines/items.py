@@ -28,3 +28,5 @@ class ArticleItem:
     comment_pages: list[FetchedPage] = field(default_factory=list, repr=False)
     extraction: Extraction | None = field(default=None, repr=False)
     comments: list[CommentFields] = field(default_factory=list, repr=False)
+    # The dedup signature (pipelines.dedup.Signature), linked by the store.
+    signature: object | None = field(default=None, repr=False)

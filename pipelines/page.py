@@ -23,7 +23,9 @@ class Extraction:
     """What the extractor found on an article page."""
 
     text: str
+    # What the page declares as its URL: <link rel=canonical>, and og:url.
     canonical_url: str | None = None
+    og_url: str | None = None
     title: str | None = None
     authors: list[str] = field(default_factory=list)
     published_at: datetime | None = None

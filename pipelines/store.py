@@ -11,16 +11,18 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from w3lib.url import canonicalize_url
 
+from pipelines.dedup import DedupConfig, LinkReport, Signature, StoryLinker, dedup_config
 from pipelines.items import ArticleItem
-from pipelines.urls import without_comment_page
+from pipelines.urls import article_identity
 from storage.db import make_engine, prepare_database, session_factory
+from storage.dedup import foreign_params
 from storage.frontier import ARTICLE, Outcome, record_outcome
-from storage.locks import crawl_lock
+from storage.locks import crawl_lock, write_lock
 from storage.models import Source
-from storage.queries import ArticleChange, exact_copies, get_or_create_source, merge_comments, upsert_article
+from storage.queries import ArticleChange, get_or_create_source, merge_comments, upsert_article
 from storage.records import ArticleFields
+from storage.urls import url_key
 
 if TYPE_CHECKING:
     from typing import Self
@@ -39,9 +41,11 @@ def article_fields(item: ArticleItem) -> ArticleFields:
     """Map an extracted item onto the stored record."""
     extraction = item.extraction
     assert extraction is not None, "StorePipeline must run after ExtractPipeline"
+    identity = article_identity(item.url, extraction.canonical_url, extraction.og_url, item.source_home)
     return ArticleFields(
         url=item.url,
-        canonical_url=without_comment_page(extraction.canonical_url or canonicalize_url(item.url)),
+        canonical_url=identity.canonical_url,
+        declared_url_key=url_key(identity.declared_elsewhere) if identity.declared_elsewhere else None,
         text=extraction.text,
         title=extraction.title,
         authors=extraction.authors,
@@ -62,6 +66,11 @@ def source_name(item: ArticleItem, fields: ArticleFields) -> str:
     return item.source or urlsplit(fields.canonical_url).hostname or SAVED_PAGES_SOURCE
 
 
+def crawl_lock_names(spider: object) -> list[str]:
+    """What a crawl locks: each of its sources, or the folder of saved pages it reads."""
+    return list(getattr(spider, "lock_names", None) or [f"spider:{getattr(spider, 'name', '?')}"])
+
+
 class StoreFailed(RuntimeError):
     """The database refused a write or went away; the crawl stops instead of losing items."""
 
@@ -73,9 +82,14 @@ class StorePipeline:
     while a commit waits on disk or network, and the session never crosses threads.
     """
 
-    def __init__(self, database_url: str, commit_every: int, crawler: Crawler) -> None:
+    def __init__(
+        self, database_url: str, commit_every: int, crawler: Crawler, dedup: DedupConfig | None = None
+    ) -> None:
         self.database_url = database_url
         self.commit_every = max(1, commit_every)
+        self.dedup = dedup or DedupConfig()
+        self.linker = StoryLinker(self.dedup)
+        self._write_locked = False
         self.crawler = crawler
         self.stats: StatsCollector = crawler.stats  # type: ignore[assignment]
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdedup-store")
@@ -88,7 +102,7 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         s = crawler.settings
-        pipeline = cls(s.get("NEWSDEDUP_DATABASE_URL"), s.getint("STORE_COMMIT_EVERY", 20), crawler)
+        pipeline = cls(s.get("NEWSDEDUP_DATABASE_URL"), s.getint("STORE_COMMIT_EVERY", 20), crawler, dedup_config(s))
         # Pages dropped on the way (listings, non-HTML) are recorded too, so the next run skips them.
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         return pipeline
@@ -100,16 +114,24 @@ class StorePipeline:
         await self._on_thread(self._open)
 
     def _open(self) -> None:
-        engine = make_engine(self.database_url)
-        # Held for the whole crawl (the OS releases it if this process is killed), and
-        # taken first, so two first runs on an empty database do not both create it.
-        self._lock.enter_context(crawl_lock(engine))
+        engine = make_engine(self.database_url, writer=True)
+        # Held for the whole crawl (the OS releases it if this process is killed): one
+        # run per source at a time; other sources' crawls may write alongside.
+        self._lock.enter_context(crawl_lock(engine, crawl_lock_names(self.crawler.spider)))
         try:
             prepare_database(engine)
         except BaseException:
             self._lock.close()
             raise
         self._session = session_factory(engine)()
+        if self.dedup.enabled and (other := foreign_params(self._session, self.dedup.params)):
+            self._session.close()
+            self._lock.close()
+            raise StoreFailed(
+                f"{self._where()}: the dedup index was built with {other}, the settings say "
+                f"{self.dedup.params}: restore the DEDUP_* settings it was built with, or use a new database"
+            )
+        self._session.rollback()
         logger.info("storing into %s", engine.url.render_as_string(hide_password=True))
 
     async def close_spider(self) -> None:
@@ -146,12 +168,16 @@ class StorePipeline:
         fields = article_fields(item)
         for attempt in (1, 2):
             try:
-                # A savepoint per article: it and its comments land together or not at all.
+                self._begin_write()
+                # A savepoint per article: it, its comments and its story links land
+                # together or not at all.
                 with session.begin_nested():
                     article, change = upsert_article(
                         session, source_name(item, fields), fields, home_url=item.source_home
                     )
                     merged = merge_comments(session, article, item.comments)
+                    if isinstance(item.signature, Signature):
+                        linked = self.linker.link(session, article, item.signature)
                     if item.source is not None:  # saved pages belong to no source's frontier
                         outcome = Outcome(
                             article.source.name,
@@ -173,8 +199,8 @@ class StorePipeline:
             except SQLAlchemyError as exc:
                 raise StoreFailed(f"{self._where()}: could not store {item.url}: {_one_line(exc)}") from exc
         self._count(article.source.name, change, merged.added)
-        if change is ArticleChange.NEW and exact_copies(session, article):
-            self.stats.inc_value(f"source/{article.source.name}/duplicates")
+        if isinstance(item.signature, Signature):
+            self._count_links(article.source.name, change, linked)
         self.stats.inc_value(f"store/articles_{change.value}")
         self.stats.inc_value("store/comments_new", merged.added)
         self.stats.inc_value("store/comments_edited", merged.edited)
@@ -190,11 +216,28 @@ class StorePipeline:
         if new_comments:
             self.stats.inc_value(f"source/{source}/comments_new", new_comments)
 
+    def _begin_write(self) -> None:
+        """The first write of a transaction waits for other writers' transactions to end."""
+        assert self._session is not None
+        if not self._write_locked:
+            write_lock(self._session)
+            self._write_locked = True
+
+    def _count_links(self, source: str, change: ArticleChange, linked: LinkReport) -> None:
+        for method, n in linked.copies.items():
+            self.stats.inc_value(f"dedup/copy_links/{method}", n)
+        if linked.quotes:
+            self.stats.inc_value("dedup/quote_links", linked.quotes)
+        if change is ArticleChange.NEW and linked.is_copy:
+            self.stats.inc_value(f"source/{source}/duplicates")
+            self.stats.inc_value("dedup/copies")
+
     def _record(self, outcome: Outcome) -> None:
         """Remember what came of a fetch in the source's frontier (seen_urls)."""
         assert self._session is not None
         source = self._sources.get(outcome.source)
         try:
+            self._begin_write()
             with self._session.begin_nested():
                 if source is None:
                     source = self._sources[outcome.source] = get_or_create_source(self._session, outcome.source)
@@ -213,10 +256,12 @@ class StorePipeline:
             self._session.commit()
         except SQLAlchemyError as exc:
             self._session.rollback()
+            self._write_locked = False
             raise StoreFailed(
                 f"{self._where()}: commit failed, last {self._pending} articles not stored: {_one_line(exc)}"
             ) from exc
         self._pending = 0
+        self._write_locked = False
 
     def _where(self) -> str:
         return self.database_url.split("@")[-1] if "@" in self.database_url else self.database_url

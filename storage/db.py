@@ -29,20 +29,33 @@ def resolve_database_url(explicit: str | None = None) -> str:
     return explicit or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout for concurrent runs."""
+def make_engine(url: str, *, writer: bool = False) -> Engine:
+    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout for concurrent runs.
+
+    On SQLite the transactions are begun by SQLAlchemy, not guessed by pysqlite (the
+    recipe in SQLAlchemy's SQLite dialect docs), so savepoints work; a ``writer``
+    begins with BEGIN IMMEDIATE, taking the write lock before it reads: two crawls
+    writing one file then wait for each other instead of failing on a stale snapshot,
+    and each sees the other's committed articles when it links its own.
+    """
     sa_url = make_url(url)
     if sa_url.get_backend_name() != "sqlite":
         return create_engine(sa_url, pool_pre_ping=True)
     engine = create_engine(sa_url, connect_args={"timeout": 30})
+    begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         if sa_url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql(begin)
 
     return engine
 
@@ -113,10 +126,13 @@ def prepare_database(engine: Engine) -> None:
     A brand-new database is the normal first run, so it is migrated silently; an older
     schema holds a user's data, so upgrading it stays an explicit `newsdedup db upgrade`.
     """
-    if schema_revision(engine) is None and not _has_tables(engine):
-        migrate(engine)
-        return
-    check_schema(engine)
+    from storage.locks import schema_lock
+
+    with schema_lock(engine):  # two first runs at once: one creates, the other waits and checks
+        if schema_revision(engine) is None and not _has_tables(engine):
+            migrate(engine)
+            return
+        check_schema(engine)
 
 
 def _has_tables(engine: Engine) -> bool:

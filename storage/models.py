@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import UTCDateTime
@@ -36,19 +48,33 @@ class Source(Base):
 
 
 class Article(Base):
-    """One article page, identified by its canonical URL."""
+    """One article page, identified by its canonical URL (``url_key``)."""
 
     __tablename__ = "articles"
     __table_args__ = (
         Index("ix_articles_source_published", "source_id", "published_at"),
         Index("ix_articles_content_hash", "content_hash"),
+        Index("ix_articles_canonical_url", "canonical_url"),
+        Index("ix_articles_story_id", "story_id"),
+        UniqueConstraint("url_key", name="uq_articles_url_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
-    # The URL the page was fetched from (after redirects); canonical_url is its identity.
+    # The URL the page was fetched from (after redirects).
     url: Mapped[str] = mapped_column(String(2048))
-    canonical_url: Mapped[str] = mapped_column(String(2048), unique=True)
+    canonical_url: Mapped[str] = mapped_column(String(2048))
+    # The identity: canonical_url without scheme, www./m./amp. host, tracking parameters,
+    # index page or AMP path (storage.urls.url_key), so every variant is this one row.
+    url_key: Mapped[str] = mapped_column(String(2048))
+    # Another site's URL this page declares as its canonical (a syndicated copy).
+    declared_url_key: Mapped[str | None] = mapped_column(String(2048), index=True)
+    # The story's canonical member (itself when the article is the original or unique),
+    # and this article's estimated Jaccard similarity to it.
+    story_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL", name="fk_articles_story_id")
+    )
+    story_similarity: Mapped[float | None] = mapped_column(Float)
     title: Mapped[str | None] = mapped_column(Text)
     authors: Mapped[list[str]] = mapped_column(JSON, default=list)
     published_at: Mapped[datetime | None]
@@ -104,6 +130,89 @@ class Comment(Base):
 
     def __repr__(self) -> str:
         return f"<Comment id={self.id} article_id={self.article_id} position={self.position}>"
+
+
+class ArticleSignature(Base):
+    """An article's MinHash, with everything needed to compare it to another honestly."""
+
+    __tablename__ = "article_signatures"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    # datasketch LeanMinHash bytes; the scheme, seed and num_perm are inside them too.
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+    # Normalisation, shingling, hashing, num_perm, seed, scheme and LSH bands, as one
+    # string (pipelines.dedup.DedupConfig.params): signatures built otherwise don't mix.
+    params: Mapped[str] = mapped_column(String(200))
+    shingle_count: Mapped[int] = mapped_column(Integer)
+    # The article's band keys and passage fingerprints (packed int64), so its index rows
+    # can be found again when its text changes, without an index on article_id.
+    bands: Mapped[bytes] = mapped_column(LargeBinary)
+    passages: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DedupBand(Base):
+    """The persistent LSH index: one row per (band hash, article).
+
+    Articles whose MinHash agree on all rows of some band share a key; an indexed
+    lookup of an article's keys finds its near-duplicate candidates without holding
+    the index in memory.
+    """
+
+    __tablename__ = "dedup_bands"
+    __table_args__ = (PrimaryKeyConstraint("key", "article_id"), {"sqlite_with_rowid": False})
+
+    key: Mapped[int] = mapped_column(BigInteger, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+
+
+class DedupPassage(Base):
+    """Passage fingerprints (winnowed shingle hashes): finds the posts that quote an article."""
+
+    __tablename__ = "dedup_passages"
+    __table_args__ = (PrimaryKeyConstraint("key", "article_id"), {"sqlite_with_rowid": False})
+
+    key: Mapped[int] = mapped_column(BigInteger, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+
+
+class ArticleLink(Base):
+    """Why two articles are related: ``article_id`` copies or quotes ``target_id``.
+
+    kind: "copy" (same story) or "quote"; method: how it was found ("url", "text_hash",
+    "minhash", "passage"); score: Jaccard similarity for copies, the fraction of the
+    target quoted for quotes.
+    """
+
+    __tablename__ = "article_links"
+    __table_args__ = (UniqueConstraint("article_id", "target_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float] = mapped_column(Float)
+    # The measured figures behind the decision (jaccard, containment, shared shingles).
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ArticleLink {self.article_id} {self.kind} {self.target_id} via {self.method}>"
+
+
+class StorySplit(Base):
+    """A user's decision that two articles are not one story (`newsdedup split`).
+
+    Keyed by URL identity, not row id, so it holds when the articles are re-imported.
+    """
+
+    __tablename__ = "story_splits"
+    __table_args__ = (UniqueConstraint("url_key", "other_url_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url_key: Mapped[str] = mapped_column(String(2048))
+    other_url_key: Mapped[str] = mapped_column(String(2048))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SeenUrl(Base):

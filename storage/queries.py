@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Article, Comment, Source, utcnow
 from storage.records import ArticleFields, CommentFields, content_hash
+from storage.urls import url_key
 
 
 class ArticleChange(enum.Enum):
@@ -40,13 +41,13 @@ def get_or_create_source(session: Session, name: str, home_url: str | None = Non
 def upsert_article(
     session: Session, source_name: str, fields: ArticleFields, *, home_url: str | None = None
 ) -> tuple[Article, ArticleChange]:
-    """Insert the article, or update the row with the same canonical URL.
+    """Insert the article, or update the row with the same URL identity (``url_key``).
 
     An existing article keeps its source (a saved copy of a crawled page does not move
     it, nor create an empty source). A changed text bumps ``version`` so corrections
     show up as updates, not new rows.
     """
-    article = session.scalar(select(Article).where(Article.canonical_url == fields.canonical_url))
+    article = session.scalar(select(Article).where(Article.url_key == fields.url_key))
     values = {
         "url": fields.url,
         "title": fields.title,
@@ -62,17 +63,23 @@ def upsert_article(
         "content_hash": fields.content_hash,
         "http_etag": fields.http_etag,
         "http_last_modified": fields.http_last_modified,
+        "declared_url_key": fields.declared_url_key,
     }
     now = utcnow()
     if article is None:
         article = Article(
             source=get_or_create_source(session, source_name, home_url),
             canonical_url=fields.canonical_url,
+            url_key=fields.url_key,
             fetched_at=fields.fetched_at or now,
             updated_at=now,
+            story_similarity=1.0,
             **values,
         )
         session.add(article)
+        session.flush()
+        # Its own story until dedup links it to another (pipelines.dedup).
+        article.story_id = article.id
         session.flush()
         return article, ArticleChange.NEW
     changed = any(getattr(article, name) != value for name, value in values.items())
@@ -87,12 +94,6 @@ def upsert_article(
     article.updated_at = now
     session.flush()
     return article, ArticleChange.UPDATED
-
-
-def exact_copies(session: Session, article: Article) -> int:
-    """How many other stored articles have exactly the same (normalised) text."""
-    stmt = select(func.count()).where(Article.content_hash == article.content_hash, Article.id != article.id)
-    return session.scalar(stmt) or 0
 
 
 def merge_comments(session: Session, article: Article, comments: Sequence[CommentFields]) -> CommentMerge:
@@ -157,17 +158,30 @@ class ArticleRow:
     canonical_url: str
     words: int
     comments: int
+    story_id: int | None = None
+    # Articles in its story (1: no syndicated copy stored).
+    copies: int = 1
 
 
-def list_articles(session: Session, *, source: str | None = None, limit: int | None = 50) -> list[ArticleRow]:
-    """Newest first, with the comment count; the listing behind `newsdedup articles`."""
+def list_articles(
+    session: Session, *, source: str | None = None, limit: int | None = 50, all_copies: bool = False
+) -> list[ArticleRow]:
+    """Newest first, with comment and copy counts; the listing behind `newsdedup articles`.
+
+    One row per story (its canonical member) unless ``all_copies``; with a source
+    filter, that source's articles whichever member of their story they are.
+    """
     comment_count = select(Comment.article_id, func.count().label("n")).group_by(Comment.article_id).subquery()
+    story_size = select(Article.story_id, func.count().label("n")).group_by(Article.story_id).subquery()
     stmt = (
-        select(Article, Source.name, func.coalesce(comment_count.c.n, 0))
+        select(Article, Source.name, func.coalesce(comment_count.c.n, 0), func.coalesce(story_size.c.n, 1))
         .join(Source, Article.source_id == Source.id)
         .outerjoin(comment_count, comment_count.c.article_id == Article.id)
+        .outerjoin(story_size, story_size.c.story_id == Article.story_id)
         .order_by(Article.published_at.desc().nulls_last(), Article.id)
     )
+    if not all_copies and source is None:
+        stmt = stmt.where((Article.story_id == Article.id) | Article.story_id.is_(None))
     if source is not None:
         stmt = stmt.where(Source.name == source)
     if limit is not None:
@@ -182,8 +196,10 @@ def list_articles(session: Session, *, source: str | None = None, limit: int | N
             canonical_url=article.canonical_url,
             words=article.word_count,
             comments=n,
+            story_id=article.story_id,
+            copies=size,
         )
-        for article, source_name, n in session.execute(stmt)
+        for article, source_name, n, size in session.execute(stmt)
     ]
 
 
@@ -252,6 +268,9 @@ def find_article(session: Session, id_or_url: str) -> tuple[Article, str] | None
     if id_or_url.isdigit():
         stmt = stmt.where(Article.id == int(id_or_url))
     else:
-        stmt = stmt.where((Article.canonical_url == id_or_url) | (Article.url == id_or_url))
+        # Any variant of the URL finds it (AMP, mobile, tracking parameters, http/https).
+        stmt = stmt.where(
+            (Article.url_key == url_key(id_or_url)) | (Article.canonical_url == id_or_url) | (Article.url == id_or_url)
+        )
     row = session.execute(stmt.limit(1)).first()
     return (row[0], row[1]) if row else None

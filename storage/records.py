@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from storage.urls import url_key
+
 
 def normalize_for_hash(text: str) -> str:
     """Case-fold, NFKC and collapse whitespace so cosmetic changes keep the same hash."""
@@ -63,6 +65,12 @@ class ArticleFields:
     tags: list[str] = field(default_factory=list)
     http_etag: str | None = None
     http_last_modified: str | None = None
+    # Another site's URL the page declares as its canonical (storage.urls.url_key form).
+    declared_url_key: str | None = None
+
+    @property
+    def url_key(self) -> str:
+        return url_key(self.canonical_url)
 
     @property
     def content_hash(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.conftest import comparable, run_cli, stored_articles
 
 
@@ -30,9 +32,13 @@ def test_database_url_from_environment(tmp_path, expected: dict) -> None:
     url = f"sqlite:///{tmp_path / 'env.db'}"
     result = run_cli("import", "fixtures/", env={"NEWSDEDUP_DATABASE_URL": url})
     assert result.returncode == 0, result.stderr
-    listing = run_cli("articles", "--json", env={"NEWSDEDUP_DATABASE_URL": url})
+    listing = run_cli("articles", "--all-copies", "--json", env={"NEWSDEDUP_DATABASE_URL": url})
     assert listing.returncode == 0
     assert len(listing.stdout.splitlines()) == len(expected["articles"])
+    # By default one row per story: syndicated copies are counted once.
+    stories = run_cli("articles", "--json", env={"NEWSDEDUP_DATABASE_URL": url})
+    copies = sum(len(story) - 1 for story in expected["dedup"]["stories"])
+    assert len(stories.stdout.splitlines()) == len(expected["articles"]) - copies
 
 
 def test_default_database_is_newsdedup_db_in_the_working_directory(tmp_path) -> None:
@@ -64,7 +70,12 @@ def test_saved_pages_folder(tmp_path, expected: dict) -> None:
 
 
 def test_articles_listing(imported_fixtures: str, expected: dict) -> None:
-    result = run_cli("articles", "--db", imported_fixtures)
+    result = run_cli("articles", "--all-copies", "--db", imported_fixtures)
     assert result.returncode == 0
     for article in expected["articles"]:
         assert article["title"][:20] in result.stdout
+    # One row per story by default: the syndicated copy is not listed again.
+    copies = {url for story in expected["dedup"]["stories"] for url in story[1:]}
+    stories = run_cli("articles", "--json", "--db", imported_fixtures)
+    listed = {json.loads(line)["canonical_url"] for line in stories.stdout.splitlines()}
+    assert listed and not listed & copies

@@ -9,9 +9,10 @@ import typer
 from rich.table import Table
 
 from crawler.cli.common import DbOption, JsonOption, app, fail, open_database, out, print_json_lines
-from crawler.render import render_article
+from crawler.render import render_article, render_story
 from storage.db import session_scope
 from storage.queries import article_document, find_article, list_articles
+from storage.stories import story_document
 
 
 @app.command()
@@ -19,19 +20,22 @@ def articles(
     db: DbOption = None,
     source: Annotated[str | None, typer.Option(help="Only articles of this source.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
+    all_copies: Annotated[
+        bool, typer.Option("--all-copies", help="Every syndicated copy, not one row per story.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """List stored articles, newest first.
+    """List stored stories (one row each, its earliest copy), newest first.
 
     Example: newsdedup articles --source antiwar --json
     """
     engine = open_database(db)
     with session_scope(engine) as session:
-        rows = list_articles(session, source=source, limit=limit)
+        rows = list_articles(session, source=source, limit=limit, all_copies=all_copies)
     if as_json:
         print_json_lines(asdict(row) for row in rows)
         return
-    table = Table("id", "source", "published", "title", "authors", "words", "comments")
+    table = Table("id", "source", "published", "title", "authors", "words", "comments", "copies")
     for row in rows:
         table.add_row(
             str(row.id),
@@ -41,6 +45,7 @@ def articles(
             ", ".join(row.authors),
             str(row.words),
             str(row.comments),
+            str(row.copies) if row.copies > 1 else "",
         )
     out.print(table)
 
@@ -51,7 +56,7 @@ def show(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show one article: metadata, text, and its comments as a thread.
+    """Show one article: metadata, text, its comments as a thread, and its story.
 
     Example: newsdedup show 3    or    newsdedup show https://news.antiwar.com/2014/01/01/…/
     """
@@ -61,7 +66,9 @@ def show(
         if found is None:
             raise fail(f"no stored article with id or URL {article!r}", 2)
         document = article_document(*found)
+        document["story"] = story_document(session, found[0].id)
     if as_json:
         print_json_lines([document])
         return
     out.print(render_article(document))
+    out.print(render_story(document["story"], highlight=document["id"]))

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from crawler.cli.common import DbOption, app, console, fail, open_database
 from storage.db import session_for_url
-from storage.locks import CrawlLocked, crawl_lock
+from storage.locks import CrawlLocked, crawl_lock, source_lock_names
 from storage.queries import count_rows
 
 if TYPE_CHECKING:
@@ -38,6 +38,10 @@ def import_(
     full: Annotated[
         bool, typer.Option("--full", help="Fetch every page again, not only new ones and those in the refresh window.")
     ] = False,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option("--set", "-s", metavar="NAME=VALUE", help="A Scrapy setting, as `scrapy crawl -s` takes it."),
+    ] = None,
 ) -> None:
     """Import offline: run the same spider and pipelines as a crawl over local files.
 
@@ -46,6 +50,8 @@ def import_(
       newsdedup import fixtures/                 # the bundled fixture sites
 
       newsdedup import ~/saved-pages --db postgresql+psycopg://localhost/news
+
+      newsdedup import ~/archive --set DEDUP_WINDOW_DAYS=None   # undated archive
     """
     # Scrapy and the pipelines load here, not at import: the query commands stay light.
     from crawler.run import project_settings, run_crawl
@@ -57,6 +63,11 @@ def import_(
     if not path.exists():
         raise fail(f"{path}: no such file or folder", 2)
     overrides: dict[str, object] = {}
+    for setting in settings or []:
+        name, sep, value = setting.partition("=")
+        if not sep or not name.strip():
+            raise fail(f"--set {setting!r}: expected NAME=VALUE, e.g. --set DEDUP_WINDOW_DAYS=None", 2)
+        overrides[name.strip()] = value
     if workers is not None:
         overrides["EXTRACT_WORKERS"] = workers
     if full:
@@ -69,6 +80,7 @@ def import_(
         if all(url.startswith("file:") for s in sources for url in s.entry_urls):
             overrides.update(OFFLINE_SETTINGS)
         spider, args = NewsSpider, {"sources": str(sources_file), "source": source}
+        lock_names = source_lock_names(s.name for s in sources)
     else:
         overrides.update(OFFLINE_SETTINGS)
         try:
@@ -76,9 +88,10 @@ def import_(
         except (ZoneInfoNotFoundError, ValueError):
             raise fail(f"--timezone: unknown timezone {timezone!r} (use an IANA name like 'Europe/Paris')", 2) from None
         spider, args = SavedPagesSpider, {"path": str(path), "timezone": timezone}
+        lock_names = [f"pages:{path.resolve()}"]
     engine = open_database(db)
     try:
-        with crawl_lock(engine):
+        with crawl_lock(engine, lock_names):
             pass  # the crawl takes it for real; this is for a clean message up front
     except CrawlLocked as exc:
         raise fail(str(exc)) from None

@@ -19,6 +19,7 @@ from crawler.sources import load_sources
 from crawler.spiders import article_item, comment_page, local_file_meta
 from crawler.spiders.comment_pages import comment_pages, own_page_number
 from storage.frontier import NOT_MODIFIED, Outcome
+from storage.locks import source_lock_names
 
 if TYPE_CHECKING:
     from typing import Self
@@ -61,6 +62,11 @@ class NewsSpider(SitemapSpider):
         spider.source_list = load_sources(path, base_url=spider.base_url, only=spider.only_source)
         spider.local_origins = {origin for s in spider.source_list if s.is_local for origin in s.origins}
         return spider
+
+    @property
+    def lock_names(self) -> list[str]:
+        """Locked for the crawl's duration (storage.locks.crawl_lock): one run per source."""
+        return source_lock_names(s.name for s in self.source_list)
 
     async def start(self) -> AsyncIterator[Any]:
         settings = self.crawler.settings

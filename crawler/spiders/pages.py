@@ -43,6 +43,8 @@ class SavedPagesSpider(Spider):
         # Times the pages print without an offset are in this zone (the site's).
         self.rules = ExtractRules(timezone=timezone)
         self.local_origins = {("file", "")}  # saved pages are local files by definition
+        # Two imports of one folder at once are refused; other folders may run alongside.
+        self.lock_names = [f"pages:{self.folder.resolve()}"]
 
     async def start(self) -> AsyncIterator[Any]:
         for page in saved_pages(self.folder):

@@ -1,0 +1,63 @@
+"""DedupConfig: every dedup default in one place, shared by the crawl and the importer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipelines.dedup.text import NORMALIZATION
+
+
+@dataclass(frozen=True, slots=True)
+class DedupConfig:
+    """How signatures are built and when two articles are one story or a quote.
+
+    The figures behind each default are in docs/dedup.md (measured with
+    ``python -m bench.dedup_accuracy``).
+    """
+
+    enabled: bool = True
+    # Word shingles: 5 words keep unrelated stories on one topic apart (they share names
+    # and phrases, rarely five words in a row) and survive single-word edits in copies.
+    shingle_size: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    # LSH bands x rows = num_perm: 32 x 4 puts the 50% candidate point near Jaccard 0.42,
+    # below the copy threshold, so trimmed copies still become candidates.
+    bands: int = 32
+    rows: int = 4
+    # A confirmed copy: exact Jaccard of the shingle sets, or (a copy cut from the
+    # bottom) the smaller text nearly contained in the larger and not tiny beside it.
+    copy_jaccard: float = 0.5
+    copy_containment: float = 0.85
+    copy_min_size_ratio: float = 0.3
+    # Copies run within days of each other; None compares across any time (archives).
+    window_days: float | None = 7.0
+    # Quotes: passages of `passage_window` shingles are fingerprinted; a post quotes an
+    # article when it repeats at least this fraction of it.
+    passage_window: int = 20
+    quote_min_fraction: float = 0.2
+    quote_min_shingles: int = 15
+    # A fingerprint shared by more articles than this is boilerplate, not a quote.
+    passage_max_articles: int = 50
+    # At most this many LSH/passage candidates are confirmed per article.
+    max_candidates: int = 200
+
+    def __post_init__(self) -> None:
+        if self.bands * self.rows != self.num_perm:
+            raise ValueError(f"DEDUP_BANDS x DEDUP_ROWS must equal DEDUP_NUM_PERM ({self.num_perm})")
+        for name in ("copy_jaccard", "copy_containment", "quote_min_fraction"):
+            if not 0 < getattr(self, name) <= 1:
+                raise ValueError(f"DEDUP_{name.upper()} must be in (0, 1]")
+
+    @property
+    def params(self) -> str:
+        """What a stored signature was built with; signatures built otherwise don't mix."""
+        return (
+            f"{NORMALIZATION};word{self.shingle_size};crc32;affine32;"
+            f"perm{self.num_perm};seed{self.seed};lsh{self.bands}x{self.rows};win{self.passage_window}"
+        )
+
+    @property
+    def lsh_threshold(self) -> float:
+        """The Jaccard similarity at which a pair becomes a candidate with probability ~1/2."""
+        return (1 / self.bands) ** (1 / self.rows)

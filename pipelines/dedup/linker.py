@@ -1,0 +1,171 @@
+"""StoryLinker: puts a stored article into its story and records the posts it quotes.
+
+Candidates come from the persistent index (storage.dedup); each is confirmed on the
+exact shingle sets before it is linked, as datasketch's docs and text-dedup's
+false-positive check advise: an LSH hit is only a candidate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from pipelines.dedup.config import DedupConfig
+from pipelines.dedup.signature import Overlap, Signature, overlap
+from pipelines.dedup.text import shingle_hashes
+from storage import dedup
+from storage.models import Article
+
+
+@dataclass(slots=True)
+class LinkReport:
+    """What linking one article found (counted in the crawl stats)."""
+
+    story_id: int | None = None
+    copies: dict[str, int] = field(default_factory=dict)  # method → links
+    quotes: int = 0
+    rejected: int = 0
+
+    @property
+    def is_copy(self) -> bool:
+        return bool(self.copies)
+
+
+class StoryLinker:
+    def __init__(self, config: DedupConfig) -> None:
+        self.config = config
+        self.window = timedelta(days=config.window_days) if config.window_days is not None else None
+
+    def link(self, session: Session, article: Article, signature: Signature) -> LinkReport:
+        """Index the article and link it.
+
+        An article whose stored signature is the same (a re-crawl, a re-import) costs one
+        primary-key lookup; one whose text changed is unlinked and linked afresh.
+        """
+        minhash = signature.minhash_bytes()
+        stored = dedup.stored_signature(session, article.id)
+        if stored is not None and stored == (minhash, self.config.params):
+            return LinkReport(story_id=article.story_id)
+        former = dedup.remove_links(session, article.id) if stored is not None else set()
+        dedup.drop_signature(session, article.id)
+        dedup.save_signature(
+            session,
+            article.id,
+            minhash=minhash,
+            params=self.config.params,
+            shingle_count=len(signature.shingles),
+            band_keys=signature.band_keys,
+            passage_keys=signature.passage_keys,
+        )
+        report = LinkReport()
+        quotes = self._link_copies(session, article, signature, report)
+        dedup.recluster(session, [article.id, *former])
+        session.refresh(article, ["story_id", "story_similarity"])
+        report.story_id = article.story_id
+        self._link_quotes(session, quotes, report)
+        members = dedup.copy_component(session, article.id)
+        report.quotes -= dedup.prune_quotes(session, members | {q.post for q in quotes} | {q.source for q in quotes})
+        return report
+
+    def _link_copies(
+        self, session: Session, article: Article, signature: Signature, report: LinkReport
+    ) -> list[_QuoteCandidate]:
+        """Link the confirmed copies; return the pairs that overlap like a quote."""
+        config = self.config
+        methods = dedup.identity_candidates(session, article)
+        for other in dedup.band_candidates(session, article, signature.band_keys, self.window, config.max_candidates):
+            methods.setdefault(other, "minhash")
+        passages = dedup.passage_candidates(
+            session,
+            article.id,
+            signature.passage_keys,
+            min_shared=2,
+            max_articles=config.passage_max_articles,
+            limit=config.max_candidates,
+        )
+        for other in passages:
+            methods.setdefault(other, "passage")
+        if not methods:
+            return []
+        split = dedup.split_keys(session, article.url_key)
+        quotes: list[_QuoteCandidate] = []
+        for candidate in dedup.candidates(session, methods):
+            if candidate.url_key in split:
+                report.rejected += 1
+                continue
+            method = methods[candidate.id]
+            measured = overlap(signature.shingles, frozenset(shingle_hashes(candidate.text, config.shingle_size)))
+            later = _is_later(article, candidate)
+            post, source = (article.id, candidate.id) if later else (candidate.id, article.id)
+            if method in ("url", "text_hash") or self._is_copy(article, candidate, measured):
+                _add(session, post, source, dedup.COPY, method, measured, measured.jaccard)
+                report.copies[method] = report.copies.get(method, 0) + 1
+                continue
+            if candidate.source_id == article.source_id:
+                # Text a site repeats across its own articles is its boilerplate
+                # (disclaimers, bios, background boxes), not a quote.
+                report.rejected += 1
+                continue
+            # The quoted one is the earlier article: a quote cannot precede its source.
+            quoted = measured.fraction_of_other() if later else measured.fraction_of_self()
+            if quoted >= config.quote_min_fraction and measured.shared >= config.quote_min_shingles:
+                quotes.append(_QuoteCandidate(post, source, quoted, measured))
+            else:
+                report.rejected += 1
+        session.flush()
+        return quotes
+
+    @staticmethod
+    def _link_quotes(session: Session, quotes: list[_QuoteCandidate], report: LinkReport) -> None:
+        """One quote link per (post, quoted story), to the member the post repeats most.
+
+        Text two articles share because both carry a third story (a copy and a post
+        quoting that story, two posts quoting it) is no quote of each other: a pair
+        already related through a story is skipped.
+        """
+        involved = {q.post for q in quotes} | {q.source for q in quotes}
+        own = dedup.story_ids(session, involved)
+        related = dedup.related_stories(session, involved)
+        for quote in sorted(quotes, key=lambda q: (-q.fraction, q.post, q.source)):
+            post, source = related[quote.post], related[quote.source]
+            if post & source:
+                continue
+            _add(session, quote.post, quote.source, dedup.QUOTE, "passage", quote.overlap, quote.fraction)
+            # The post now carries the source's story; later candidates see it.
+            post.add(own[quote.source])
+            report.quotes += 1
+
+    def _is_copy(self, article: Article, candidate: dedup.Candidate, measured: Overlap) -> bool:
+        config = self.config
+        dated = self.window is not None and article.published_at and candidate.published_at
+        if dated and abs(article.published_at - candidate.published_at) > self.window:  # type: ignore[operator]
+            return False
+        if measured.jaccard >= config.copy_jaccard:
+            return True
+        return measured.containment >= config.copy_containment and measured.size_ratio >= config.copy_min_size_ratio
+
+
+@dataclass(frozen=True, slots=True)
+class _QuoteCandidate:
+    post: int
+    source: int
+    fraction: float
+    overlap: Overlap
+
+
+def _add(session: Session, post: int, source: int, kind: str, method: str, measured: Overlap, score: float) -> None:
+    detail = {
+        "jaccard": round(measured.jaccard, 4),
+        "containment": round(measured.containment, 4),
+        "shared_shingles": measured.shared,
+    }
+    dedup.add_link(session, post, source, kind, method, round(score, 4), detail)
+
+
+def _is_later(article: Article, candidate: dedup.Candidate) -> bool:
+    """Whether the new article comes after the candidate (links point from copy to original)."""
+    mine = dedup.story_order(article.published_at, article.fetched_at, article.id)
+    theirs = dedup.story_order(candidate.published_at, candidate.fetched_at, candidate.id)
+    return mine > theirs
