@@ -365,3 +365,16 @@ def prune_quotes(session: Session, article_ids: Collection[int]) -> int:
         session.execute(delete(ArticleLink).where(ArticleLink.id.in_(stale)))
         session.flush()
     return len(stale)
+
+
+def clear_index(session: Session) -> None:
+    """Forget every signature, index row and link; each article becomes its own story.
+
+    The users' splits (story_splits) stay: a rebuild honours them.
+    """
+    for table in (ArticleLink, DedupBand, DedupPassage, ArticleSignature):
+        session.execute(delete(table))
+    session.execute(
+        update(Article).values(story_id=Article.id, story_similarity=1.0).execution_options(synchronize_session=False)
+    )
+    session.flush()

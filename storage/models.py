@@ -27,6 +27,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def managed_by_migrations_only(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's include_object: False for the search objects only migrations manage
+    (SQLite's FTS5 table and its shadow tables, PostgreSQL's expression index)."""
+    return not (name or "").startswith(("articles_fts", "ix_articles_search"))
+
+
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict: JSON, list[str]: JSON}
 
@@ -56,6 +62,8 @@ class Article(Base):
         Index("ix_articles_content_hash", "content_hash"),
         Index("ix_articles_canonical_url", "canonical_url"),
         Index("ix_articles_story_id", "story_id"),
+        # Listings are newest first; periods (`--since`) are ranges on it.
+        Index("ix_articles_published_at", "published_at"),
         UniqueConstraint("url_key", name="uq_articles_url_key"),
     )
 

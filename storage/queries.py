@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from storage.models import Article, Comment, Source, utcnow
 from storage.records import ArticleFields, CommentFields, content_hash
+from storage.search import ArticleFilter
 from storage.urls import url_key
 
 
@@ -164,26 +165,31 @@ class ArticleRow:
 
 
 def list_articles(
-    session: Session, *, source: str | None = None, limit: int | None = 50, all_copies: bool = False
+    session: Session,
+    filters: ArticleFilter | None = None,
+    *,
+    source: str | None = None,
+    limit: int | None = 50,
+    all_copies: bool = False,
 ) -> list[ArticleRow]:
     """Newest first, with comment and copy counts; the listing behind `newsdedup articles`.
 
     One row per story (its canonical member) unless ``all_copies``; with a source
     filter, that source's articles whichever member of their story they are.
     """
-    comment_count = select(Comment.article_id, func.count().label("n")).group_by(Comment.article_id).subquery()
-    story_size = select(Article.story_id, func.count().label("n")).group_by(Article.story_id).subquery()
+    filters = filters or ArticleFilter(source=source, all_copies=all_copies)
+    # Correlated counts: computed for the page of rows shown, not for the whole archive.
+    member = aliased(Article)
+    comment_count = select(func.count()).where(Comment.article_id == Article.id).scalar_subquery()
+    story_size = select(func.count()).where(member.story_id == Article.story_id).scalar_subquery()
     stmt = (
-        select(Article, Source.name, func.coalesce(comment_count.c.n, 0), func.coalesce(story_size.c.n, 1))
+        select(Article, Source.name, comment_count, story_size)
         .join(Source, Article.source_id == Source.id)
-        .outerjoin(comment_count, comment_count.c.article_id == Article.id)
-        .outerjoin(story_size, story_size.c.story_id == Article.story_id)
         .order_by(Article.published_at.desc().nulls_last(), Article.id)
     )
-    if not all_copies and source is None:
+    if not filters.all_copies and filters.source is None:
         stmt = stmt.where((Article.story_id == Article.id) | Article.story_id.is_(None))
-    if source is not None:
-        stmt = stmt.where(Source.name == source)
+    stmt = filters.apply(stmt)
     if limit is not None:
         stmt = stmt.limit(limit)
     return [
@@ -197,7 +203,7 @@ def list_articles(
             words=article.word_count,
             comments=n,
             story_id=article.story_id,
-            copies=size,
+            copies=size or 1,
         )
         for article, source_name, n, size in session.execute(stmt)
     ]

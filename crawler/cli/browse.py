@@ -8,7 +8,24 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from crawler.cli.common import DbOption, JsonOption, app, fail, open_database, out, print_json_lines
+from crawler.cli.common import (
+    AllCopiesOption,
+    AuthorOption,
+    CommentsOption,
+    DbOption,
+    JsonOption,
+    LanguageOption,
+    LimitOption,
+    SinceOption,
+    SourceOption,
+    UntilOption,
+    app,
+    article_filter,
+    fail,
+    open_database,
+    out,
+    print_json_lines,
+)
 from crawler.render import render_article, render_story
 from storage.db import session_scope
 from storage.queries import article_document, find_article, list_articles
@@ -18,20 +35,24 @@ from storage.stories import story_document
 @app.command()
 def articles(
     db: DbOption = None,
-    source: Annotated[str | None, typer.Option(help="Only articles of this source.")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
-    all_copies: Annotated[
-        bool, typer.Option("--all-copies", help="Every syndicated copy, not one row per story.")
-    ] = False,
+    source: SourceOption = None,
+    author: AuthorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    language: LanguageOption = None,
+    has_comments: CommentsOption = None,
+    all_copies: AllCopiesOption = False,
+    limit: LimitOption = 50,
     as_json: JsonOption = False,
 ) -> None:
     """List stored stories (one row each, its earliest copy), newest first.
 
-    Example: newsdedup articles --source antiwar --json
+    Example: newsdedup articles --source antiwar --since 2014-01-01 --json
     """
+    filters = article_filter(source, author, since, until, language, has_comments, all_copies)
     engine = open_database(db)
     with session_scope(engine) as session:
-        rows = list_articles(session, source=source, limit=limit, all_copies=all_copies)
+        rows = list_articles(session, filters, limit=limit)
     if as_json:
         print_json_lines(asdict(row) for row in rows)
         return

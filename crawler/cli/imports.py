@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 from rich.table import Table
 
-from crawler.cli.common import DbOption, app, console, fail, open_database
+from crawler.cli.common import DbOption, SetOption, app, console, fail, open_database, parse_settings
 from storage.db import session_for_url
 from storage.locks import CrawlLocked, crawl_lock, source_lock_names
 from storage.queries import count_rows
@@ -38,10 +38,7 @@ def import_(
     full: Annotated[
         bool, typer.Option("--full", help="Fetch every page again, not only new ones and those in the refresh window.")
     ] = False,
-    settings: Annotated[
-        list[str] | None,
-        typer.Option("--set", "-s", metavar="NAME=VALUE", help="A Scrapy setting, as `scrapy crawl -s` takes it."),
-    ] = None,
+    settings: SetOption = None,
 ) -> None:
     """Import offline: run the same spider and pipelines as a crawl over local files.
 
@@ -62,12 +59,7 @@ def import_(
     sources_file = path if path.is_file() else path / "sources.toml"
     if not path.exists():
         raise fail(f"{path}: no such file or folder", 2)
-    overrides: dict[str, object] = {}
-    for setting in settings or []:
-        name, sep, value = setting.partition("=")
-        if not sep or not name.strip():
-            raise fail(f"--set {setting!r}: expected NAME=VALUE, e.g. --set DEDUP_WINDOW_DAYS=None", 2)
-        overrides[name.strip()] = value
+    overrides = parse_settings(settings)
     if workers is not None:
         overrides["EXTRACT_WORKERS"] = workers
     if full:

@@ -1,18 +1,36 @@
-"""Stories: `newsdedup story` shows one with its copies and quoting posts; `split` undoes a merge."""
+"""Stories: `newsdedup story` shows one, `split` undoes a merge, `dedup rebuild` relinks everything."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
+from rich.progress import Progress
+from sqlalchemy import func, select
 
-from crawler.cli.common import DbOption, JsonOption, app, fail, open_database, out, print_json_lines
+from crawler.cli.common import (
+    DbOption,
+    JsonOption,
+    SetOption,
+    app,
+    console,
+    dedup_app,
+    fail,
+    open_database,
+    out,
+    parse_settings,
+    print_json_lines,
+)
 from crawler.render import render_story
 from storage.db import make_engine, session_scope
-from storage.dedup import split_from_story
+from storage.dedup import clear_index, split_from_story
 from storage.locks import write_lock
+from storage.models import Article
 from storage.queries import find_article
 from storage.stories import story_document
+
+# Articles linked per transaction: other writers get the database between batches.
+REBUILD_BATCH = 200
 
 ArticleArgument = Annotated[str, typer.Argument(help="Article id (from `newsdedup articles`) or URL.")]
 
@@ -52,3 +70,35 @@ def split(article: ArticleArgument, db: DbOption = None) -> None:
             raise fail(f"article {target.id} is alone in its story: nothing to split", 2)
         stories = split_from_story(session, target)
     out.print(f"article {target.id} split out; stories now: {', '.join(str(s) for s in sorted(stories))}")
+
+
+@dedup_app.command("rebuild")
+def rebuild(db: DbOption = None, settings: SetOption = None) -> None:
+    """Recompute every signature and link from the stored texts (new DEDUP_* settings, or a
+    database upgraded from before dedup). Splits made with `newsdedup split` are kept.
+
+    Example: newsdedup dedup rebuild --set DEDUP_WINDOW_DAYS=None
+    """
+    from crawler.run import project_settings
+    from pipelines.dedup import StoryLinker, dedup_config, make_signature
+
+    url = open_database(db).url.render_as_string(hide_password=False)
+    config = dedup_config(project_settings(url, parse_settings(settings)))
+    linker = StoryLinker(config)
+    engine = make_engine(url, writer=True)
+    with session_scope(engine) as session:
+        write_lock(session)
+        clear_index(session)
+        ids = list(session.scalars(select(Article.id).order_by(Article.published_at.nulls_last(), Article.id)))
+    with Progress(console=console) as progress:
+        task = progress.add_task("linking", total=len(ids))
+        for start in range(0, len(ids), REBUILD_BATCH):
+            with session_scope(engine) as session:
+                write_lock(session)
+                batch = session.scalars(select(Article).where(Article.id.in_(ids[start : start + REBUILD_BATCH])))
+                for article in batch:
+                    linker.link(session, article, make_signature(article.text, config))
+                    progress.advance(task)
+    with session_scope(engine) as session:
+        stories = session.scalar(select(func.count(func.distinct(Article.story_id)))) or 0
+    out.print(f"{len(ids)} articles in {stories} stories, index built with {config.params}")

@@ -1,0 +1,191 @@
+"""Filters shared by every listing, and ranked full-text search on both backends.
+
+SQLite searches the FTS5 table ``articles_fts`` (bm25, title weighted); PostgreSQL the
+GIN-indexed tsvector of the same text (ts_rank_cd). User input never becomes SQL: it is
+a bound parameter, and for FTS5 it is first rewritten into quoted terms, so a search for
+``"; DROP TABLE articles; --`` is a search for those words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, String, cast, column, exists, func, literal_column, select, table, text
+from sqlalchemy.orm import Session
+
+from storage.models import Article, Comment, Source
+
+HIGHLIGHT = ("«", "»")
+# Created by migration 0004 on SQLite only, so not a model.
+ARTICLES_FTS = table("articles_fts", column("rowid"))
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """What `articles`, `search` and `export` can narrow a listing to."""
+
+    source: str | None = None
+    author: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    language: str | None = None
+    has_comments: bool | None = None
+    # False: one row per story (its canonical member, or for a search its best match).
+    all_copies: bool = False
+
+    def apply(self, stmt: Select) -> Select:
+        """Add the filters to a select over Article joined with Source."""
+        if self.source is not None:
+            stmt = stmt.where(Source.name == self.source)
+        if self.author is not None:
+            # authors is a JSON list: matched as text, case-insensitively, on both backends.
+            stmt = stmt.where(func.lower(cast(Article.authors, String)).contains(self.author.lower(), autoescape=True))
+        if self.since is not None:
+            stmt = stmt.where(Article.published_at >= as_utc(self.since))
+        if self.until is not None:
+            stmt = stmt.where(Article.published_at < as_utc(self.until))
+        if self.language is not None:
+            stmt = stmt.where(Article.language == self.language)
+        if self.has_comments is not None:
+            has = exists().where(Comment.article_id == Article.id)
+            stmt = stmt.where(has if self.has_comments else ~has)
+        return stmt
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A date given without a zone (``--since 2024-05-01``) is taken as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def fts5_query(user_query: str) -> str:
+    """A user's search as an FTS5 query: words and "quoted phrases", all required; OR kept.
+
+    Every term is quoted, so FTS5 operators and punctuation in the input are plain text.
+    """
+    terms = []
+    for phrase, word in _TERM.findall(user_query):
+        if word == "OR" and terms and terms[-1] != "OR":
+            terms.append("OR")
+            continue
+        words = " ".join(re.findall(r"\w+", phrase or word))
+        if words:
+            terms.append(f'"{words}"')
+    while terms and terms[-1] == "OR":
+        terms.pop()
+    return " ".join(terms)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    id: int
+    source: str
+    title: str | None
+    published_at: str | None
+    canonical_url: str
+    story_id: int | None
+    rank: float
+    snippet: str
+
+
+def search_articles(
+    session: Session, query: str, filters: ArticleFilter = ArticleFilter(), *, limit: int = 20
+) -> list[SearchHit]:
+    """Articles matching ``query`` on title and text, best first, with a highlighted snippet.
+
+    Raises ValueError when the query has no searchable word.
+    """
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    match = fts5_query(query) if sqlite else query
+    if not re.search(r"\w", match):
+        raise ValueError(f"{query!r}: nothing to search for (no words)")
+    hits = (_sqlite_hits if sqlite else _postgres_hits)(match).subquery("hits")
+    # Ranked within each story, so by default a story shows up once, as its best match.
+    ranked = filters.apply(
+        select(
+            hits.c.hit_id,
+            hits.c.rank,
+            func.row_number()
+            .over(partition_by=func.coalesce(Article.story_id, Article.id), order_by=(hits.c.rank, Article.id))
+            .label("nth_in_story"),
+        )
+        .join(Article, Article.id == hits.c.hit_id)
+        .join(Source, Source.id == Article.source_id)
+    ).subquery("ranked")
+    stmt = (
+        select(Article, Source.name, ranked.c.rank)
+        .join(ranked, ranked.c.hit_id == Article.id)
+        .join(Source, Source.id == Article.source_id)
+        .order_by(ranked.c.rank, Article.id)
+        .limit(limit)
+    )
+    if not filters.all_copies:
+        stmt = stmt.where(ranked.c.nth_in_story == 1)
+    rows = session.execute(stmt).all()
+    snippets = (_sqlite_snippets if sqlite else _postgres_snippets)(session, match, [row[0].id for row in rows])
+    return [
+        SearchHit(
+            id=article.id,
+            source=source,
+            title=article.title,
+            published_at=article.published_at.isoformat() if article.published_at else None,
+            canonical_url=article.canonical_url,
+            story_id=article.story_id,
+            rank=round(abs(float(rank)), 4),
+            snippet=" ".join(snippets.get(article.id, "").split()),
+        )
+        for article, source, rank in rows
+    ]
+
+
+_MATCH = text("articles_fts MATCH :match")
+
+
+def _sqlite_hits(match: str) -> Select:
+    # bm25 is negative, smaller is better; the title counts ten times the text.
+    rank = literal_column("bm25(articles_fts, 10.0, 1.0)")
+    return (
+        select(ARTICLES_FTS.c.rowid.label("hit_id"), rank.label("rank"))
+        .select_from(ARTICLES_FTS)
+        .where(_MATCH.bindparams(match=match))
+    )
+
+
+def _sqlite_snippets(session: Session, match: str, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    snippet = literal_column(f"snippet(articles_fts, 1, '{HIGHLIGHT[0]}', '{HIGHLIGHT[1]}', '…', 16)")
+    stmt = select(ARTICLES_FTS.c.rowid, snippet).where(_MATCH.bindparams(match=match), ARTICLES_FTS.c.rowid.in_(ids))
+    return dict(session.execute(stmt).all())
+
+
+_SIMPLE = literal_column("'simple'::regconfig")
+
+
+def _tsquery(query: str):  # type: ignore[no-untyped-def]
+    # websearch syntax ("phrases", OR, -word) never fails on user input.
+    return func.websearch_to_tsquery(_SIMPLE, query)
+
+
+def _postgres_hits(query: str) -> Select:
+    # The same expression as the GIN index of migration 0004, so the index serves it.
+    document = func.to_tsvector(_SIMPLE, func.coalesce(Article.title, "") + " " + Article.text)
+    tsquery = _tsquery(query)
+    # Negated so that, as with bm25, smaller is better.
+    rank = -func.ts_rank_cd(document, tsquery)
+    return select(Article.id.label("hit_id"), rank.label("rank")).where(document.op("@@")(tsquery))
+
+
+def _postgres_snippets(session: Session, query: str, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    options = f"StartSel={HIGHLIGHT[0]}, StopSel={HIGHLIGHT[1]}, MaxWords=24, MinWords=10, MaxFragments=2"
+    snippet = func.ts_headline(_SIMPLE, Article.text, _tsquery(query), options)
+    return dict(session.execute(select(Article.id, snippet).where(Article.id.in_(ids))).all())
+
+
+def as_dict(hit: SearchHit) -> dict[str, Any]:
+    return {name: getattr(hit, name) for name in hit.__dataclass_fields__}

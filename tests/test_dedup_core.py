@@ -1,0 +1,120 @@
+"""The dedup core on its own: URL identity, normalisation, signatures, and the linker on a real DB."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pipelines.dedup import DedupConfig, StoryLinker, make_signature
+from pipelines.dedup.text import simplify
+from pipelines.urls import article_identity
+from storage.db import make_engine, migrate, session_scope
+from storage.queries import upsert_article
+from storage.records import ArticleFields
+from storage.urls import url_key
+
+ARTICLE = "https://www.example.com/2024/05/council-votes-on-budget/"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "http://example.com/2024/05/council-votes-on-budget",
+        "https://m.example.com/2024/05/council-votes-on-budget/",
+        "https://www.example.com/2024/05/council-votes-on-budget/amp/",
+        "https://amp.example.com/2024/05/council-votes-on-budget/?amp=1",
+        "https://www.example.com/2024/05/council-votes-on-budget/index.html",
+        "https://www.example.com/2024/05/council-votes-on-budget/?utm_source=twitter&utm_medium=social&fbclid=x",
+        "https://WWW.EXAMPLE.COM:443/2024/05/council-votes-on-budget/#comments",
+        "https://www.example.com/2024/05/council-votes-on-budget/comment-page-2/",
+    ],
+)
+def test_url_variants_are_one_article(variant: str) -> None:
+    assert url_key(variant) == url_key(ARTICLE)
+
+
+def test_different_articles_stay_different() -> None:
+    assert url_key("https://example.com/?p=1") != url_key("https://example.com/?p=2")
+    assert url_key("https://example.com/a/") != url_key("https://example.org/a/")
+
+
+def test_cross_site_canonical_is_a_declaration_not_an_identity() -> None:
+    copy = "https://partner.example/news/council-votes/"
+    identity = article_identity(copy, ARTICLE, None)
+    assert identity.canonical_url == copy
+    assert url_key(identity.declared_elsewhere) == url_key(ARTICLE)
+    # On the page's own site the canonical link is the article.
+    assert article_identity(ARTICLE + "?utm_source=x", ARTICLE, None).canonical_url == ARTICLE
+    # A saved page: og:url stands for the page, a foreign canonical is declared.
+    saved = article_identity("file:///tmp/page.html", ARTICLE, copy)
+    assert (saved.canonical_url, url_key(saved.declared_elsewhere)) == (copy, url_key(ARTICLE))
+
+
+def test_normalisation_folds_typography_case_accents_and_digits() -> None:
+    assert simplify("Café «Señor» sold 1,250 units — in 2024!") == [
+        "cafe",
+        "senor",
+        "sold",
+        "0",
+        "000",
+        "units",
+        "in",
+        "0000",
+    ]
+
+
+PARAGRAPHS = [
+    f"Paragraph {n} of the council story reports that member {name} argued the budget for the {topic} "
+    f"would need another review before the vote on Thursday, according to people in the room."
+    for n, (name, topic) in enumerate(
+        [
+            ("Alvarez", "harbour"),
+            ("Brandt", "schools"),
+            ("Chen", "roads"),
+            ("Dumas", "library"),
+            ("Eze", "parks"),
+            ("Fischer", "transit"),
+            ("Garcia", "housing"),
+            ("Hale", "water"),
+        ]
+    )
+]
+ORIGINAL = "\n".join(PARAGRAPHS)
+
+
+def test_signature_estimates_similarity_and_is_portable() -> None:
+    config = DedupConfig()
+    original = make_signature(ORIGINAL, config)
+    copy = make_signature("\n".join(PARAGRAPHS[:-1]) + "\nEditor's note: this story was updated.", config)
+    unrelated = make_signature("A completely different text about weather, sport and markets. " * 20, config)
+    assert original.minhash.jaccard(copy.minhash) > 0.6
+    assert original.minhash.jaccard(unrelated.minhash) < 0.1
+    assert make_signature(ORIGINAL, config).band_keys == original.band_keys
+    assert "affine32" in config.params and "perm128" in config.params
+    with pytest.raises(ValueError, match="must equal DEDUP_NUM_PERM"):
+        DedupConfig(bands=10, rows=10)
+
+
+def _store(session, url: str, text: str, published: datetime, config: DedupConfig):
+    fields = ArticleFields(url=url, canonical_url=url, text=text, published_at=published, fetched_at=published)
+    article, _ = upsert_article(session, url.split("/")[2], fields)
+    StoryLinker(config).link(session, article, make_signature(text, config))
+    return article
+
+
+@pytest.mark.parametrize(("window_days", "linked"), [(7.0, False), (None, True)])
+def test_publication_window_limits_near_duplicates(tmp_path, window_days, linked) -> None:
+    config = DedupConfig(window_days=window_days)
+    engine = make_engine(f"sqlite:///{tmp_path / 'window.db'}", writer=True)
+    migrate(engine)
+    day = datetime(2024, 5, 1, tzinfo=UTC)
+    edited = ORIGINAL.replace("Thursday", "Friday") + "\nReporting by the wire desk."
+    with session_scope(engine) as session:
+        first = _store(session, "https://wire.example/a/", ORIGINAL, day, config)
+        second = _store(session, "https://daily.example/b/", edited, day + timedelta(days=30), config)
+        assert (second.story_id == first.id) is linked
+        # Identical text is the same text whenever it ran.
+        third = _store(session, "https://other.example/c/", ORIGINAL, day + timedelta(days=300), config)
+        assert third.story_id == first.id
+    engine.dispose()
