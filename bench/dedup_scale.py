@@ -143,17 +143,19 @@ def main() -> None:
     parser.add_argument("--articles", type=int, nargs="+", default=[100_000])
     parser.add_argument("--db", help="A database URL (default: a SQLite file per size in bench/out).")
     parser.add_argument("--compare-lsh", type=int, default=100_000, help="Articles for the in-memory comparison.")
+    parser.add_argument("--reuse", action="store_true", help="Probe an index filled by an earlier run (SQLite file).")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     results = []
     for n in args.articles:
         rng = random.Random(n)
         path = OUT / f"dedup_scale_{n}.db"
-        if args.db is None:
+        url = args.db or f"sqlite:///{path}"
+        reuse = args.reuse and args.db is None and path.exists()
+        if args.db is None and not reuse:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = args.db or f"sqlite:///{path}"
-        fill_seconds = fill(url, n, rng)
+        fill_seconds = 0.0 if reuse else fill(url, n, rng)
         row = {"articles": n, "backend": url.split(":")[0], "fill_s": round(fill_seconds, 1), **probe(url, n, rng)}
         if args.db is None:
             row["db_bytes_per_article"] = round(path.stat().st_size / n)
@@ -190,7 +192,13 @@ def main() -> None:
             f"datasketch MinHashLSH in memory, {args.compare_lsh} signatures: "
             f"{comparison['rss_growth_mb']} MB RSS ({per_doc:.1f} KB/article), {comparison['insert_ms']} ms/insert"
         )
-    (OUT / "dedup_scale.json").write_text(json.dumps({"results": results, "in_memory_lsh": comparison}, indent=2))
+    report = OUT / "dedup_scale.json"
+    previous = json.loads(report.read_text()) if report.exists() else {}
+    for row in results:
+        previous[f"{row['backend']}-{row['articles']}"] = row
+    if comparison:
+        previous[f"in-memory-lsh-{args.compare_lsh}"] = comparison
+    report.write_text(json.dumps(previous, indent=2))
 
 
 if __name__ == "__main__":

@@ -11,16 +11,22 @@ from sqlalchemy.orm import Session, aliased
 
 from storage.dedup import QUOTE
 from storage.models import Article, ArticleLink, Comment, CrawlRun, SeenUrl, Source
-from storage.search import ArticleFilter, as_utc
+from storage.search import ArticleFilter
 
 EXPORT_BATCH = 500
 
 
 def biggest_stories(
-    session: Session, *, since: datetime | None = None, until: datetime | None = None, limit: int | None = 20
+    session: Session,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = 20,
+    filters: ArticleFilter | None = None,
 ) -> list[dict[str, Any]]:
     """Stories of a period ranked by copies plus quoting posts, the way a media monitor reads a
-    news day: a story counts in the period when its canonical (earliest) article does."""
+    news day: a story counts in the period (and for the other filters) by its canonical
+    (earliest) article."""
     member, target = aliased(Article), aliased(Article)
     # Correlated counts, so only the period's stories are counted (indexed on story_id).
     copies = select(func.count()).where(member.story_id == Article.id).scalar_subquery()
@@ -31,13 +37,12 @@ def biggest_stories(
         .where(ArticleLink.kind == QUOTE, target.story_id == Article.id)
         .scalar_subquery()
     )
-    stories = select(
-        Article.id.label("story_id"), copies.label("copies"), sites.label("sites"), quoted_by.label("quoted_by")
-    ).where(Article.story_id == Article.id)
-    if since is not None:
-        stories = stories.where(Article.published_at >= as_utc(since))
-    if until is not None:
-        stories = stories.where(Article.published_at < as_utc(until))
+    stories = (
+        select(Article.id.label("story_id"), copies.label("copies"), sites.label("sites"), quoted_by.label("quoted_by"))
+        .join(Source, Source.id == Article.source_id)
+        .where(Article.story_id == Article.id)
+    )
+    stories = (filters or ArticleFilter(since=since, until=until)).apply(stories)
     counted = stories.subquery("counted")
     stmt = (
         select(Article, Source.name, counted.c.copies, counted.c.sites, counted.c.quoted_by)
@@ -208,4 +213,4 @@ def export_comments(session: Session, filters: ArticleFilter) -> Iterator[dict[s
 
 
 def export_stories(session: Session, filters: ArticleFilter) -> Iterator[dict[str, Any]]:
-    yield from biggest_stories(session, since=filters.since, until=filters.until, limit=None)
+    yield from biggest_stories(session, filters=filters, limit=None)

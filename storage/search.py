@@ -91,6 +91,12 @@ class SearchHit:
     snippet: str
 
 
+# Ranked hits are read in growing batches (best first) until enough survive the filters
+# and the one-row-per-story rule; a common word then costs its top few hundred rows, not
+# a sort of every match. Past this many, the filters run in SQL over all matches.
+FIRST_BATCH, MAX_BATCH = 200, 16_000
+
+
 def search_articles(
     session: Session, query: str, filters: ArticleFilter = ArticleFilter(), *, limit: int = 20
 ) -> list[SearchHit]:
@@ -102,43 +108,92 @@ def search_articles(
     match = fts5_query(query) if sqlite else query
     if not re.search(r"\w", match):
         raise ValueError(f"{query!r}: nothing to search for (no words)")
-    hits = (_sqlite_hits if sqlite else _postgres_hits)(match).subquery("hits")
-    # Ranked within each story, so by default a story shows up once, as its best match.
+    hits = (_sqlite_hits if sqlite else _postgres_hits)(match)
+    batch = max(FIRST_BATCH, limit * 4)
+    while True:
+        ranked = session.execute(hits.order_by(literal_column("rank"), literal_column("hit_id")).limit(batch)).all()
+        chosen = _best_per_story(session, ranked, filters, limit)
+        if len(chosen) >= limit or len(ranked) < batch:
+            break
+        if batch >= MAX_BATCH:
+            chosen = _best_per_story_in_sql(session, hits, filters, limit)
+            break
+        batch *= 4
+    return _hits(session, match, chosen, sqlite)
+
+
+def _best_per_story(session: Session, ranked: list[Any], filters: ArticleFilter, limit: int) -> list[tuple[int, float]]:
+    """The first ``limit`` ranked hits that pass the filters, one per story unless all copies."""
+    ids = [hit_id for hit_id, _ in ranked]
+    allowed = dict(
+        session.execute(
+            filters.apply(
+                select(Article.id, func.coalesce(Article.story_id, Article.id))
+                .join(Source, Source.id == Article.source_id)
+                .where(Article.id.in_(ids))
+            )
+        ).all()
+    )
+    chosen: list[tuple[int, float]] = []
+    stories: set[int] = set()
+    for hit_id, rank in ranked:
+        story = allowed.get(hit_id)
+        if story is None or (not filters.all_copies and story in stories):
+            continue
+        stories.add(story)
+        chosen.append((hit_id, rank))
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def _best_per_story_in_sql(
+    session: Session, hits: Select, filters: ArticleFilter, limit: int
+) -> list[tuple[int, float]]:
+    """The same choice over every match at once (very selective filters on a common word)."""
+    all_hits = hits.subquery("hits")
     ranked = filters.apply(
         select(
-            hits.c.hit_id,
-            hits.c.rank,
+            all_hits.c.hit_id,
+            all_hits.c.rank,
             func.row_number()
-            .over(partition_by=func.coalesce(Article.story_id, Article.id), order_by=(hits.c.rank, Article.id))
+            .over(partition_by=func.coalesce(Article.story_id, Article.id), order_by=(all_hits.c.rank, Article.id))
             .label("nth_in_story"),
         )
-        .join(Article, Article.id == hits.c.hit_id)
+        .join(Article, Article.id == all_hits.c.hit_id)
         .join(Source, Source.id == Article.source_id)
     ).subquery("ranked")
-    stmt = (
-        select(Article, Source.name, ranked.c.rank)
-        .join(ranked, ranked.c.hit_id == Article.id)
-        .join(Source, Source.id == Article.source_id)
-        .order_by(ranked.c.rank, Article.id)
-        .limit(limit)
-    )
+    stmt = select(ranked.c.hit_id, ranked.c.rank).order_by(ranked.c.rank, ranked.c.hit_id).limit(limit)
     if not filters.all_copies:
         stmt = stmt.where(ranked.c.nth_in_story == 1)
-    rows = session.execute(stmt).all()
-    snippets = (_sqlite_snippets if sqlite else _postgres_snippets)(session, match, [row[0].id for row in rows])
-    return [
-        SearchHit(
-            id=article.id,
-            source=source,
-            title=article.title,
-            published_at=article.published_at.isoformat() if article.published_at else None,
-            canonical_url=article.canonical_url,
-            story_id=article.story_id,
-            rank=round(abs(float(rank)), 4),
-            snippet=" ".join(snippets.get(article.id, "").split()),
+    return [(hit_id, rank) for hit_id, rank in session.execute(stmt)]
+
+
+def _hits(session: Session, match: str, chosen: list[tuple[int, float]], sqlite: bool) -> list[SearchHit]:
+    ids = [hit_id for hit_id, _ in chosen]
+    rows = {
+        article.id: (article, source)
+        for article, source in session.execute(
+            select(Article, Source.name).join(Source, Source.id == Article.source_id).where(Article.id.in_(ids))
         )
-        for article, source, rank in rows
-    ]
+    }
+    snippets = (_sqlite_snippets if sqlite else _postgres_snippets)(session, match, ids)
+    result = []
+    for hit_id, rank in chosen:
+        article, source = rows[hit_id]
+        result.append(
+            SearchHit(
+                id=article.id,
+                source=source,
+                title=article.title,
+                published_at=article.published_at.isoformat() if article.published_at else None,
+                canonical_url=article.canonical_url,
+                story_id=article.story_id,
+                rank=round(abs(float(rank)), 4),
+                snippet=" ".join(snippets.get(article.id, "").split()),
+            )
+        )
+    return result
 
 
 _MATCH = text("articles_fts MATCH :match")

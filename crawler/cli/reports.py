@@ -97,6 +97,8 @@ def stories(
     db: DbOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    source: SourceOption = None,
+    language: LanguageOption = None,
     limit: LimitOption = 20,
     as_json: JsonOption = False,
 ) -> None:
@@ -104,10 +106,10 @@ def stories(
 
     Example: newsdedup stories --since 2014-01-01 --until 2014-01-08
     """
-    filters = article_filter(since=since, until=until)
+    filters = article_filter(source, since=since, until=until, language=language)
     engine = open_database(db)
     with session_scope(engine) as session:
-        rows = biggest_stories(session, since=filters.since, until=filters.until, limit=limit)
+        rows = biggest_stories(session, filters=filters, limit=limit)
     if as_json:
         print_json_lines(rows)
         return
