@@ -1,7 +1,7 @@
 """The persistent dedup index at archive scale: insert and lookup latency, memory, start-up.
 
     python -m bench.dedup_scale --articles 100000 1000000            # SQLite files in bench/out
-    python -m bench.dedup_scale --articles 100000 --db postgresql+psycopg://postgres@127.0.0.1/test
+    python -m bench.dedup_scale --articles 100000 --db postgresql+psycopg://postgres@127.0.0.1/postgres
 
 Fills the index with N synthetic articles (random MinHash band keys and passage
 fingerprints, as many per article as real ones have: 32 bands, ~40 passages), then times
@@ -27,6 +27,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import insert, text
 
+from bench.databases import bench_database, empty
 from storage.db import make_engine, migrate, session_factory
 from storage.dedup import band_candidates, passage_candidates, save_signature
 from storage.models import Article, DedupBand, DedupPassage, Source
@@ -49,9 +50,7 @@ def keys(rng: random.Random, n: int) -> list[int]:
 
 def fill(url: str, articles: int, rng: random.Random) -> float:
     engine = make_engine(url, writer=True)
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    empty(engine)
     migrate(engine)
     started = time.perf_counter()
     now = datetime(2025, 1, 1, tzinfo=UTC)
@@ -150,7 +149,7 @@ def main() -> None:
     for n in args.articles:
         rng = random.Random(n)
         path = OUT / f"dedup_scale_{n}.db"
-        url = args.db or f"sqlite:///{path}"
+        url = bench_database(args.db) if args.db else f"sqlite:///{path}"
         reuse = args.reuse and args.db is None and path.exists()
         if args.db is None and not reuse:
             for suffix in ("", "-wal", "-shm"):

@@ -1,7 +1,10 @@
 """Search and listing latency on a 100k-article database, SQLite and PostgreSQL.
 
     python -m bench.search_latency --articles 100000
-    python -m bench.search_latency --articles 100000 --db postgresql+psycopg://postgres@127.0.0.1:5432/test
+    python -m bench.search_latency --articles 100000 --db postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+On PostgreSQL it creates and fills its own database, ``newsdedup_bench``, on that server
+(the database in the URL is only used to create it).
 
 Fills a fresh database through the real schema (migrations, FTS triggers / GIN index)
 with reproducibly generated news articles (bench/syndication_text.py, seeded), then times
@@ -26,6 +29,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import insert, text
 
+from bench.databases import bench_database, empty
 from bench.syndication_text import Writer
 from storage.db import make_engine, migrate, session_factory
 from storage.models import Article, Source
@@ -42,9 +46,7 @@ REPEAT = 20
 
 def fill(url: str, n: int, seed: int) -> float:
     engine = make_engine(url, writer=True)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    empty(engine)
     migrate(engine)
     rng = random.Random(seed)
     fake = Faker("en_US")
@@ -142,7 +144,7 @@ def main() -> None:
     if args.db is None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-    url = args.db or f"sqlite:///{path}"
+    url = bench_database(args.db) if args.db else f"sqlite:///{path}"
     fill_seconds = fill(url, args.articles, args.seed)
     results = measure(url)
     backend = url.split(":")[0]

@@ -20,7 +20,13 @@ if TYPE_CHECKING:
 # An offline import reads local files only: a link that points at the live web fails at
 # once instead of quietly going online. (file:// requests already skip robots.txt and
 # share an undelayed download slot, see crawler.spiders.local_file_meta.)
-OFFLINE_SETTINGS = {"DOWNLOAD_HANDLERS": {"http": None, "https": None, "ftp": None, "s3": None}}
+# Saved pages are not followed through <meta http-equiv=refresh> either: the middleware
+# decodes every body to look for one (~4 ms a page, measured), and offline it could only
+# point at the live web.
+OFFLINE_SETTINGS = {
+    "DOWNLOAD_HANDLERS": {"http": None, "https": None, "ftp": None, "s3": None},
+    "METAREFRESH_ENABLED": False,
+}
 
 
 @app.command("import")

@@ -61,12 +61,20 @@ class StoryLinker:
         )
         report = LinkReport()
         quotes = self._link_copies(session, article, signature, report)
-        dedup.recluster(session, [article.id, *former])
-        session.refresh(article, ["story_id", "story_similarity"])
+        stories_changed = bool(report.copies or former)
+        if stories_changed:
+            dedup.recluster(session, [article.id, *former])
+            session.refresh(article, ["story_id", "story_similarity"])
+        elif article.story_id != article.id:  # it left its story and joined none
+            dedup.recluster(session, [article.id])
         report.story_id = article.story_id
-        self._link_quotes(session, quotes, report)
-        members = dedup.copy_component(session, article.id)
-        report.quotes -= dedup.prune_quotes(session, members | {q.post for q in quotes} | {q.source for q in quotes})
+        if quotes:
+            self._link_quotes(session, quotes, report)
+        if quotes or stories_changed:
+            # Most articles are alone and quote nothing: they skip this bookkeeping.
+            members = dedup.copy_component(session, article.id)
+            involved = members | {q.post for q in quotes} | {q.source for q in quotes}
+            report.quotes -= dedup.prune_quotes(session, involved)
         return report
 
     def _link_copies(
