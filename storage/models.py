@@ -29,8 +29,8 @@ def utcnow() -> datetime:
 
 def managed_by_migrations_only(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Alembic's include_object: False for the search objects only migrations manage
-    (SQLite's FTS5 table and its shadow tables, PostgreSQL's expression index)."""
-    return not (name or "").startswith(("articles_fts", "ix_articles_search"))
+    (SQLite's FTS5 table and its shadow tables, PostgreSQL's tsvector column and index)."""
+    return not (name or "").startswith(("articles_fts", "ix_articles_search", "search_vector"))
 
 
 class Base(DeclarativeBase):

@@ -225,9 +225,12 @@ def _tsquery(query: str):  # type: ignore[no-untyped-def]
     return func.websearch_to_tsquery(_SIMPLE, query)
 
 
+# The stored, GIN-indexed tsvector of migration 0004 (PostgreSQL only, so not mapped).
+SEARCH_VECTOR = literal_column("articles.search_vector")
+
+
 def _postgres_hits(query: str) -> Select:
-    # The same expression as the GIN index of migration 0004, so the index serves it.
-    document = func.to_tsvector(_SIMPLE, func.coalesce(Article.title, "") + " " + Article.text)
+    document = SEARCH_VECTOR
     tsquery = _tsquery(query)
     # Negated so that, as with bm25, smaller is better.
     rank = -func.ts_rank_cd(document, tsquery)
