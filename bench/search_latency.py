@@ -138,14 +138,15 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--db", help="Database URL (default: a fresh SQLite file in bench/out).")
+    parser.add_argument("--reuse", action="store_true", help="Measure a database filled by an earlier run.")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     path = OUT / f"search_{args.articles}.db"
-    if args.db is None:
+    if args.db is None and not args.reuse:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     url = bench_database(args.db) if args.db else f"sqlite:///{path}"
-    fill_seconds = fill(url, args.articles, args.seed)
+    fill_seconds = 0.0 if args.reuse else fill(url, args.articles, args.seed)
     results = measure(url)
     backend = url.split(":")[0]
     table = Table("operation", "median ms", "p95 ms", title=f"{args.articles} articles, {backend}")

@@ -91,9 +91,9 @@ class SearchHit:
     snippet: str
 
 
-# Ranked hits are read in growing batches (best first) until enough survive the filters
-# and the one-row-per-story rule; a common word then costs its top few hundred rows, not
-# a sort of every match. Past this many, the filters run in SQL over all matches.
+# SQLite: ranked hits are read in growing batches (best first) until enough survive the
+# filters and the one-row-per-story rule; FTS5 then ranks a common word's top few hundred
+# rows, not every match. Past this many, the filters run in SQL over all matches.
 FIRST_BATCH, MAX_BATCH = 200, 16_000
 
 
@@ -109,6 +109,10 @@ def search_articles(
     if not re.search(r"\w", match):
         raise ValueError(f"{query!r}: nothing to search for (no words)")
     hits = (_sqlite_hits if sqlite else _postgres_hits)(match)
+    if not sqlite:
+        # PostgreSQL ranks every match before it can return the best few (bitmap heap
+        # scan, then sort): one pass with the filters in SQL is its cheapest plan.
+        return _hits(session, match, _best_per_story_in_sql(session, hits, filters, limit), sqlite)
     batch = max(FIRST_BATCH, limit * 4)
     while True:
         ranked = session.execute(hits.order_by(literal_column("rank"), literal_column("hit_id")).limit(batch)).all()

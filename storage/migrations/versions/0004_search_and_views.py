@@ -45,6 +45,8 @@ POSTGRES_FTS = [
     "ALTER TABLE articles ADD COLUMN search_vector tsvector GENERATED ALWAYS AS"
     " (to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || text)) STORED",
     "CREATE INDEX ix_articles_search ON articles USING GIN (search_vector)",
+    # PostgreSQL sorts NULLs first in DESC; listings want undated articles last.
+    "CREATE INDEX ix_articles_search_newest ON articles (published_at DESC NULLS LAST, id)",
 ]
 VIEWS = [
     """CREATE VIEW article_sources AS
@@ -79,5 +81,6 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER articles_fts_{trigger}")
         op.execute("DROP TABLE articles_fts")
     else:
+        op.execute("DROP INDEX ix_articles_search_newest")
         op.execute("DROP INDEX ix_articles_search")
         op.execute("ALTER TABLE articles DROP COLUMN search_vector")
