@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,9 +58,15 @@ class WorkerPool:
         self.workers = workers
         self.preload = preload
         self._executor: ProcessPoolExecutor | None = None
+        # Two stages may open the crawl's pool at once (Scrapy opens pipelines in parallel).
+        self._starting = threading.Lock()
 
     def start(self) -> None:
         """Start the worker processes; blocking, so call it in a thread from async code."""
+        with self._starting:
+            self._start()
+
+    def _start(self) -> None:
         if self.workers <= 0 or self._executor is not None:
             return
         # spawn: workers start clean (not a fork of a process running the Twisted reactor
@@ -85,3 +92,19 @@ class WorkerPool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+
+
+_CRAWL_POOLS: WeakKeyDictionary[Any, WorkerPool] = WeakKeyDictionary()
+
+
+def crawl_pool(crawler: Any) -> WorkerPool:
+    """The crawl's one pool of worker processes, shared by every stage that needs CPU
+    (extraction, dedup signatures): as many processes as EXTRACT_WORKERS says, not more."""
+    pool = _CRAWL_POOLS.get(crawler)
+    if pool is None:
+        workers = crawler.settings.getint("EXTRACT_WORKERS", -1)
+        pool = WorkerPool(
+            default_workers() if workers < 0 else workers, preload=("pipelines.extract", "pipelines.dedup")
+        )
+        _CRAWL_POOLS[crawler] = pool
+    return pool

@@ -37,7 +37,7 @@ class Candidate:
 
     id: int
     source_id: int
-    text: str
+    content_hash: str
     url_key: str
     published_at: datetime | None
     fetched_at: datetime
@@ -174,7 +174,7 @@ def candidates(session: Session, ids: Collection[int]) -> list[Candidate]:
         select(
             Article.id,
             Article.source_id,
-            Article.text,
+            Article.content_hash,
             Article.url_key,
             Article.published_at,
             Article.fetched_at,
@@ -182,6 +182,10 @@ def candidates(session: Session, ids: Collection[int]) -> list[Candidate]:
         ).where(Article.id.in_(ids))
     )
     return [Candidate(*row) for row in rows]
+
+
+def texts(session: Session, ids: Collection[int]) -> dict[int, str]:
+    return dict(session.execute(select(Article.id, Article.text).where(Article.id.in_(ids))).all())
 
 
 def split_keys(session: Session, url_key: str) -> set[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.dedup.text import NORMALIZATION
+from pipelines.dedup.text import NORMALIZATION, SHINGLE_HASH
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ class DedupConfig:
     def params(self) -> str:
         """What a stored signature was built with; signatures built otherwise don't mix."""
         return (
-            f"{NORMALIZATION};word{self.shingle_size};crc32;affine32;"
+            f"{NORMALIZATION};word{self.shingle_size};{SHINGLE_HASH};affine32;"
             f"perm{self.num_perm};seed{self.seed};lsh{self.bands}x{self.rows};win{self.passage_window}"
         )
 

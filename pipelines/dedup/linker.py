@@ -7,13 +7,15 @@ false-positive check advise: an LSH hit is only a candidate.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from pipelines.dedup.config import DedupConfig
-from pipelines.dedup.signature import Overlap, Signature, overlap
+from pipelines.dedup.signature import Overlap, Signature, overlap, shingle_set
 from pipelines.dedup.text import shingle_hashes
 from storage import dedup
 from storage.models import Article
@@ -34,9 +36,14 @@ class LinkReport:
 
 
 class StoryLinker:
-    def __init__(self, config: DedupConfig) -> None:
+    def __init__(self, config: DedupConfig, cache_size: int = 5000) -> None:
         self.config = config
         self.window = timedelta(days=config.window_days) if config.window_days is not None else None
+        # Shingle sets of recently linked articles, by (id, content hash): copies of a
+        # story arrive close together, so their candidates are mostly recent articles
+        # and need not be re-shingled from their text (about 10 MB at 5,000 entries).
+        self._recent: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
 
     def link(self, session: Session, article: Article, signature: Signature) -> LinkReport:
         """Index the article and link it.
@@ -60,6 +67,7 @@ class StoryLinker:
             passage_keys=signature.passage_keys,
         )
         report = LinkReport()
+        self._remember((article.id, article.content_hash), signature.shingles)
         quotes = self._link_copies(session, article, signature, report)
         stories_changed = bool(report.copies or former)
         if stories_changed:
@@ -99,12 +107,14 @@ class StoryLinker:
             return []
         split = dedup.split_keys(session, article.url_key)
         quotes: list[_QuoteCandidate] = []
-        for candidate in dedup.candidates(session, methods):
+        found = dedup.candidates(session, methods)
+        shingles = self._shingles(session, found)
+        for candidate in found:
             if candidate.url_key in split:
                 report.rejected += 1
                 continue
             method = methods[candidate.id]
-            measured = overlap(signature.shingles, frozenset(shingle_hashes(candidate.text, config.shingle_size)))
+            measured = overlap(signature.shingles, shingles[candidate.id])
             later = _is_later(article, candidate)
             post, source = (article.id, candidate.id) if later else (candidate.id, article.id)
             if method in ("url", "text_hash") or self._is_copy(article, candidate, measured):
@@ -144,6 +154,31 @@ class StoryLinker:
             # The post now carries the source's story; later candidates see it.
             post.add(own[quote.source])
             report.quotes += 1
+
+    def _shingles(self, session: Session, found: list[dedup.Candidate]) -> dict[int, np.ndarray]:
+        """Each candidate's exact shingle set: from the recent-articles cache, else its text."""
+        result: dict[int, np.ndarray] = {}
+        missing = []
+        for candidate in found:
+            cached = self._recent.get((candidate.id, candidate.content_hash))
+            if cached is None:
+                missing.append(candidate)
+            else:
+                self._recent.move_to_end((candidate.id, candidate.content_hash))
+                result[candidate.id] = cached
+        if missing:
+            texts = dedup.texts(session, [c.id for c in missing])
+            for candidate in missing:
+                shingles = shingle_set(shingle_hashes(texts[candidate.id], self.config.shingle_size))
+                self._remember((candidate.id, candidate.content_hash), shingles)
+                result[candidate.id] = shingles
+        return result
+
+    def _remember(self, key: tuple[int, str], shingles: np.ndarray) -> None:
+        self._recent[key] = shingles
+        self._recent.move_to_end(key)
+        while len(self._recent) > self._cache_size:
+            self._recent.popitem(last=False)
 
     def _is_copy(self, article: Article, candidate: dedup.Candidate, measured: Overlap) -> bool:
         config = self.config

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
 from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.signature import make_signature
 from pipelines.items import ArticleItem
+from pipelines.pool import WorkerPool, crawl_pool
 
 if TYPE_CHECKING:
     from typing import Self
@@ -43,22 +45,31 @@ def dedup_config(settings: BaseSettings) -> DedupConfig:
 
 
 class DedupPipeline:
-    """Computes the article's signature (about 1 ms per article); the store links it.
+    """Computes the article's signature (about 1 ms per article, in the crawl's worker
+    processes, off the event loop); the store links it.
 
     Linking needs the article's row and the shared index, so it happens in the store's
     transaction: an article, its comments, its index rows and its links land together.
     """
 
-    def __init__(self, config: DedupConfig, stats: StatsCollector) -> None:
+    def __init__(self, config: DedupConfig, pool: WorkerPool, stats: StatsCollector) -> None:
         self.config = config
+        self.pool = pool
         self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(dedup_config(crawler.settings), crawler.stats)  # type: ignore[arg-type]
+        return cls(dedup_config(crawler.settings), crawl_pool(crawler), crawler.stats)  # type: ignore[arg-type]
 
-    def process_item(self, item: object) -> object:
+    async def open_spider(self) -> None:
+        if self.config.enabled:
+            await asyncio.to_thread(self.pool.start)
+
+    def close_spider(self) -> None:
+        self.pool.shutdown()
+
+    async def process_item(self, item: object) -> object:
         if self.config.enabled and isinstance(item, ArticleItem) and item.extraction is not None:
-            item.signature = make_signature(item.extraction.text, self.config)
+            item.signature = await self.pool.run(make_signature, item.extraction.text, self.config)
             self.stats.inc_value("dedup/signed")
         return item

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -19,12 +20,22 @@ def _as_is(value: int) -> int:
     return value
 
 
+@functools.cache
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch draws a MinHash's permutations anew for every object; they depend only
+    on (num_perm, seed, scheme), so one draw serves every signature (measured: a third
+    of make_signature's time)."""
+    template = MinHash(num_perm=num_perm, seed=seed, hashfunc=_as_is, scheme=MINHASH_SCHEME)
+    return template.permutations
+
+
 @dataclass(frozen=True, slots=True)
 class Signature:
     """What the store needs to index an article and to confirm its candidates."""
 
     minhash: LeanMinHash
-    shingles: frozenset[int]
+    # The distinct shingle hashes, sorted (uint32): 4 bytes each, and numpy intersects them.
+    shingles: np.ndarray
     band_keys: tuple[int, ...]
     passage_keys: tuple[int, ...]
 
@@ -37,9 +48,15 @@ class Signature:
 def make_signature(text: str, config: DedupConfig) -> Signature:
     """Shingle the text once and derive everything else from those hashes."""
     ordered = shingle_hashes(text, config.shingle_size)
-    shingles = frozenset(ordered)
-    minhash = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=_as_is, scheme=MINHASH_SCHEME)
-    minhash.update_batch(shingles)
+    shingles = shingle_set(ordered)
+    minhash = MinHash(
+        num_perm=config.num_perm,
+        seed=config.seed,
+        hashfunc=_as_is,
+        scheme=MINHASH_SCHEME,
+        permutations=_permutations(config.num_perm, config.seed),
+    )
+    minhash.update_batch(shingles.tolist())
     lean = LeanMinHash(minhash)
     return Signature(
         minhash=lean,
@@ -98,5 +115,10 @@ class Overlap:
         return self.shared / self.size if self.size else 0.0
 
 
-def overlap(shingles: frozenset[int], other: frozenset[int]) -> Overlap:
-    return Overlap(len(shingles & other), len(shingles), len(other))
+def shingle_set(hashes: list[int]) -> np.ndarray:
+    return np.unique(np.asarray(hashes, dtype=np.uint32))
+
+
+def overlap(shingles: np.ndarray, other: np.ndarray) -> Overlap:
+    shared = len(np.intersect1d(shingles, other, assume_unique=True))
+    return Overlap(shared, len(shingles), len(other))
