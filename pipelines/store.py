@@ -175,9 +175,10 @@ class StorePipeline:
                     article, change = upsert_article(
                         session, source_name(item, fields), fields, home_url=item.source_home
                     )
-                    merged = merge_comments(session, article, item.comments)
+                    is_new = change is ArticleChange.NEW
+                    merged = merge_comments(session, article, item.comments, article_is_new=is_new)
                     if isinstance(item.signature, Signature):
-                        linked = self.linker.link(session, article, item.signature)
+                        linked = self.linker.link(session, article, item.signature, new=is_new)
                     if item.source is not None:  # saved pages belong to no source's frontier
                         outcome = Outcome(
                             article.source.name,

@@ -155,17 +155,20 @@ def passage_candidates(
 
 
 def identity_candidates(session: Session, article: Article) -> dict[int, str]:
-    """Articles that are this one by declaration or by identical text: {id: method}."""
-    found: dict[int, str] = {}
-    for other in session.scalars(
-        select(Article.id).where(Article.content_hash == article.content_hash, Article.id != article.id)
-    ):
-        found[other] = "text_hash"
-    url_match = Article.declared_url_key == article.url_key
+    """Articles that are this one by declaration or by identical text: {id: method}.
+
+    One query: same text (content_hash), or one declares the other's URL as canonical.
+    """
+    match = (Article.content_hash == article.content_hash) | (Article.declared_url_key == article.url_key)
     if article.declared_url_key:
-        url_match = url_match | (Article.url_key == article.declared_url_key)
-    for other in session.scalars(select(Article.id).where(url_match, Article.id != article.id)):
-        found[other] = "url"
+        match = match | (Article.url_key == article.declared_url_key)
+    rows = session.execute(
+        select(Article.id, Article.url_key, Article.declared_url_key).where(match, Article.id != article.id)
+    )
+    found: dict[int, str] = {}
+    for other, key, declared in rows:
+        by_url = declared == article.url_key or (article.declared_url_key and key == article.declared_url_key)
+        found[other] = "url" if by_url else "text_hash"
     return found
 
 

@@ -97,7 +97,9 @@ def upsert_article(
     return article, ArticleChange.UPDATED
 
 
-def merge_comments(session: Session, article: Article, comments: Sequence[CommentFields]) -> CommentMerge:
+def merge_comments(
+    session: Session, article: Article, comments: Sequence[CommentFields], *, article_is_new: bool = False
+) -> CommentMerge:
     """Add comments not stored yet and update edited ones; never delete.
 
     A comment is the stored one with the same site id; without ids, the one with the
@@ -105,7 +107,10 @@ def merge_comments(session: Session, article: Article, comments: Sequence[Commen
     that shows fewer comments than before (moderation, pagination) keeps the stored
     ones, and a shifted order changes only positions.
     """
-    stored = list(session.scalars(select(Comment).where(Comment.article_id == article.id)))
+    if article_is_new and not comments:
+        return CommentMerge()
+    # A new article has no stored comments to match against: no query.
+    stored = [] if article_is_new else list(session.scalars(select(Comment).where(Comment.article_id == article.id)))
     by_site_id = {c.site_id: c for c in stored if c.site_id}
     by_text = {(c.author, content_hash(c.text)): c for c in stored}
     by_time = {(c.author, c.posted_at): c for c in stored if c.posted_at}

@@ -45,18 +45,20 @@ class StoryLinker:
         self._recent: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()
         self._cache_size = cache_size
 
-    def link(self, session: Session, article: Article, signature: Signature) -> LinkReport:
-        """Index the article and link it.
+    def link(self, session: Session, article: Article, signature: Signature, *, new: bool = False) -> LinkReport:
+        """Index the article and link it (``new``: just inserted, so nothing is stored yet).
 
         An article whose stored signature is the same (a re-crawl, a re-import) costs one
         primary-key lookup; one whose text changed is unlinked and linked afresh.
         """
         minhash = signature.minhash_bytes()
-        stored = dedup.stored_signature(session, article.id)
+        stored = None if new else dedup.stored_signature(session, article.id)
         if stored is not None and stored == (minhash, self.config.params):
             return LinkReport(story_id=article.story_id)
-        former = dedup.remove_links(session, article.id) if stored is not None else set()
-        dedup.drop_signature(session, article.id)
+        former: set[int] = set()
+        if stored is not None:
+            former = dedup.remove_links(session, article.id)
+            dedup.drop_signature(session, article.id)
         dedup.save_signature(
             session,
             article.id,
