@@ -253,6 +253,25 @@ def story_order(published_at: datetime | None, fetched_at: datetime, article_id:
     return (published_at is None, published_at or fetched_at, fetched_at, article_id)
 
 
+def join_story(session: Session, article: Article, story_id: int, minhash: LeanMinHash) -> bool:
+    """The common case: a new copy of one story that is not earlier than its canonical
+    joins it with one update, without recomputing the story. False when it would become
+    the canonical (then the story is recomputed)."""
+    row = session.execute(
+        select(Article.published_at, Article.fetched_at, ArticleSignature.minhash)
+        .outerjoin(ArticleSignature, ArticleSignature.article_id == Article.id)
+        .where(Article.id == story_id, Article.story_id == story_id)
+    ).first()
+    if row is None:
+        return False
+    if story_order(article.published_at, article.fetched_at, article.id) < story_order(*row[:2], story_id):
+        return False
+    similarity = round(float(LeanMinHash.deserialize(row.minhash).jaccard(minhash)), 4) if row.minhash else None
+    article.story_id, article.story_similarity = story_id, similarity
+    session.flush()
+    return True
+
+
 def recluster(session: Session, article_ids: Iterable[int]) -> set[int]:
     """Recompute the story of every component touching ``article_ids``; returns story ids.
 

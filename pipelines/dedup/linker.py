@@ -7,7 +7,7 @@ false-positive check advise: an LSH hit is only a candidate.
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -20,6 +20,10 @@ from pipelines.dedup.text import shingle_hashes
 from storage import dedup
 from storage.models import Article
 
+# Copy links made into one story per new article, and candidates of one story tried.
+LINKS_PER_STORY = 3
+TRIES_PER_STORY = 10
+
 
 @dataclass(slots=True)
 class LinkReport:
@@ -27,6 +31,7 @@ class LinkReport:
 
     story_id: int | None = None
     copies: dict[str, int] = field(default_factory=dict)  # method → links
+    linked_stories: set[int] = field(default_factory=set)
     quotes: int = 0
     rejected: int = 0
 
@@ -72,7 +77,12 @@ class StoryLinker:
         self._remember((article.id, article.content_hash), signature.shingles)
         quotes = self._link_copies(session, article, signature, report)
         stories_changed = bool(report.copies or former)
-        if stories_changed:
+        joined = (
+            not former
+            and len(report.linked_stories) == 1
+            and dedup.join_story(session, article, next(iter(report.linked_stories)), signature.minhash)
+        )
+        if stories_changed and not joined:
             dedup.recluster(session, [article.id, *former])
             session.refresh(article, ["story_id", "story_similarity"])
         elif article.story_id != article.id:  # it left its story and joined none
@@ -80,9 +90,9 @@ class StoryLinker:
         report.story_id = article.story_id
         if quotes:
             self._link_quotes(session, quotes, report)
-        if quotes or stories_changed:
-            # Most articles are alone and quote nothing: they skip this bookkeeping.
-            members = dedup.copy_component(session, article.id)
+        if quotes or (stories_changed and not joined):
+            # Most articles are alone, or join one story, and quote nothing: no bookkeeping.
+            members = {article.id} if joined else dedup.copy_component(session, article.id)
             involved = members | {q.post for q in quotes} | {q.source for q in quotes}
             report.quotes -= dedup.prune_quotes(session, involved)
         return report
@@ -109,19 +119,27 @@ class StoryLinker:
             return []
         split = dedup.split_keys(session, article.url_key)
         quotes: list[_QuoteCandidate] = []
-        found = dedup.candidates(session, methods)
-        shingles = self._shingles(session, found)
+        rank = {candidate_id: n for n, candidate_id in enumerate(methods)}
+        found = sorted(dedup.candidates(session, methods), key=lambda c: rank[c.id])
+        # A story of hundreds of copies (a wire story) would otherwise cost hundreds of
+        # confirmations and links per new copy: a few links into a story connect it.
+        links: Counter[int] = Counter()
+        tries: Counter[int] = Counter()
         for candidate in found:
-            if candidate.url_key in split:
+            story = candidate.story_id or candidate.id
+            if candidate.url_key in split or links[story] >= LINKS_PER_STORY or tries[story] >= TRIES_PER_STORY:
                 report.rejected += 1
                 continue
+            tries[story] += 1
             method = methods[candidate.id]
-            measured = overlap(signature.shingles, shingles[candidate.id])
+            measured = overlap(signature.shingles, self._shingles(session, candidate))
             later = _is_later(article, candidate)
             post, source = (article.id, candidate.id) if later else (candidate.id, article.id)
             if method in ("url", "text_hash") or self._is_copy(article, candidate, measured):
                 _add(session, post, source, dedup.COPY, method, measured, measured.jaccard)
                 report.copies[method] = report.copies.get(method, 0) + 1
+                report.linked_stories.add(story)
+                links[story] += 1
                 continue
             if candidate.source_id == article.source_id:
                 # Text a site repeats across its own articles is its boilerplate
@@ -157,24 +175,17 @@ class StoryLinker:
             post.add(own[quote.source])
             report.quotes += 1
 
-    def _shingles(self, session: Session, found: list[dedup.Candidate]) -> dict[int, np.ndarray]:
-        """Each candidate's exact shingle set: from the recent-articles cache, else its text."""
-        result: dict[int, np.ndarray] = {}
-        missing = []
-        for candidate in found:
-            cached = self._recent.get((candidate.id, candidate.content_hash))
-            if cached is None:
-                missing.append(candidate)
-            else:
-                self._recent.move_to_end((candidate.id, candidate.content_hash))
-                result[candidate.id] = cached
-        if missing:
-            texts = dedup.texts(session, [c.id for c in missing])
-            for candidate in missing:
-                shingles = shingle_set(shingle_hashes(texts[candidate.id], self.config.shingle_size))
-                self._remember((candidate.id, candidate.content_hash), shingles)
-                result[candidate.id] = shingles
-        return result
+    def _shingles(self, session: Session, candidate: dedup.Candidate) -> np.ndarray:
+        """A candidate's exact shingle set: from the recent-articles cache, else its text."""
+        key = (candidate.id, candidate.content_hash)
+        cached = self._recent.get(key)
+        if cached is not None:
+            self._recent.move_to_end(key)
+            return cached
+        text = dedup.texts(session, [candidate.id])[candidate.id]
+        shingles = shingle_set(shingle_hashes(text, self.config.shingle_size))
+        self._remember(key, shingles)
+        return shingles
 
     def _remember(self, key: tuple[int, str], shingles: np.ndarray) -> None:
         self._recent[key] = shingles
