@@ -118,3 +118,28 @@ def test_publication_window_limits_near_duplicates(tmp_path, window_days, linked
         third = _store(session, "https://other.example/c/", ORIGINAL, day + timedelta(days=300), config)
         assert third.story_id == first.id
     engine.dispose()
+
+
+def test_a_wire_story_with_many_copies_stays_one_story_with_few_links(tmp_path) -> None:
+    from sqlalchemy import func, select
+
+    from storage.models import ArticleLink
+
+    config = DedupConfig()
+    engine = make_engine(f"sqlite:///{tmp_path / 'wire.db'}", writer=True)
+    migrate(engine)
+    day = datetime(2024, 5, 1, tzinfo=UTC)
+    with session_scope(engine) as session:
+        copies = [
+            _store(session, f"https://site{n}.example/story/", ORIGINAL + f"\nPublished by site {n}.", day, config)
+            for n in range(15)
+        ]
+        assert {c.story_id for c in copies} == {copies[0].id}
+        assert all(0.8 < c.story_similarity <= 1 for c in copies)
+        per_article = session.execute(
+            select(ArticleLink.article_id, func.count())
+            .where(ArticleLink.kind == "copy")
+            .group_by(ArticleLink.article_id)
+        ).all()
+        assert max(n for _, n in per_article) <= 3
+    engine.dispose()
