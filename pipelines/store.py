@@ -12,11 +12,10 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from pipelines.dedup import DedupConfig, LinkReport, Signature, StoryLinker, dedup_config
+from pipelines.dedup import DedupConfig, IndexMismatch, LinkReport, Signature, StoryLinker, check_index, dedup_config
 from pipelines.items import ArticleItem
 from pipelines.urls import article_identity
 from storage.db import make_engine, prepare_database, session_factory
-from storage.dedup import foreign_params
 from storage.frontier import ARTICLE, Outcome, record_outcome
 from storage.locks import crawl_lock, write_lock
 from storage.models import Source
@@ -124,13 +123,12 @@ class StorePipeline:
             self._lock.close()
             raise
         self._session = session_factory(engine)()
-        if self.dedup.enabled and (other := foreign_params(self._session, self.dedup.params)):
+        try:
+            check_index(self._session, self.dedup, self._where())
+        except IndexMismatch as exc:
             self._session.close()
             self._lock.close()
-            raise StoreFailed(
-                f"{self._where()}: the dedup index was built with {other}, the settings say "
-                f"{self.dedup.params}: restore the DEDUP_* settings it was built with, or use a new database"
-            )
+            raise StoreFailed(str(exc)) from None
         self._session.rollback()
         logger.info("storing into %s", engine.url.render_as_string(hide_password=True))
 

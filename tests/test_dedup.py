@@ -164,3 +164,20 @@ def test_concurrent_imports_link_across_processes(small_corpus, db_url: str, tmp
         assert process.returncode == 0, stderr
     assert stories_of(db_url) == stories_of(sequential)
     assert quotes_of(db_url) == quotes_of(sequential)
+
+
+def test_rebuild_relinks_the_same_stories_and_keeps_splits(sqlite_url: str, expected: dict) -> None:
+    assert run_cli("import", "fixtures/", "--db", sqlite_url).returncode == 0
+    stories, quotes = stories_of(sqlite_url), quotes_of(sqlite_url)
+    rebuilt = run_cli("dedup", "rebuild", "--db", sqlite_url)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert (stories_of(sqlite_url), quotes_of(sqlite_url)) == (stories, quotes)
+    copy = expected["dedup"]["stories"][0][1]
+    assert run_cli("split", copy, "--db", sqlite_url).returncode == 0
+    assert run_cli("dedup", "rebuild", "--db", sqlite_url).returncode == 0
+    assert frozenset({url_key(copy)}) in stories_of(sqlite_url)
+    # Other settings build other signatures: a crawl with them is refused until a rebuild.
+    refused = run_cli(
+        "import", "fixtures/", "--full", "--set", "DEDUP_NUM_PERM=64", "--set", "DEDUP_BANDS=16", "--db", sqlite_url
+    )
+    assert refused.returncode != 0 and "dedup index was built with" in refused.stderr

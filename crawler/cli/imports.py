@@ -61,6 +61,7 @@ def import_(
     from crawler.sources import SourcesError, load_sources
     from crawler.spiders.news import NewsSpider
     from crawler.spiders.pages import SavedPagesSpider
+    from pipelines.dedup import IndexMismatch, check_index_at, dedup_config
 
     sources_file = path if path.is_file() else path / "sources.toml"
     if not path.exists():
@@ -95,7 +96,12 @@ def import_(
         raise fail(str(exc)) from None
     url = engine.url.render_as_string(hide_password=False)
     engine.dispose()
-    result = run_crawl(spider, args, project_settings(url, overrides), console, "INFO" if verbose else "WARNING")
+    settings = project_settings(url, overrides)
+    try:
+        check_index_at(url, dedup_config(settings))
+    except (IndexMismatch, ValueError) as exc:
+        raise fail(str(exc), 2) from None
+    result = run_crawl(spider, args, settings, console, "INFO" if verbose else "WARNING")
     print_summary(result, url)
     if not result.ok:
         raise fail(f"import did not finish: {result.finish_reason}")

@@ -83,7 +83,10 @@ def rebuild(db: DbOption = None, settings: SetOption = None) -> None:
     from pipelines.dedup import StoryLinker, dedup_config, make_signature
 
     url = open_database(db).url.render_as_string(hide_password=False)
-    config = dedup_config(project_settings(url, parse_settings(settings)))
+    try:
+        config = dedup_config(project_settings(url, parse_settings(settings)))
+    except ValueError as exc:
+        raise fail(str(exc), 2) from None
     linker = StoryLinker(config)
     engine = make_engine(url, writer=True)
     with session_scope(engine) as session:

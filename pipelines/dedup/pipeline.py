@@ -6,10 +6,16 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
 from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.signature import make_signature
 from pipelines.items import ArticleItem
 from pipelines.pool import WorkerPool, crawl_pool
+from storage.db import session_for_url
+from storage.dedup import foreign_params
 
 if TYPE_CHECKING:
     from typing import Self
@@ -42,6 +48,28 @@ def dedup_config(settings: BaseSettings) -> DedupConfig:
         passage_max_articles=settings.getint("DEDUP_PASSAGE_MAX_ARTICLES", defaults.passage_max_articles),
         max_candidates=settings.getint("DEDUP_MAX_CANDIDATES", defaults.max_candidates),
     )
+
+
+class IndexMismatch(RuntimeError):
+    """The stored signatures were built with other DEDUP_* settings than this crawl's."""
+
+
+def check_index(session: Session, config: DedupConfig, where: str) -> None:
+    """Refuse to mix signatures built differently (they would give wrong similarities)."""
+    if config.enabled and (other := foreign_params(session, config.params)):
+        raise IndexMismatch(
+            f"{where}: the dedup index was built with {other}, the settings say {config.params}: "
+            "restore the DEDUP_* settings it was built with, or run `newsdedup dedup rebuild` with the new ones"
+        )
+
+
+def check_index_at(database_url: str, config: DedupConfig) -> None:
+    """check_index before a crawl starts; a database without the schema yet passes."""
+    try:
+        with session_for_url(database_url) as session:
+            check_index(session, config, make_url(database_url).render_as_string(hide_password=True))
+    except SQLAlchemyError:
+        return  # no schema yet, or unreachable: the store reports that when it opens
 
 
 class DedupPipeline:
