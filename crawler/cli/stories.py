@@ -22,8 +22,9 @@ from crawler.cli.common import (
     print_json_lines,
 )
 from crawler.render import render_story
+from storage.clusters import split_from_story
 from storage.db import make_engine, session_scope
-from storage.dedup import clear_index, split_from_story
+from storage.dedup import clear_index
 from storage.locks import write_lock
 from storage.models import Article
 from storage.queries import find_article

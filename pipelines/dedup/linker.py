@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.signature import Overlap, Signature, overlap, shingle_set
 from pipelines.dedup.text import shingle_hashes
-from storage import dedup
+from storage import clusters, dedup
 from storage.models import Article
 
 # Copy links made into one story per new article, and candidates of one story tried.
@@ -80,21 +80,21 @@ class StoryLinker:
         joined = (
             not former
             and len(report.linked_stories) == 1
-            and dedup.join_story(session, article, next(iter(report.linked_stories)), signature.minhash)
+            and clusters.join_story(session, article, next(iter(report.linked_stories)), signature.minhash)
         )
         if stories_changed and not joined:
-            dedup.recluster(session, [article.id, *former])
+            clusters.recluster(session, [article.id, *former])
             session.refresh(article, ["story_id", "story_similarity"])
         elif article.story_id != article.id:  # it left its story and joined none
-            dedup.recluster(session, [article.id])
+            clusters.recluster(session, [article.id])
         report.story_id = article.story_id
         if quotes:
             self._link_quotes(session, quotes, report)
         if quotes or (stories_changed and not joined):
             # Most articles are alone, or join one story, and quote nothing: no bookkeeping.
-            members = {article.id} if joined else dedup.copy_component(session, article.id)
+            members = {article.id} if joined else clusters.copy_component(session, article.id)
             involved = members | {q.post for q in quotes} | {q.source for q in quotes}
-            report.quotes -= dedup.prune_quotes(session, involved)
+            report.quotes -= clusters.prune_quotes(session, involved)
         return report
 
     def _link_copies(
@@ -164,8 +164,8 @@ class StoryLinker:
         already related through a story is skipped.
         """
         involved = {q.post for q in quotes} | {q.source for q in quotes}
-        own = dedup.story_ids(session, involved)
-        related = dedup.related_stories(session, involved)
+        own = clusters.story_ids(session, involved)
+        related = clusters.related_stories(session, involved)
         for quote in sorted(quotes, key=lambda q: (-q.fraction, q.post, q.source)):
             post, source = related[quote.post], related[quote.source]
             if post & source:
@@ -222,6 +222,6 @@ def _add(session: Session, post: int, source: int, kind: str, method: str, measu
 
 def _is_later(article: Article, candidate: dedup.Candidate) -> bool:
     """Whether the new article comes after the candidate (links point from copy to original)."""
-    mine = dedup.story_order(article.published_at, article.fetched_at, article.id)
-    theirs = dedup.story_order(candidate.published_at, candidate.fetched_at, candidate.id)
+    mine = clusters.story_order(article.published_at, article.fetched_at, article.id)
+    theirs = clusters.story_order(candidate.published_at, candidate.fetched_at, candidate.id)
     return mine > theirs
