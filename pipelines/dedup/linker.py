@@ -85,7 +85,7 @@ class StoryLinker:
         if stories_changed and not joined:
             clusters.recluster(session, [article.id, *former])
             session.refresh(article, ["story_id", "story_similarity"])
-        elif article.story_id != article.id:  # it left its story and joined none
+        elif not joined and article.story_id != article.id:  # it left its story and joined none
             clusters.recluster(session, [article.id])
         report.story_id = article.story_id
         if quotes:
