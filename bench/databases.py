@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from storage.db import make_engine
+from storage.records import content_hash
 
 BENCH_DATABASE = "newsdedup_bench"
 
@@ -29,3 +33,26 @@ def empty(engine: Engine) -> None:
         assert engine.url.database == BENCH_DATABASE, "only the bench's own database is emptied"
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+
+
+def article_row(n: int, published: datetime, text: str = "", **columns: Any) -> dict[str, Any]:
+    """One synthetic ``articles`` row for a bulk insert: its own URL, its own story."""
+    return {
+        "id": n,
+        "source_id": 0,
+        "url": f"https://synthetic.example/{n}",
+        "canonical_url": f"https://synthetic.example/{n}",
+        "url_key": f"synthetic.example/{n}",
+        "text": text,
+        "word_count": len(text.split()),
+        "content_hash": content_hash(text) if text else f"{n:064x}",
+        "published_at": published,
+        "fetched_at": published,
+        "updated_at": published,
+        "authors": [],
+        "categories": [],
+        "tags": [],
+        "version": 1,
+        "story_id": n,
+        **columns,
+    }

@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import insert, text
 
-from bench.databases import bench_database, empty
+from bench.databases import article_row, bench_database, empty
 from storage.db import make_engine, migrate, session_factory
 from storage.dedup import band_candidates, passage_candidates, save_signature
 from storage.models import Article, DedupBand, DedupPassage, Source
@@ -55,35 +55,14 @@ def fill(url: str, articles: int, rng: random.Random) -> float:
     started = time.perf_counter()
     now = datetime(2025, 1, 1, tzinfo=UTC)
     with engine.begin() as conn:
-        conn.execute(insert(Source), [{"id": 1, "name": "synthetic", "created_at": now}])
+        conn.execute(insert(Source), [{"id": 0, "name": "synthetic", "created_at": now}])
         for start in range(0, articles, 20_000):
             ids = range(start + 1, min(articles, start + 20_000) + 1)
-            conn.execute(insert(Article), [_article(i, now) for i in ids])
+            conn.execute(insert(Article), [article_row(i, now) for i in ids])
             conn.execute(insert(DedupBand), [{"key": k, "article_id": i} for i in ids for k in keys(rng, BANDS)])
             conn.execute(insert(DedupPassage), [{"key": k, "article_id": i} for i in ids for k in keys(rng, PASSAGES)])
     engine.dispose()
     return time.perf_counter() - started
-
-
-def _article(i: int, now: datetime) -> dict:
-    return {
-        "id": i,
-        "source_id": 1,
-        "url": f"https://synthetic.example/{i}",
-        "canonical_url": f"https://synthetic.example/{i}",
-        "url_key": f"synthetic.example/{i}",
-        "text": "",
-        "content_hash": f"{i:064x}",
-        "published_at": now,
-        "fetched_at": now,
-        "updated_at": now,
-        "authors": [],
-        "categories": [],
-        "tags": [],
-        "word_count": 0,
-        "version": 1,
-        "story_id": i,
-    }
 
 
 def probe(url: str, articles: int, rng: random.Random) -> dict:
@@ -97,7 +76,7 @@ def probe(url: str, articles: int, rng: random.Random) -> dict:
     now = datetime(2025, 1, 2, tzinfo=UTC)
     inserts, lookups = [], []
     for i in range(articles + 1, articles + PROBES + 1):
-        session.execute(insert(Article), [_article(i, now)])
+        session.execute(insert(Article), [article_row(i, now)])
         article = session.get(Article, i)
         bands, passages = keys(rng, BANDS), keys(rng, PASSAGES)
         t0 = time.perf_counter()

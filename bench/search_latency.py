@@ -29,12 +29,11 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import insert, text
 
-from bench.databases import bench_database, empty
+from bench.databases import article_row, bench_database, empty
 from bench.syndication_text import Writer
 from storage.db import make_engine, migrate, session_factory
 from storage.models import Article, Source
 from storage.queries import list_articles
-from storage.records import content_hash
 from storage.reports import biggest_stories
 from storage.search import ArticleFilter, search_articles
 
@@ -64,27 +63,17 @@ def fill(url: str, n: int, seed: int) -> float:
             body = "\n".join(writer.paragraph(cast) for _ in range(rng.randint(4, 8)))
             published = start_day + timedelta(minutes=rng.randrange(0, 2 * 365 * 24 * 60))
             batch.append(
-                {
-                    "id": i,
-                    "source_id": rng.randrange(SOURCES),
-                    "url": f"https://site.example/{i}",
-                    "canonical_url": f"https://site.example/{i}",
-                    "url_key": f"site.example/{i}",
-                    "title": writer.headline(cast),
-                    "authors": [fake.name()],
-                    "text": body,
-                    "word_count": len(body.split()),
-                    "content_hash": content_hash(body),
-                    "published_at": published,
-                    "fetched_at": published,
-                    "updated_at": published,
-                    "language": "en",
-                    "categories": [],
-                    "tags": [],
-                    "version": 1,
+                article_row(
+                    i,
+                    published,
+                    body,
+                    source_id=rng.randrange(SOURCES),
+                    title=writer.headline(cast),
+                    authors=[fake.name()],
+                    language="en",
                     # Every tenth article is a copy of the one before: stories of two.
-                    "story_id": i - 1 if i % 10 == 0 else i,
-                }
+                    story_id=i - 1 if i % 10 == 0 else i,
+                )
             )
             if len(batch) == 2000:
                 conn.execute(insert(Article), batch)
@@ -118,7 +107,7 @@ def measure(url: str) -> dict[str, dict[str, float]]:
         "articles (newest stories)": lambda: list_articles(session, limit=50),
         "articles --source": lambda: list_articles(session, ArticleFilter(source="site-07"), limit=50),
         "articles --since/--until": lambda: list_articles(session, week, limit=50),
-        "stories (a week)": lambda: biggest_stories(session, since=week.since, until=week.until),
+        "stories (a week)": lambda: biggest_stories(session, week),
     }
     results = {}
     for name, fn in operations.items():

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import SeenUrl, Source, utcnow
 from storage.queries import get_or_create_source
+from storage.types import iso
 
 ARTICLE = "article"
 NOT_MODIFIED = "not_modified"
@@ -111,7 +112,7 @@ def known_document(known: KnownUrl) -> dict[str, str | None]:
         "outcome": known.outcome,
         "first_seen_at": known.first_seen_at.isoformat(),
         "last_fetched_at": known.last_fetched_at.isoformat(),
-        "published_at": known.published_at.isoformat() if known.published_at else None,
+        "published_at": iso(known.published_at),
         "etag": known.etag,
         "last_modified": known.last_modified,
     }

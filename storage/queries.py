@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from storage.models import Article, Comment, Source, utcnow
 from storage.records import ArticleFields, CommentFields, content_hash
-from storage.search import ArticleFilter
+from storage.search import NO_FILTER, ArticleFilter
+from storage.types import iso
 from storage.urls import url_key
 
 
@@ -169,20 +170,12 @@ class ArticleRow:
     copies: int = 1
 
 
-def list_articles(
-    session: Session,
-    filters: ArticleFilter | None = None,
-    *,
-    source: str | None = None,
-    limit: int | None = 50,
-    all_copies: bool = False,
-) -> list[ArticleRow]:
+def list_articles(session: Session, filters: ArticleFilter = NO_FILTER, *, limit: int | None = 50) -> list[ArticleRow]:
     """Newest first, with comment and copy counts; the listing behind `newsdedup articles`.
 
     One row per story (its canonical member) unless ``all_copies``; with a source
     filter, that source's articles whichever member of their story they are.
     """
-    filters = filters or ArticleFilter(source=source, all_copies=all_copies)
     # Correlated counts: computed for the page of rows shown, not for the whole archive.
     member = aliased(Article)
     comment_count = select(func.count()).where(Comment.article_id == Article.id).scalar_subquery()
@@ -203,7 +196,7 @@ def list_articles(
             source=source_name,
             title=article.title,
             authors=list(article.authors),
-            published_at=article.published_at.isoformat() if article.published_at else None,
+            published_at=iso(article.published_at),
             canonical_url=article.canonical_url,
             words=article.word_count,
             comments=n,
@@ -251,7 +244,7 @@ def article_document(article: Article, source_name: str) -> dict[str, Any]:
         "canonical_url": article.canonical_url,
         "title": article.title,
         "authors": list(article.authors),
-        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "published_at": iso(article.published_at),
         "language": article.language,
         "categories": list(article.categories),
         "tags": list(article.tags),
@@ -262,7 +255,7 @@ def article_document(article: Article, source_name: str) -> dict[str, Any]:
                 "position": c.position,
                 "author": c.author,
                 "author_url": c.author_url,
-                "posted_at": c.posted_at.isoformat() if c.posted_at else None,
+                "posted_at": iso(c.posted_at),
                 "text": c.text,
                 "parent": positions.get(c.parent_id) if c.parent_id else None,
                 "site_id": c.site_id,

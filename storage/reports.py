@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, case, cast, func, select
@@ -11,18 +10,14 @@ from sqlalchemy.orm import Session, aliased
 
 from storage.dedup import QUOTE
 from storage.models import Article, ArticleLink, Comment, CrawlRun, SeenUrl, Source
-from storage.search import ArticleFilter
+from storage.search import NO_FILTER, ArticleFilter
+from storage.types import iso
 
 EXPORT_BATCH = 500
 
 
 def biggest_stories(
-    session: Session,
-    *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    limit: int | None = 20,
-    filters: ArticleFilter | None = None,
+    session: Session, filters: ArticleFilter = NO_FILTER, *, limit: int | None = 20
 ) -> list[dict[str, Any]]:
     """Stories of a period ranked by copies plus quoting posts, the way a media monitor reads a
     news day: a story counts in the period (and for the other filters) by its canonical
@@ -42,7 +37,7 @@ def biggest_stories(
         .join(Source, Source.id == Article.source_id)
         .where(Article.story_id == Article.id)
     )
-    stories = (filters or ArticleFilter(since=since, until=until)).apply(stories)
+    stories = filters.apply(stories)
     counted = stories.subquery("counted")
     stmt = (
         select(Article, Source.name, counted.c.copies, counted.c.sites, counted.c.quoted_by)
@@ -57,7 +52,7 @@ def biggest_stories(
             "story_id": article.id,
             "title": article.title,
             "source": source,
-            "published_at": article.published_at.isoformat() if article.published_at else None,
+            "published_at": iso(article.published_at),
             "canonical_url": article.canonical_url,
             "copies": n_copies,
             "sources": n_sources,
@@ -120,7 +115,7 @@ def source_stats(session: Session) -> list[dict[str, Any]]:
                 "articles": n_articles or 0,
                 "copies": int(n_copies or 0),
                 "comments": n_comments or 0,
-                "newest_article": newest.isoformat() if newest else None,
+                "newest_article": iso(newest),
                 "last_crawl": last_crawls.get(name),
                 "urls_fetched": urls,
                 "fetch_errors": errors,
@@ -141,7 +136,7 @@ def _last_finished_crawls(session: Session) -> dict[str, str]:
     )
     for finished_at, per_source in session.execute(stmt):
         for name in per_source or {}:
-            last.setdefault(name, finished_at.isoformat() if finished_at else "")
+            last.setdefault(name, iso(finished_at) or "")
     return last
 
 
@@ -176,7 +171,7 @@ def export_articles(session: Session, filters: ArticleFilter) -> Iterator[dict[s
         yield {
             "id": article.id,
             "source": source,
-            "published_at": article.published_at.isoformat() if article.published_at else None,
+            "published_at": iso(article.published_at),
             "title": article.title,
             "authors": list(article.authors),
             "language": article.language,
@@ -207,10 +202,10 @@ def export_comments(session: Session, filters: ArticleFilter) -> Iterator[dict[s
             "position": comment.position,
             "parent_position": parent_position,
             "author": comment.author,
-            "posted_at": comment.posted_at.isoformat() if comment.posted_at else None,
+            "posted_at": iso(comment.posted_at),
             "text": comment.text,
         }
 
 
 def export_stories(session: Session, filters: ArticleFilter) -> Iterator[dict[str, Any]]:
-    yield from biggest_stories(session, filters=filters, limit=None)
+    yield from biggest_stories(session, filters, limit=None)

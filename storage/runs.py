@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun, utcnow
+from storage.types import iso
 
 
 def start_run(session: Session, spider: str) -> int:
@@ -39,7 +40,7 @@ def run_document(run: CrawlRun) -> dict[str, Any]:
         "id": run.id,
         "spider": run.spider,
         "started_at": run.started_at.isoformat(),
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "finished_at": iso(run.finished_at),
         "duration": f"{duration:.1f}s" if duration is not None else "",
         "status": run.status,
         "per_source": run.per_source,

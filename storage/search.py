@@ -17,6 +17,7 @@ from sqlalchemy import Select, String, cast, column, exists, func, literal_colum
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Comment, Source
+from storage.types import iso
 
 HIGHLIGHT = ("«", "»")
 # Created by migration 0004 on SQLite only, so not a model.
@@ -54,6 +55,10 @@ class ArticleFilter:
             has = exists().where(Comment.article_id == Article.id)
             stmt = stmt.where(has if self.has_comments else ~has)
         return stmt
+
+
+# Every article: the default of the listings (a frozen dataclass, safe to share).
+NO_FILTER = ArticleFilter()
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -98,7 +103,7 @@ FIRST_BATCH, MAX_BATCH = 200, 16_000
 
 
 def search_articles(
-    session: Session, query: str, filters: ArticleFilter = ArticleFilter(), *, limit: int = 20
+    session: Session, query: str, filters: ArticleFilter = NO_FILTER, *, limit: int = 20
 ) -> list[SearchHit]:
     """Articles matching ``query`` on title and text, best first, with a highlighted snippet.
 
@@ -190,7 +195,7 @@ def _hits(session: Session, match: str, chosen: list[tuple[int, float]], sqlite:
                 id=article.id,
                 source=source,
                 title=article.title,
-                published_at=article.published_at.isoformat() if article.published_at else None,
+                published_at=iso(article.published_at),
                 canonical_url=article.canonical_url,
                 story_id=article.story_id,
                 rank=round(abs(float(rank)), 4),

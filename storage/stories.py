@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, aliased
 
 from storage.dedup import COPY, QUOTE
 from storage.models import Article, ArticleLink, Source
+from storage.types import iso
 
 
 def _member(article: Article, source: str) -> dict[str, Any]:
@@ -17,7 +18,7 @@ def _member(article: Article, source: str) -> dict[str, Any]:
         "source": source,
         "title": article.title,
         "canonical_url": article.canonical_url,
-        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "published_at": iso(article.published_at),
         "similarity": article.story_similarity,
     }
 

@@ -34,3 +34,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A stored time as ISO 8601 text for documents and listings (None stays None)."""
+    return moment.isoformat() if moment else None

@@ -109,7 +109,7 @@ def stories(
     filters = article_filter(source, since=since, until=until, language=language)
     engine = open_database(db)
     with session_scope(engine) as session:
-        rows = biggest_stories(session, filters=filters, limit=limit)
+        rows = biggest_stories(session, filters, limit=limit)
     if as_json:
         print_json_lines(rows)
         return

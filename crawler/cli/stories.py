@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.progress import Progress
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from crawler.cli.common import (
     DbOption,
@@ -36,6 +36,14 @@ REBUILD_BATCH = 200
 ArticleArgument = Annotated[str, typer.Argument(help="Article id (from `newsdedup articles`) or URL.")]
 
 
+def writer_engine(db: str | None) -> Engine:
+    """An engine at the current schema that writes like a crawl (storage.db.make_engine)."""
+    checked = open_database(db)
+    url = checked.url.render_as_string(hide_password=False)
+    checked.dispose()
+    return make_engine(url, writer=True)
+
+
 @app.command()
 def story(article: ArticleArgument, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Show the story an article belongs to: every copy, why it is one, and the posts quoting it.
@@ -60,7 +68,7 @@ def split(article: ArticleArgument, db: DbOption = None) -> None:
 
     Example: newsdedup split 8
     """
-    engine = make_engine(open_database(db).url.render_as_string(hide_password=False), writer=True)
+    engine = writer_engine(db)
     with session_scope(engine) as session:
         write_lock(session)
         found = find_article(session, article)
@@ -83,13 +91,14 @@ def rebuild(db: DbOption = None, settings: SetOption = None) -> None:
     from crawler.run import project_settings
     from pipelines.dedup import StoryLinker, dedup_config, make_signature
 
-    url = open_database(db).url.render_as_string(hide_password=False)
+    engine = writer_engine(db)
     try:
-        config = dedup_config(project_settings(url, parse_settings(settings)))
+        config = dedup_config(
+            project_settings(engine.url.render_as_string(hide_password=False), parse_settings(settings))
+        )
     except ValueError as exc:
         raise fail(str(exc), 2) from None
     linker = StoryLinker(config)
-    engine = make_engine(url, writer=True)
     with session_scope(engine) as session:
         write_lock(session)
         clear_index(session)
