@@ -21,46 +21,37 @@ from pathlib import Path
 import trafilatura
 
 from bench.corpus import build_corpus
+from bench.procmem import PeakTreeRSS
 from tests.fixture_server import FixtureServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def crawl(sources: Path, base_url: str, db: Path, workers: int) -> dict:
+def crawl(sources: Path, base_url: str, db: Path, workers: int, settings: dict[str, str] | None = None) -> dict:
+    """``scrapy crawl news`` in a subprocess; its final stats, wall time and peak tree RSS."""
+    options = {
+        "NEWSDEDUP_DATABASE_URL": f"sqlite:///{db}",
+        "EXTRACT_WORKERS": str(workers),
+        "AUTOTHROTTLE_ENABLED": "False",
+        "LOG_LEVEL": "INFO",
+        "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+        **(settings or {}),
+    }
+    command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sources={sources}"]
+    command += ["-a", f"base_url={base_url}"]
+    command += [arg for name, value in options.items() for arg in ("-s", f"{name}={value}")]
     started = time.perf_counter()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "news",
-            "-a",
-            f"sources={sources}",
-            "-a",
-            f"base_url={base_url}",
-            "-s",
-            f"NEWSDEDUP_DATABASE_URL=sqlite:///{db}",
-            "-s",
-            f"EXTRACT_WORKERS={workers}",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=False",
-            "-s",
-            "LOG_LEVEL=INFO",
-            "-s",
-            "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    )
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    with process, PeakTreeRSS(process.pid) as memory:
+        _, stderr = process.communicate()
     wall = time.perf_counter() - started
-    dump = result.stderr[result.stderr.rindex("Dumping Scrapy stats:") :]
+    if process.returncode != 0:
+        raise SystemExit(f"crawl failed: {stderr[-2000:]}")
+    dump = stderr[stderr.rindex("Dumping Scrapy stats:") :]
     stats = ast.literal_eval(
         re.sub(r"datetime\.datetime\([^)]*\)", "None", dump[dump.index("{") : dump.index("}") + 1])
     )
-    return {"wall_s": wall, **stats}
+    return {"wall_s": wall, "peak_rss_mb": memory.peak_mb, **stats}
 
 
 def plain_trafilatura(pages: list[Path]) -> dict:

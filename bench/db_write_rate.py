@@ -4,7 +4,7 @@
     python -m bench.db_write_rate --pages 2000 --db postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
 Pages of the throughput corpus are extracted once up front (in a process pool, not
-timed); then the store's own path is timed alone, as StorePipeline runs it: a savepoint
+timed); then the store's own path is timed alone, as StorePipeline runs it (pipelines.write.store_article): a savepoint
 per article (upsert, comment merge, dedup signature + links), a commit every
 STORE_COMMIT_EVERY articles — with dedup linking and without, to show what it costs.
 Writes bench/out/db_write_rate.json.
@@ -29,10 +29,9 @@ from pipelines.errors import RejectedPage
 from pipelines.extract import ExtractConfig, analyze_page
 from pipelines.items import ArticleItem
 from pipelines.page import ExtractRules, FetchedPage
-from pipelines.store import article_fields, source_name
+from pipelines.write import store_article
 from storage.db import make_engine, migrate, session_factory
 from storage.locks import write_lock
-from storage.queries import merge_comments, upsert_article
 
 OUT = Path(__file__).with_name("out")
 COMMIT_EVERY = 20
@@ -65,17 +64,12 @@ def store_all(url: str, items: list[ArticleItem], dedup: bool) -> float:
     empty(engine)
     migrate(engine)
     session = session_factory(engine)()
-    linker = StoryLinker(DedupConfig())
+    linker = StoryLinker(DedupConfig()) if dedup else None
     started = time.perf_counter()
     for n, item in enumerate(items, 1):
         if n % COMMIT_EVERY == 1:
             write_lock(session)
-        fields = article_fields(item)
-        with session.begin_nested():
-            article, _ = upsert_article(session, source_name(item, fields), fields)
-            merge_comments(session, article, item.comments)
-            if dedup:
-                linker.link(session, article, item.signature)  # type: ignore[arg-type]
+        store_article(session, item, linker)
         if n % COMMIT_EVERY == 0:
             session.commit()
     session.commit()

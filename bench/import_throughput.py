@@ -68,12 +68,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--lean", action="store_true", help="The corpus without site chrome (~7 KB pages).")
     parser.add_argument("--db", help="PostgreSQL server URL (its own database is created); default SQLite only.")
     parser.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args()
-    corpus = OUT / f"throughput-{args.pages}-{args.seed}"
+    corpus = OUT / f"throughput-{args.pages}-{args.seed}{'-lean' if args.lean else ''}"
     if not (corpus / "corpus.json").exists():
-        build(corpus, args.pages, args.seed)
+        build(corpus, args.pages, args.seed, args.lean)
     folder = corpus / "pages"
     pages = sorted(folder.rglob("*.html"))
     extra = [option for setting in args.settings for option in ("--set", setting)]

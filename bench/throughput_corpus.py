@@ -7,6 +7,10 @@ wire originals with syndicated copies, blog posts quoting them with reader comme
 URL variants), scaled to N pages, plus 3% junk the importer must skip with a reason:
 empty and blank files, binary data named .html, listing pages, pages with almost no
 text, a legacy-encoded page without a charset, and one page over EXTRACT_MAX_BYTES.
+
+Article pages carry their site's chrome (bench/page_weight.py: scripts, styles, menus,
+widgets; 40–150 KB a page, as saved news pages weigh); ``--lean`` leaves the 7 KB
+templates bare.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import random
 import time
 from pathlib import Path
 
+from bench.page_weight import weigh
 from bench.syndication_corpus import generate
 
 # Pages per requested story in the syndication corpus at its default mix.
@@ -24,10 +29,14 @@ PAGES_PER_STORY = 4.9
 JUNK_SHARE = 0.03
 
 
-def build(out: Path, pages: int = 10_000, seed: int = 5) -> dict:
+def build(out: Path, pages: int = 10_000, seed: int = 5, lean: bool = False) -> dict:
     started = time.perf_counter()
     articles = out / "pages"
     generate(articles, stories=max(1, round(pages * (1 - JUNK_SHARE) / PAGES_PER_STORY)), seed=seed)
+    if not lean:
+        for site in sorted(p for p in articles.iterdir() if p.is_dir()):
+            for page in site.rglob("*.html"):
+                page.write_text(weigh(page.read_text(encoding="utf-8"), site.name), encoding="utf-8")
     junk = articles / "junk"
     junk.mkdir()
     rng = random.Random(seed)
@@ -38,7 +47,15 @@ def build(out: Path, pages: int = 10_000, seed: int = 5) -> dict:
         (junk / f"{kind.__name__.strip('_')}-{n:05d}.html").write_bytes(kind(rng, n))
     (junk / "huge.html").write_bytes(_huge(rng))
     total = sum(1 for _ in articles.rglob("*.html"))
-    summary = {"pages": total, "junk": n_junk + 1, "seed": seed, "seconds": round(time.perf_counter() - started, 1)}
+    size = sum(p.stat().st_size for p in articles.rglob("*.html"))
+    summary = {
+        "pages": total,
+        "junk": n_junk + 1,
+        "seed": seed,
+        "lean": lean,
+        "mean_kb": round(size / total / 1024, 1),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
     (out / "corpus.json").write_text(json.dumps(summary))
     return summary
 
@@ -84,9 +101,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--lean", action="store_true", help="Leave the templates without site chrome (~7 KB pages).")
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("out") / "throughput")
     args = parser.parse_args()
-    print(build(args.out, args.pages, args.seed))
+    print(build(args.out, args.pages, args.seed, args.lean))
 
 
 if __name__ == "__main__":

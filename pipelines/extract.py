@@ -14,6 +14,9 @@ import trafilatura
 from pipelines.comments import COMMENT_SECTION_XPATHS, parse_comments
 from pipelines.comments.markup import squash
 from pipelines.dates import localize, parse_page_date
+from pipelines.dedup.config import DedupConfig
+from pipelines.dedup.pipeline import dedup_config
+from pipelines.dedup.signature import Signature, make_signature
 from pipelines.drops import drop_for
 from pipelines.errors import EmptyBody, ExtractionFailed, NotAnArticle, RejectedPage
 from pipelines.html import parse_page
@@ -151,6 +154,7 @@ def declared_url(tree: HtmlElement, xpath: str) -> str | None:
 class PageAnalysis:
     extraction: Extraction
     comments: list[CommentFields]
+    signature: Signature | None = None
 
 
 def thread_comments(
@@ -174,12 +178,17 @@ def thread_comments(
 
 
 def analyze_page(
-    page: FetchedPage, rules: ExtractRules, config: ExtractConfig, comment_pages: tuple[FetchedPage, ...] = ()
+    page: FetchedPage,
+    rules: ExtractRules,
+    config: ExtractConfig,
+    comment_pages: tuple[FetchedPage, ...] = (),
+    sign: DedupConfig | None = None,
 ) -> PageAnalysis:
     """Parse a page once and extract both the article and its comments (runs in a worker).
 
     ``comment_pages`` are the other pages of a paginated comment thread; only their
-    comments are read.
+    comments are read. With ``sign``, the final text's dedup signature is computed in the
+    same worker trip (the text is there already).
     """
     tree = parse_page(page.body, page.content_type, page.url, config.max_bytes)
     extraction = extract_article(tree, page.url, rules, config, page.fetched_at)
@@ -191,7 +200,8 @@ def analyze_page(
             logger.warning("%s: comment page skipped: %s", extra.url, exc)
     comments = thread_comments(pages, rules, extraction.language)
     extraction.text = without_comment_lines(extraction.text, comments, tree)
-    return PageAnalysis(extraction, comments)
+    signature = make_signature(extraction.text, sign) if sign is not None and sign.enabled else None
+    return PageAnalysis(extraction, comments, signature)
 
 
 def without_comment_lines(text: str, comments: list[CommentFields], tree: HtmlElement) -> str:
@@ -210,10 +220,18 @@ def without_comment_lines(text: str, comments: list[CommentFields], tree: HtmlEl
 
 
 class ExtractPipeline:
-    """Runs analyze_page in the worker pool and drops pages that are not articles."""
+    """Runs analyze_page in the worker pool and drops pages that are not articles.
 
-    def __init__(self, config: ExtractConfig, pool: WorkerPool, stats: StatsCollector) -> None:
-        self.config, self.pool, self.stats = config, pool, stats
+    The worker also signs the text for dedup (``sign``, from the DEDUP_* settings): one
+    trip to the pool per page instead of two, each costing the crawl process ~2 ms of
+    pickling and future plumbing (docs/benchmarks.md). DedupPipeline owns the settings'
+    meaning and the stats, and signs what arrives unsigned.
+    """
+
+    def __init__(
+        self, config: ExtractConfig, pool: WorkerPool, stats: StatsCollector, sign: DedupConfig | None = None
+    ) -> None:
+        self.config, self.pool, self.stats, self.sign = config, pool, stats, sign
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -225,7 +243,7 @@ class ExtractPipeline:
             max_bytes=s.getint("EXTRACT_MAX_BYTES", defaults.max_bytes),
         )
         assert crawler.stats is not None
-        return cls(config, crawl_pool(crawler), crawler.stats)
+        return cls(config, crawl_pool(crawler), crawler.stats, dedup_config(s))
 
     async def open_spider(self) -> None:
         await asyncio.to_thread(self.pool.start)
@@ -238,7 +256,9 @@ class ExtractPipeline:
             return item  # a fetch outcome (304, error) for the store's frontier
         page = FetchedPage(item.url, item.body, item.content_type, item.fetched_at, item.comment_page)
         try:
-            analysis = await self.pool.run(analyze_page, page, item.rules, self.config, tuple(item.comment_pages))
+            analysis = await self.pool.run(
+                analyze_page, page, item.rules, self.config, tuple(item.comment_pages), self.sign
+            )
         except RejectedPage as exc:
             self.stats.inc_value(f"extract/rejected/{type(exc).__name__}")
             raise drop_for(exc, item.url) from None
@@ -248,5 +268,5 @@ class ExtractPipeline:
             self.stats.inc_value("extract/error")
             raise drop_for(ExtractionFailed(f"extraction failed: {exc}"), item.url) from exc
         self.stats.inc_value("extract/articles")
-        item.extraction, item.comments = analysis.extraction, analysis.comments
+        item.extraction, item.comments, item.signature = analysis.extraction, analysis.comments, analysis.signature
         return item

@@ -7,21 +7,17 @@ import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from scrapy import signals
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from pipelines.dedup import DedupConfig, IndexMismatch, LinkReport, Signature, StoryLinker, check_index, dedup_config
+from pipelines.dedup import DedupConfig, IndexMismatch, LinkReport, StoryLinker, check_index, dedup_config
 from pipelines.items import ArticleItem
-from pipelines.urls import article_identity
+from pipelines.write import store_article
 from storage.db import make_engine, prepare_database, session_factory
-from storage.frontier import ARTICLE, Outcome, record_outcome
+from storage.frontier import Outcome, record_outcome
 from storage.locks import crawl_lock, write_lock
-from storage.models import Source
-from storage.queries import ArticleChange, get_or_create_source, merge_comments, upsert_article
-from storage.records import ArticleFields
-from storage.urls import url_key
+from storage.queries import ArticleChange, get_or_create_source
 
 if TYPE_CHECKING:
     from typing import Self
@@ -32,37 +28,6 @@ if TYPE_CHECKING:
 
 
 logger = logging.getLogger(__name__)
-
-SAVED_PAGES_SOURCE = "saved-pages"
-
-
-def article_fields(item: ArticleItem) -> ArticleFields:
-    """Map an extracted item onto the stored record."""
-    extraction = item.extraction
-    assert extraction is not None, "StorePipeline must run after ExtractPipeline"
-    identity = article_identity(item.url, extraction.canonical_url, extraction.og_url, item.source_home)
-    return ArticleFields(
-        url=item.url,
-        canonical_url=identity.canonical_url,
-        declared_url_key=url_key(identity.declared_elsewhere) if identity.declared_elsewhere else None,
-        text=extraction.text,
-        title=extraction.title,
-        authors=extraction.authors,
-        published_at=extraction.published_at,
-        fetched_at=item.fetched_at,
-        language=extraction.language,
-        sitename=extraction.sitename,
-        description=extraction.description,
-        categories=extraction.categories,
-        tags=extraction.tags,
-        http_etag=item.etag,
-        http_last_modified=item.last_modified,
-    )
-
-
-def source_name(item: ArticleItem, fields: ArticleFields) -> str:
-    """The configured source, else (saved pages) the host the page says it came from."""
-    return item.source or urlsplit(fields.canonical_url).hostname or SAVED_PAGES_SOURCE
 
 
 def crawl_lock_names(spider: object) -> list[str]:
@@ -96,7 +61,6 @@ class StorePipeline:
         self._pending = 0
         self._closing: asyncio.Future[None] | None = None
         self._lock = ExitStack()
-        self._sources: dict[str, Source] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -162,34 +126,11 @@ class StorePipeline:
 
     def _store(self, item: ArticleItem) -> None:
         assert self._session is not None
-        session = self._session
-        fields = article_fields(item)
+        linker = self.linker if self.dedup.enabled else None
         for attempt in (1, 2):
             try:
                 self._begin_write()
-                # A savepoint per article: it, its comments and its story links land
-                # together or not at all.
-                with session.begin_nested():
-                    article, change = upsert_article(
-                        session, source_name(item, fields), fields, home_url=item.source_home
-                    )
-                    is_new = change is ArticleChange.NEW
-                    merged = merge_comments(session, article, item.comments, article_is_new=is_new)
-                    if isinstance(item.signature, Signature):
-                        linked = self.linker.link(session, article, item.signature, new=is_new)
-                    if item.source is not None:  # saved pages belong to no source's frontier
-                        outcome = Outcome(
-                            article.source.name,
-                            item.url,
-                            ARTICLE,
-                            200,
-                            item.etag,
-                            item.last_modified,
-                            article.id,
-                            article.published_at,
-                            item.fetched_at,
-                        )
-                        record_outcome(session, outcome, article.source)
+                stored = store_article(self._session, item, linker)
                 break
             except IntegrityError:
                 # Another process inserted the same URL between our select and insert.
@@ -197,14 +138,15 @@ class StorePipeline:
                     raise
             except SQLAlchemyError as exc:
                 raise StoreFailed(f"{self._where()}: could not store {item.url}: {_one_line(exc)}") from exc
-        self._count(article.source.name, change, merged.added)
-        if isinstance(item.signature, Signature):
-            self._count_links(article.source.name, change, linked)
+        change, merged = stored.change, stored.comments
+        self._count(stored.source, change, merged.added)
+        if stored.links is not None:
+            self._count_links(stored.source, change, stored.links)
         self.stats.inc_value(f"store/articles_{change.value}")
         self.stats.inc_value("store/comments_new", merged.added)
         self.stats.inc_value("store/comments_edited", merged.edited)
         if change is not ArticleChange.UNCHANGED or merged.added or merged.edited:
-            logger.debug("%s %s (%d new comments)", change.value, fields.canonical_url, merged.added)
+            logger.debug("%s %s (%d new comments)", change.value, stored.article.canonical_url, merged.added)
         self._pending += 1
         if self._pending >= self.commit_every:
             self._commit()
@@ -234,13 +176,10 @@ class StorePipeline:
     def _record(self, outcome: Outcome) -> None:
         """Remember what came of a fetch in the source's frontier (seen_urls)."""
         assert self._session is not None
-        source = self._sources.get(outcome.source)
         try:
             self._begin_write()
             with self._session.begin_nested():
-                if source is None:
-                    source = self._sources[outcome.source] = get_or_create_source(self._session, outcome.source)
-                record_outcome(self._session, outcome, source)
+                record_outcome(self._session, outcome, get_or_create_source(self._session, outcome.source))
         except SQLAlchemyError as exc:
             raise StoreFailed(f"{self._where()}: could not record {outcome.url}: {_one_line(exc)}") from exc
 

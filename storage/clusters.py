@@ -7,24 +7,49 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from datasketch import LeanMinHash
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from storage.dedup import COPY, QUOTE
 from storage.models import Article, ArticleLink, ArticleSignature, StorySplit
+
+# Run for many stored articles: built once (see storage.dedup).
+_IDS = bindparam("ids", expanding=True)
+_COPY_NEIGHBOURS = select(ArticleLink.article_id, ArticleLink.target_id).where(
+    ArticleLink.kind == COPY, ArticleLink.article_id.in_(_IDS) | ArticleLink.target_id.in_(_IDS)
+)
+_CANONICAL = (
+    select(Article.published_at, Article.fetched_at, ArticleSignature.minhash)
+    .outerjoin(ArticleSignature, ArticleSignature.article_id == Article.id)
+    .where(Article.id == bindparam("story_id"), Article.story_id == bindparam("story_id"))
+)
+_MEMBERS = (
+    select(Article.id, Article.published_at, Article.fetched_at, ArticleSignature.minhash)
+    .outerjoin(ArticleSignature, ArticleSignature.article_id == Article.id)
+    .where(Article.id.in_(_IDS))
+)
+_SET_STORY = (
+    update(Article)
+    .where(Article.id == bindparam("article_id"))
+    .values(story_id=bindparam("story_id"), story_similarity=bindparam("similarity"))
+    .execution_options(synchronize_session=False)
+)
+_STORY_IDS = select(Article.id, Article.story_id).where(Article.id.in_(_IDS))
+_QUOTED_STORIES = (
+    select(ArticleLink.article_id, Article.story_id)
+    .join(Article, Article.id == ArticleLink.target_id)
+    .where(ArticleLink.kind == QUOTE, ArticleLink.article_id.in_(_IDS))
+)
+_QUOTES_TOUCHING = select(ArticleLink.id, ArticleLink.article_id, ArticleLink.target_id).where(
+    ArticleLink.kind == QUOTE, ArticleLink.article_id.in_(_IDS) | ArticleLink.target_id.in_(_IDS)
+)
 
 
 def copy_component(session: Session, article_id: int) -> set[int]:
     """Every article connected to this one by copy links (its story)."""
     members, frontier = {article_id}, {article_id}
     while frontier:
-        batch = list(frontier)
-        rows = session.execute(
-            select(ArticleLink.article_id, ArticleLink.target_id).where(
-                ArticleLink.kind == COPY,
-                ArticleLink.article_id.in_(batch) | ArticleLink.target_id.in_(batch),
-            )
-        )
+        rows = session.execute(_COPY_NEIGHBOURS, {"ids": list(frontier)})
         found = {n for row in rows for n in row}
         frontier = found - members
         members |= frontier
@@ -40,11 +65,7 @@ def join_story(session: Session, article: Article, story_id: int, minhash: LeanM
     """The common case: a new copy of one story that is not earlier than its canonical
     joins it with one update, without recomputing the story. False when it would become
     the canonical (then the story is recomputed)."""
-    row = session.execute(
-        select(Article.published_at, Article.fetched_at, ArticleSignature.minhash)
-        .outerjoin(ArticleSignature, ArticleSignature.article_id == Article.id)
-        .where(Article.id == story_id, Article.story_id == story_id)
-    ).first()
+    row = session.execute(_CANONICAL, {"story_id": story_id}).first()
     if row is None:
         return False
     if story_order(article.published_at, article.fetched_at, article.id) < story_order(*row[:2], story_id):
@@ -74,11 +95,7 @@ def recluster(session: Session, article_ids: Iterable[int]) -> set[int]:
 
 
 def _assign_story(session: Session, members: set[int]) -> int:
-    rows = session.execute(
-        select(Article.id, Article.published_at, Article.fetched_at, ArticleSignature.minhash)
-        .outerjoin(ArticleSignature, ArticleSignature.article_id == Article.id)
-        .where(Article.id.in_(members))
-    ).all()
+    rows = session.execute(_MEMBERS, {"ids": list(members)}).all()
     canonical = min(rows, key=lambda r: story_order(r.published_at, r.fetched_at, r.id))
     reference = LeanMinHash.deserialize(canonical.minhash) if canonical.minhash else None
     for row in rows:
@@ -88,12 +105,7 @@ def _assign_story(session: Session, members: set[int]) -> int:
             similarity = round(float(reference.jaccard(LeanMinHash.deserialize(row.minhash))), 4)
         else:
             similarity = None
-        session.execute(
-            update(Article)
-            .where(Article.id == row.id)
-            .values(story_id=canonical.id, story_similarity=similarity)
-            .execution_options(synchronize_session=False)
-        )
+        session.execute(_SET_STORY, {"article_id": row.id, "story_id": canonical.id, "similarity": similarity})
     return canonical.id
 
 
@@ -123,18 +135,14 @@ def split_from_story(session: Session, article: Article) -> set[int]:
 
 def story_ids(session: Session, article_ids: Collection[int]) -> dict[int, int]:
     """{article id: story id} (an article not yet clustered is its own story)."""
-    rows = session.execute(select(Article.id, Article.story_id).where(Article.id.in_(article_ids)))
+    rows = session.execute(_STORY_IDS, {"ids": list(article_ids)})
     return {article_id: story_id or article_id for article_id, story_id in rows}
 
 
 def related_stories(session: Session, article_ids: Collection[int]) -> dict[int, set[int]]:
     """{article id: its own story and every story it quotes}."""
     related = {article_id: {story} for article_id, story in story_ids(session, article_ids).items()}
-    rows = session.execute(
-        select(ArticleLink.article_id, Article.story_id)
-        .join(Article, Article.id == ArticleLink.target_id)
-        .where(ArticleLink.kind == QUOTE, ArticleLink.article_id.in_(article_ids))
-    )
+    rows = session.execute(_QUOTED_STORIES, {"ids": list(article_ids)})
     for article_id, story in rows:
         related[article_id].add(story)
     return related
@@ -147,12 +155,7 @@ def prune_quotes(session: Session, article_ids: Collection[int]) -> int:
     A's story (the shared text is B's quote of it, reached before A's source was
     stored), or when both quote one same story. Returns how many were dropped.
     """
-    links = session.execute(
-        select(ArticleLink.id, ArticleLink.article_id, ArticleLink.target_id).where(
-            ArticleLink.kind == QUOTE,
-            ArticleLink.article_id.in_(article_ids) | ArticleLink.target_id.in_(article_ids),
-        )
-    ).all()
+    links = session.execute(_QUOTES_TOUCHING, {"ids": list(article_ids)}).all()
     if not links:
         return 0
     involved = {a for _, a, _ in links} | {b for _, _, b in links}

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from storage.models import Article, Comment, Source, utcnow
@@ -29,8 +29,24 @@ class CommentMerge:
     edited: int = 0
 
 
+_SOURCE_BY_NAME = select(Source).where(Source.name == bindparam("name"))
+_ARTICLE_BY_URL_KEY = select(Article).where(Article.url_key == bindparam("url_key"))
+
+
 def get_or_create_source(session: Session, name: str, home_url: str | None = None) -> Source:
-    source = session.scalar(select(Source).where(Source.name == name))
+    """The source row, remembered for the session's life (a crawl stores thousands of
+    articles of a handful of sources); one rolled back since is looked up again."""
+    known: dict[str, Source] = session.info.setdefault("sources_by_name", {})
+    source = known.get(name)
+    if source is None or source not in session:
+        source = known[name] = _find_or_add_source(session, name, home_url)
+    elif home_url and source.home_url != home_url:
+        source.home_url = home_url
+    return source
+
+
+def _find_or_add_source(session: Session, name: str, home_url: str | None) -> Source:
+    source = session.scalar(_SOURCE_BY_NAME, {"name": name})
     if source is None:
         source = Source(name=name, home_url=home_url)
         session.add(source)
@@ -49,7 +65,7 @@ def upsert_article(
     it, nor create an empty source). A changed text bumps ``version`` so corrections
     show up as updates, not new rows.
     """
-    article = session.scalar(select(Article).where(Article.url_key == fields.url_key))
+    article = session.scalar(_ARTICLE_BY_URL_KEY, {"url_key": fields.url_key})
     values = {
         "url": fields.url,
         "title": fields.title,

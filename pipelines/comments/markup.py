@@ -20,12 +20,27 @@ def any_class(*names: str) -> str:
     return " or ".join(has_class(name) for name in names)
 
 
-# Whole comment sections, removed before main-text extraction.
+_SECTION_CLASSES = (
+    "commentlist",
+    "comment-list",
+    "comments",
+    "comment-thread",
+    "comments-body",
+    "comment-respond",
+    "comments-post",
+    "comment-body",
+    "comment-footer",
+)
+_SECTION_IDS = ("comments", "comment-section", "respond", "disqus_thread", "comments-block")
+# Whole comment sections, removed before main-text extraction. One expression, and the
+# exact class-token test only where a cheap contains() already matched: four separate
+# XPaths testing every element's class tokens took 3.3 ms on a 90 KB page, this 0.5 ms.
 COMMENT_SECTION_XPATHS: tuple[str, ...] = (
-    "//*[@id='comments' or @id='comment-section' or @id='respond' or @id='disqus_thread' or @id='comments-block']",
-    f"//*[{any_class('commentlist', 'comment-list', 'comments', 'comment-thread', 'comments-body')}]",
-    f"//*[{any_class('comment-respond', 'comments-post', 'comment-body', 'comment-footer')}]",
-    "//*[@itemtype and (contains(@itemtype, 'schema.org/Comment') or contains(@itemtype, 'schema.org/UserComments'))]",
+    "//*["
+    f"(@id and ({' or '.join(f'@id={name!r}' for name in _SECTION_IDS)}))"
+    f" or (contains(@class, 'comment') and ({any_class(*_SECTION_CLASSES)}))"
+    " or (@itemtype and (contains(@itemtype, 'schema.org/Comment') or contains(@itemtype, 'schema.org/UserComments')))"
+    "]",
 )
 # Chrome inside a comment that is not its words: author and date lines, reply and vote
 # links, avatars, the "(edited)" badge.

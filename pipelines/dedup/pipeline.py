@@ -73,8 +73,11 @@ def check_index_at(database_url: str, config: DedupConfig) -> None:
 
 
 class DedupPipeline:
-    """Computes the article's signature (about 1 ms per article, in the crawl's worker
-    processes, off the event loop); the store links it.
+    """Makes sure each article carries its signature; the store links it.
+
+    ExtractPipeline's worker signs the text in the same trip that extracts it; an item
+    that arrives unsigned (extracted elsewhere) is signed here, in the crawl's worker
+    processes (about 1 ms per article, off the event loop).
 
     Linking needs the article's row and the shared index, so it happens in the store's
     transaction: an article, its comments, its index rows and its links land together.
@@ -97,7 +100,9 @@ class DedupPipeline:
         self.pool.shutdown()
 
     async def process_item(self, item: object) -> object:
-        if self.config.enabled and isinstance(item, ArticleItem) and item.extraction is not None:
+        if not (self.config.enabled and isinstance(item, ArticleItem) and item.extraction is not None):
+            return item
+        if item.signature is None:
             item.signature = await self.pool.run(make_signature, item.extraction.text, self.config)
-            self.stats.inc_value("dedup/signed")
+        self.stats.inc_value("dedup/signed")
         return item

@@ -1,0 +1,89 @@
+"""Storing one extracted article: its row, comments, dedup links and frontier row together.
+
+No Scrapy here: StorePipeline runs it on its DB thread and bench/db_write_rate.py times
+it alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
+
+from pipelines.dedup import LinkReport, Signature, StoryLinker
+from pipelines.items import ArticleItem
+from pipelines.urls import article_identity
+from storage.frontier import ARTICLE, Outcome, record_outcome
+from storage.models import Article
+from storage.queries import ArticleChange, CommentMerge, merge_comments, upsert_article
+from storage.records import ArticleFields
+from storage.urls import url_key
+
+SAVED_PAGES_SOURCE = "saved-pages"
+
+
+def article_fields(item: ArticleItem) -> ArticleFields:
+    """Map an extracted item onto the stored record."""
+    extraction = item.extraction
+    assert extraction is not None, "StorePipeline must run after ExtractPipeline"
+    identity = article_identity(item.url, extraction.canonical_url, extraction.og_url, item.source_home)
+    return ArticleFields(
+        url=item.url,
+        canonical_url=identity.canonical_url,
+        declared_url_key=url_key(identity.declared_elsewhere) if identity.declared_elsewhere else None,
+        text=extraction.text,
+        title=extraction.title,
+        authors=extraction.authors,
+        published_at=extraction.published_at,
+        fetched_at=item.fetched_at,
+        language=extraction.language,
+        sitename=extraction.sitename,
+        description=extraction.description,
+        categories=extraction.categories,
+        tags=extraction.tags,
+        http_etag=item.etag,
+        http_last_modified=item.last_modified,
+    )
+
+
+def source_name(item: ArticleItem, fields: ArticleFields) -> str:
+    """The configured source, else (saved pages) the host the page says it came from."""
+    return item.source or urlsplit(fields.canonical_url).hostname or SAVED_PAGES_SOURCE
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    article: Article
+    source: str
+    change: ArticleChange
+    comments: CommentMerge
+    links: LinkReport | None  # None: not linked (dedup off, or no signature)
+
+
+def store_article(session: Session, item: ArticleItem, linker: StoryLinker | None) -> StoredArticle:
+    """Write the article in one savepoint: it, its comments, its story links and its
+    frontier row land together or not at all. Flushes, never commits."""
+    fields = article_fields(item)
+    source = source_name(item, fields)
+    links = None
+    with session.begin_nested():
+        article, change = upsert_article(session, source, fields, home_url=item.source_home)
+        is_new = change is ArticleChange.NEW
+        merged = merge_comments(session, article, item.comments, article_is_new=is_new)
+        if linker is not None and isinstance(item.signature, Signature):
+            links = linker.link(session, article, item.signature, new=is_new)
+        if item.source is not None:  # saved pages belong to no source's frontier
+            outcome = Outcome(
+                article.source.name,
+                item.url,
+                ARTICLE,
+                200,
+                item.etag,
+                item.last_modified,
+                article.id,
+                article.published_at,
+                item.fetched_at,
+            )
+            record_outcome(session, outcome, article.source)
+    return StoredArticle(article, article.source.name, change, merged, links)
