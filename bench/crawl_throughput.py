@@ -4,7 +4,7 @@
 
 The throughput corpus (bench/throughput_corpus.py) is served by the test HTTP server
 (tests/fixture_server.py: gzip, ETag, Last-Modified, robots.txt) on 127.0.0.1 with one
-sitemap listing every page. In the same run:
+sitemap per site (one source each). In the same run:
 
 - ``trafilatura.extract`` over the files in one process (the one-core ceiling);
 - bare fetching: ``scrapy crawl news`` with no item pipelines (what ``scrapy bench``
@@ -31,23 +31,32 @@ from rich.table import Table
 from bench.crawl_loop_lag import crawl
 from bench.import_throughput import OUT, newsdedup_import, plain_trafilatura
 from bench.throughput_corpus import build
+from storage.db import make_engine, prepare_database
 from tests.fixture_server import FixtureServer
 
 
 def crawlable(corpus: Path) -> Path:
-    """A sitemap of every saved page and a sources file pointing at it; the sources path."""
-    pages = sorted((corpus / "pages").rglob("*.html"))
-    locs = "".join(f"<url><loc>{page.relative_to(corpus).as_posix()}</loc></url>" for page in pages)
-    (corpus / "sitemap.xml").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>\n',
-        encoding="utf-8",
-    )
+    """A source per site folder, each with a sitemap of its pages; the sources file's path.
+
+    Each source's home is its site, as a user would configure it, so the pages' own
+    canonical links are trusted and URL variants of one article are one row.
+    """
+    entries = []
+    for site in sorted(p for p in (corpus / "pages").iterdir() if p.is_dir()):
+        # Beside the pages: a source follows links under its entry URLs' folders.
+        pages = sorted(site.rglob("*.html"))
+        locs = "".join(f"<url><loc>{page.relative_to(site).as_posix()}</loc></url>" for page in pages)
+        (site / "sitemap.xml").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>\n',
+            encoding="utf-8",
+        )
+        entries.append(
+            f'[[source]]\nname = "{site.name}"\nhome = "https://{site.name}/"\n'
+            f'sitemaps = ["pages/{site.name}/sitemap.xml"]\nlocal = true\n'
+        )
     sources = corpus / "sources.toml"
-    sources.write_text(
-        '[[source]]\nname = "bench"\nhome = "https://bench.example/"\nsitemaps = ["sitemap.xml"]\nlocal = true\n',
-        encoding="utf-8",
-    )
+    sources.write_text("\n".join(entries), encoding="utf-8")
     return sources
 
 
@@ -65,7 +74,9 @@ def main() -> None:
     runs = [plain_trafilatura(pages)]
     with tempfile.TemporaryDirectory() as tmp, FixtureServer(corpus) as server:
         db = Path(tmp) / "crawl.db"
-        bare = crawl(sources, server.base_url, Path(tmp) / "bare.db", 0, {"ITEM_PIPELINES": "{}"})
+        bare_db = Path(tmp) / "bare.db"
+        prepare_database(make_engine(f"sqlite:///{bare_db}"))  # the spider reads its frontier
+        bare = crawl(sources, server.base_url, bare_db, 0, {"ITEM_PIPELINES": "{}"})
         runs.append({"run": "bare fetching (scrapy crawl, no pipelines)", "seconds": bare["wall_s"], **_lag(bare)})
         runs.append(newsdedup_import(corpus / "pages", f"sqlite:///{Path(tmp) / 'import.db'}", "newsdedup import", []))
         full = crawl(sources, server.base_url, db, -1)

@@ -1,5 +1,6 @@
-"""Downloader middlewares: retries that wait as the server asks, and no requests to
-private or loopback addresses on behalf of a live source (SSRF)."""
+"""Downloader middlewares: retries that wait as the server asks, no requests to private
+or loopback addresses on behalf of a live source (SSRF), and compressed HTML handed to
+Scrapy's decompression without a wasted charset guess."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
 from scrapy.utils.response import response_status_message
 
 if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
-    from scrapy.http import Request, Response
+    from scrapy.http import Request
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -118,3 +120,20 @@ class SafeDestinationMiddleware:
                 " declare the source local = true if that is intended"
             )
         return None
+
+
+class CompressedBodyMiddleware:
+    """Hands a compressed HTML response to HttpCompressionMiddleware as a plain Response.
+
+    HttpCompressionMiddleware builds the decompressed response with ``replace()``, which
+    reads every attribute of the old one, ``encoding`` included: for an HtmlResponse
+    whose headers name no charset, that runs charset detection over the *compressed*
+    bytes (~3 ms a page on the event loop, measured on a 90 KB page). A plain Response
+    has no encoding to guess; the decompressed response gets its class and encoding from
+    the real body as before. Sits just above HttpCompressionMiddleware (590).
+    """
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+        if isinstance(response, TextResponse) and response.headers.get("Content-Encoding"):
+            return Response(**{name: getattr(response, name) for name in Response.attributes})
+        return response

@@ -31,6 +31,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SafeDestinationMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.CompressedBodyMiddleware": 595,
 }
 RETRY_ENABLED = True
 # Retries wait: the server's Retry-After, else 1 s, 2 s, 4 s…; never more than a minute.
@@ -76,7 +77,13 @@ STORE_COMMIT_EVERY = 20
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
-EXTENSIONS = {"crawler.loop_lag.LoopLagMonitor": 500, "crawler.runs.RunRecorder": 510}
+EXTENSIONS = {
+    "crawler.loop_lag.LoopLagMonitor": 500,
+    "crawler.runs.RunRecorder": 510,
+    "crawler.gc_freeze.FreezeStartupObjects": 520,
+}
+# Startup objects out of the garbage collector's full passes (crawler/gc_freeze.py).
+GC_FREEZE_ENABLED = True
 # Measure event-loop stalls (stats loop_lag/*): a 10 ms timer costs nothing measurable.
 LOOP_LAG_ENABLED = True
 LOOP_LAG_INTERVAL = 0.01

@@ -248,8 +248,8 @@ class ExtractPipeline:
     async def open_spider(self) -> None:
         await asyncio.to_thread(self.pool.start)
 
-    def close_spider(self) -> None:
-        self.pool.shutdown()
+    async def close_spider(self) -> None:
+        await self.pool.close()
 
     async def process_item(self, item: ArticleItem | Any) -> ArticleItem | Any:
         if not isinstance(item, ArticleItem):

@@ -88,10 +88,16 @@ class WorkerPool:
             return fn(*args)
         return await asyncio.wrap_future(self._executor.submit(fn, *args))
 
+    async def close(self) -> None:
+        """shutdown() off the event loop: workers take ~0.5 s to exit, a stall on the loop."""
+        await asyncio.to_thread(self.shutdown)
+
     def shutdown(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        """Stop the workers and wait for them; blocking (async code awaits close())."""
+        with self._starting:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True, cancel_futures=True)
+                self._executor = None
 
 
 _CRAWL_POOLS: WeakKeyDictionary[Any, WorkerPool] = WeakKeyDictionary()

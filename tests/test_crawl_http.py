@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
+
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
+from crawler.middlewares import CompressedBodyMiddleware
 from tests.conftest import FIXTURES, comparable, run_scrapy, stored_articles
 
 
@@ -48,3 +55,21 @@ def test_scrapy_crawl_of_file_urls_follows_feeds_and_sitemaps(sqlite_url: str, e
     assert f"'newsdedup/feed_entries': {len(expected['articles'])}" in result.stderr
     assert "newsdedup/links_offsite" not in result.stderr
     assert len(stored_articles(sqlite_url)) == len(expected["articles"])
+
+
+def test_gzipped_legacy_page_without_header_charset_decodes_by_its_meta() -> None:
+    """CompressedBodyMiddleware + Scrapy's HttpCompressionMiddleware, as a crawl chains them:
+    the decompressed page is HTML in the charset its <meta> names."""
+    page = '<html><head><meta charset="windows-1252"></head><body><p>Café “quoted”</p></body></html>'
+    request = Request("http://127.0.0.1/a.html")
+    served = HtmlResponse(
+        request.url,
+        body=gzip.compress(page.encode("cp1252")),
+        headers={"Content-Type": "text/html", "Content-Encoding": "gzip"},
+        request=request,
+    )
+    decompress = HttpCompressionMiddleware.from_crawler(get_crawler())
+    response = decompress.process_response(request, CompressedBodyMiddleware().process_response(request, served))
+    assert isinstance(response, HtmlResponse)
+    assert response.encoding == "cp1252"
+    assert "Café “quoted”" in response.text

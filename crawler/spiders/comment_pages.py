@@ -10,6 +10,8 @@ from pipelines.urls import without_comment_page
 if TYPE_CHECKING:
     from scrapy.http import Response
 
+# Bytes every link _PAGE_NUMBER can match contains.
+_PAGE_MARKERS = (b"comment-page-", b"cpage=")
 _PAGE_NUMBER = re.compile(r"/comment-page-(\d+)(?=/|$)|[?&]cpage=(\d+)")
 # Links inside the comment area only: a "recent comments" widget links other posts' pages.
 _THREAD_LINKS = (
@@ -31,6 +33,8 @@ def thread_base(url: str) -> str:
 
 def comment_pages(response: Response) -> dict[int, str]:
     """The thread's other comment pages linked from ``response``, by page number."""
+    if not any(marker in response.body for marker in _PAGE_MARKERS):
+        return {}  # most pages: no parse on the event loop (~1.5 ms for a 90 KB page)
     base = thread_base(response.url)
     pages = {}
     for href in response.xpath(_THREAD_LINKS).getall():

@@ -96,8 +96,8 @@ class DedupPipeline:
         if self.config.enabled:
             await asyncio.to_thread(self.pool.start)
 
-    def close_spider(self) -> None:
-        self.pool.shutdown()
+    async def close_spider(self) -> None:
+        await self.pool.close()
 
     async def process_item(self, item: object) -> object:
         if not (self.config.enabled and isinstance(item, ArticleItem) and item.extraction is not None):
