@@ -4,7 +4,8 @@
     python -m bench.import_throughput --pages 10000 --db postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
 Builds the throughput corpus (bench/throughput_corpus.py), then in the same run:
-``trafilatura.extract`` over every file in one process (the one-core ceiling), and
+``trafilatura.extract`` over every file in one process (the one-core ceiling) and in
+two (half the files each: what two cores can give at best), and
 ``newsdedup import`` of the same folder (extraction pool, comments, dedup, store) into a
 fresh database. Prints pages/s, ms/page, peak RSS (the import's whole process tree) and
 the ratio to trafilatura; writes bench/out/import_throughput.json.
@@ -14,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import resource
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import trafilatura
@@ -34,12 +37,13 @@ from storage.models import Article, Comment
 OUT = Path(__file__).with_name("out")
 
 
+def _extract_all(pages: list[Path]) -> int:
+    return sum(1 for page in pages if trafilatura.extract(page.read_bytes()))
+
+
 def plain_trafilatura(pages: list[Path]) -> dict:
     started = time.perf_counter()
-    extracted = 0
-    for page in pages:
-        if trafilatura.extract(page.read_bytes()):
-            extracted += 1
+    extracted = _extract_all(pages)
     seconds = time.perf_counter() - started
     return {
         "run": "trafilatura.extract, 1 process",
@@ -47,6 +51,17 @@ def plain_trafilatura(pages: list[Path]) -> dict:
         "articles": extracted,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def two_process_trafilatura(pages: list[Path]) -> dict:
+    """The same over two processes, half the pages each: the most two cores give."""
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(_extract_all, [pages[:20], pages[:20]]))  # started and imported, untimed
+        started = time.perf_counter()
+        extracted = sum(pool.map(_extract_all, [pages[0::2], pages[1::2]]))
+        seconds = time.perf_counter() - started
+    # Peak RSS is not sampled for this row (0: shown as –).
+    return {"run": "trafilatura.extract, 2 processes", "seconds": seconds, "articles": extracted, "peak_rss_mb": 0.0}
 
 
 def newsdedup_import(folder: Path, url: str, label: str, extra: list[str]) -> dict:
@@ -78,7 +93,7 @@ def main() -> None:
     folder = corpus / "pages"
     pages = sorted(folder.rglob("*.html"))
     extra = [option for setting in args.settings for option in ("--set", setting)]
-    runs = [plain_trafilatura(pages)]
+    runs = [plain_trafilatura(pages), two_process_trafilatura(pages)]
     sqlite_path = OUT / "import_throughput.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
@@ -106,7 +121,7 @@ def main() -> None:
             f"{rate:.1f}",
             f"{1000 / rate:.1f}",
             f"{rate / ceiling:.2f}",
-            f"{run['peak_rss_mb']:.0f}",
+            f"{run['peak_rss_mb']:.0f}" if run["peak_rss_mb"] else "–",
             str(run["articles"]),
             str(run.get("comments", "")),
         )
