@@ -10,6 +10,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from crawler.sources import load_sources
+from pipelines.dedup import Signature
 from pipelines.extract import ExtractConfig, ExtractPipeline, ExtractRules, FetchedPage, analyze_page
 from pipelines.items import ArticleItem
 from tests.conftest import FIXTURES
@@ -37,7 +38,7 @@ def run(pipeline: ExtractPipeline, item: ArticleItem) -> ArticleItem:
         try:
             return await pipeline.process_item(item)
         finally:
-            pipeline.close_spider()
+            await pipeline.close_spider()
 
     return asyncio.run(go())
 
@@ -56,6 +57,8 @@ def test_pipeline_from_crawler_extracts_in_worker_processes() -> None:
     )
     assert item.extraction is not None and item.extraction.authors == ["Jason Ditz"]
     assert crawler.stats.get_value("extract/articles") == 1
+    # Signed for dedup in the same worker trip, with the crawl's DEDUP_* settings.
+    assert isinstance(item.signature, Signature) and len(item.signature.band_keys) == 32
 
 
 def test_pipeline_drops_listing_pages_with_a_reason() -> None:
