@@ -29,6 +29,18 @@ def resolve_database_url(explicit: str | None = None) -> str:
     return explicit or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
 
 
+# A crawl's writer runs the same small index lookups thousands of times while the tables
+# grow from nothing. psycopg prepares a statement on its 5th run, and PostgreSQL then
+# keeps a generic plan costed on the statistics of that moment (none yet, before
+# autoanalyze catches up, or ever with autovacuum off): over a 10k-article import the
+# band lookup went from 0.8 to 6.3 ms and the identity lookup from 0.4 to 4.9 ms. With
+# fresh statistics, a 40-key passage lookup was planned in parallel, and starting the
+# workers took most of its 6.3 ms. A plan per execution and no parallel workers kept
+# the store at 7.5–9 ms an article from the first quarter to the last
+# (bench/db_write_rate.py, docs/benchmarks.md).
+WRITER_PG_OPTIONS = "-c plan_cache_mode=force_custom_plan -c max_parallel_workers_per_gather=0"
+
+
 def make_engine(url: str, *, writer: bool = False) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL and a busy timeout for concurrent runs.
 
@@ -39,6 +51,8 @@ def make_engine(url: str, *, writer: bool = False) -> Engine:
     and each sees the other's committed articles when it links its own.
     """
     sa_url = make_url(url)
+    if sa_url.get_backend_name() == "postgresql" and writer:
+        return create_engine(sa_url, pool_pre_ping=True, connect_args={"options": WRITER_PG_OPTIONS})
     if sa_url.get_backend_name() != "sqlite":
         return create_engine(sa_url, pool_pre_ping=True)
     engine = create_engine(sa_url, connect_args={"timeout": 30})
