@@ -224,8 +224,7 @@ class ExtractPipeline:
 
     The worker also signs the text for dedup (``sign``, from the DEDUP_* settings): one
     trip to the pool per page instead of two, each costing the crawl process ~2 ms of
-    pickling and future plumbing (docs/benchmarks.md). DedupPipeline owns the settings'
-    meaning and the stats, and signs what arrives unsigned.
+    pickling and future plumbing (docs/benchmarks.md). DedupPipeline counts them.
     """
 
     def __init__(

@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -58,7 +57,7 @@ class WorkerPool:
         self.workers = workers
         self.preload = preload
         self._executor: ProcessPoolExecutor | None = None
-        # Two stages may open the crawl's pool at once (Scrapy opens pipelines in parallel).
+        # start() and shutdown() run in threads (off the loop); one at a time.
         self._starting = threading.Lock()
 
     def start(self) -> None:
@@ -100,17 +99,7 @@ class WorkerPool:
                 self._executor = None
 
 
-_CRAWL_POOLS: WeakKeyDictionary[Any, WorkerPool] = WeakKeyDictionary()
-
-
 def crawl_pool(crawler: Any) -> WorkerPool:
-    """The crawl's one pool of worker processes, shared by every stage that needs CPU
-    (extraction, dedup signatures): as many processes as EXTRACT_WORKERS says, not more."""
-    pool = _CRAWL_POOLS.get(crawler)
-    if pool is None:
-        workers = crawler.settings.getint("EXTRACT_WORKERS", -1)
-        pool = WorkerPool(
-            default_workers() if workers < 0 else workers, preload=("pipelines.extract", "pipelines.dedup")
-        )
-        _CRAWL_POOLS[crawler] = pool
-    return pool
+    """The crawl's pool of worker processes: EXTRACT_WORKERS of them (-1: one per CPU)."""
+    workers = crawler.settings.getint("EXTRACT_WORKERS", -1)
+    return WorkerPool(default_workers() if workers < 0 else workers, preload=("pipelines.extract",))

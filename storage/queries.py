@@ -40,7 +40,7 @@ def get_or_create_source(session: Session, name: str, home_url: str | None = Non
     source = known.get(name)
     if source is None or source not in session:
         source = known[name] = _find_or_add_source(session, name, home_url)
-    elif home_url and source.home_url != home_url:
+    if home_url and source.home_url != home_url:
         source.home_url = home_url
     return source
 
@@ -51,8 +51,6 @@ def _find_or_add_source(session: Session, name: str, home_url: str | None) -> So
         source = Source(name=name, home_url=home_url)
         session.add(source)
         session.flush()
-    elif home_url and source.home_url != home_url:
-        source.home_url = home_url
     return source
 
 

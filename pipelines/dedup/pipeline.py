@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -11,9 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from pipelines.dedup.config import DedupConfig
-from pipelines.dedup.signature import make_signature
 from pipelines.items import ArticleItem
-from pipelines.pool import WorkerPool, crawl_pool
 from storage.db import session_for_url
 from storage.dedup import foreign_params
 
@@ -73,36 +70,24 @@ def check_index_at(database_url: str, config: DedupConfig) -> None:
 
 
 class DedupPipeline:
-    """Makes sure each article carries its signature; the store links it.
+    """The dedup stage: owns the DEDUP_* settings and counts the signed articles.
 
-    ExtractPipeline's worker signs the text in the same trip that extracts it; an item
-    that arrives unsigned (extracted elsewhere) is signed here, in the crawl's worker
-    processes (about 1 ms per article, off the event loop).
-
-    Linking needs the article's row and the shared index, so it happens in the store's
-    transaction: an article, its comments, its index rows and its links land together.
+    ExtractPipeline's worker signs each article's text in the trip that extracts it (the
+    text is there; a second trip to the pool cost the crawl process ~2 ms a page), with
+    ``dedup_config`` of the same settings. Linking needs the article's row and the shared
+    index, so it happens in the store's transaction: an article, its comments, its index
+    rows and its links land together.
     """
 
-    def __init__(self, config: DedupConfig, pool: WorkerPool, stats: StatsCollector) -> None:
+    def __init__(self, config: DedupConfig, stats: StatsCollector) -> None:
         self.config = config
-        self.pool = pool
         self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(dedup_config(crawler.settings), crawl_pool(crawler), crawler.stats)  # type: ignore[arg-type]
+        return cls(dedup_config(crawler.settings), crawler.stats)  # type: ignore[arg-type]
 
-    async def open_spider(self) -> None:
-        if self.config.enabled:
-            await asyncio.to_thread(self.pool.start)
-
-    async def close_spider(self) -> None:
-        await self.pool.close()
-
-    async def process_item(self, item: object) -> object:
-        if not (self.config.enabled and isinstance(item, ArticleItem) and item.extraction is not None):
-            return item
-        if item.signature is None:
-            item.signature = await self.pool.run(make_signature, item.extraction.text, self.config)
-        self.stats.inc_value("dedup/signed")
+    def process_item(self, item: object) -> object:
+        if self.config.enabled and isinstance(item, ArticleItem) and item.signature is not None:
+            self.stats.inc_value("dedup/signed")
         return item
