@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from pipelines.dedup.config import DedupConfig
+from pipelines.dedup.passages import boilerplate_shingles, shared_runs, without
 from pipelines.dedup.signature import Overlap, Signature, overlap, shingle_set
 from pipelines.dedup.text import shingle_hashes
 from storage import clusters, dedup
@@ -75,7 +76,8 @@ class StoryLinker:
         )
         report = LinkReport()
         self._remember((article.id, article.content_hash), signature.shingles)
-        quotes = self._link_copies(session, article, signature, report)
+        common, newly_common = self._common_passages(session, signature.passage_keys)
+        quotes = self._link_copies(session, article, signature, common, report)
         stories_changed = bool(report.copies or former)
         joined = (
             not former
@@ -89,7 +91,9 @@ class StoryLinker:
             clusters.recluster(session, [article.id])
         report.story_id = article.story_id
         if quotes:
-            self._link_quotes(session, quotes, report)
+            self._link_quotes(session, article, quotes, report)
+        if newly_common:
+            report.quotes -= self._drop_boilerplate_quotes(session, common, newly_common)
         if quotes or (stories_changed and not joined):
             # Most articles are alone, or join one story, and quote nothing: no bookkeeping.
             members = {article.id} if joined else clusters.copy_component(session, article.id)
@@ -97,26 +101,41 @@ class StoryLinker:
             report.quotes -= clusters.prune_quotes(session, involved)
         return report
 
+    def _common_passages(self, session: Session, keys: tuple[int, ...]) -> tuple[set[int], set[int]]:
+        """This article's boilerplate fingerprints, and those it just made boilerplate.
+
+        A fingerprint is boilerplate when more stories hold it than the bar, which grows
+        with the index (DedupConfig.common_passage_bar); one this article pushed over the
+        bar may already have made links between earlier holders (see
+        _drop_boilerplate_quotes).
+        """
+        stories = dedup.passage_stories(session, keys)
+        if not stories or max(stories.values()) <= self.config.passage_common_min:
+            return set(), set()  # the common case: no count of the index needed
+        bar = self.config.common_passage_bar(dedup.indexed_count(session))
+        common = {key for key, count in stories.items() if count > bar}
+        return common, {key for key in common if stories[key] - 1 <= bar}
+
     def _link_copies(
-        self, session: Session, article: Article, signature: Signature, report: LinkReport
+        self, session: Session, article: Article, signature: Signature, common: set[int], report: LinkReport
     ) -> list[_QuoteCandidate]:
-        """Link the confirmed copies; return the pairs that overlap like a quote."""
+        """Link the confirmed copies; return the pairs that overlap like a quote.
+
+        Pairs are measured without the shingles of common (boilerplate) passages, and a
+        quote needs rare passage fingerprints in common with its source.
+        """
         config = self.config
         methods = dedup.identity_candidates(session, article)
         for other in dedup.band_candidates(session, article, signature.band_keys, self.window, config.max_candidates):
             methods.setdefault(other, "minhash")
-        passages = dedup.passage_candidates(
-            session,
-            article.id,
-            signature.passage_keys,
-            min_shared=2,
-            max_articles=config.passage_max_articles,
-            limit=config.max_candidates,
-        )
+        rare = set(signature.passage_keys) - common
+        passages = dedup.passage_candidates(session, article.id, rare, min_shared=2, limit=config.max_candidates)
         for other in passages:
             methods.setdefault(other, "passage")
         if not methods:
             return []
+        boilerplate = self._boilerplate(article.text, common)
+        mine = without(signature.shingles, boilerplate)
         split = dedup.split_keys(session, article.url_key)
         quotes: list[_QuoteCandidate] = []
         rank = {candidate_id: n for n, candidate_id in enumerate(methods)}
@@ -132,10 +151,11 @@ class StoryLinker:
                 continue
             tries[story] += 1
             method = methods[candidate.id]
-            measured = overlap(signature.shingles, self._shingles(session, candidate))
-            later = _is_later(article, candidate)
-            post, source = (article.id, candidate.id) if later else (candidate.id, article.id)
+            theirs = without(self._shingles(session, candidate), boilerplate)
+            measured = overlap(mine, theirs)
             if method in ("url", "text_hash") or self._is_copy(article, candidate, measured):
+                later = _is_later(article, candidate)
+                post, source = (article.id, candidate.id) if later else (candidate.id, article.id)
                 _add(session, post, source, dedup.COPY, method, measured, measured.jaccard)
                 report.copies[method] = report.copies.get(method, 0) + 1
                 report.linked_stories.add(story)
@@ -146,22 +166,65 @@ class StoryLinker:
                 # (disclaimers, bios, background boxes), not a quote.
                 report.rejected += 1
                 continue
-            # The quoted one is the earlier article: a quote cannot precede its source.
-            quoted = measured.fraction_of_other() if later else measured.fraction_of_self()
-            if quoted >= config.quote_min_fraction and measured.shared >= config.quote_min_shingles:
-                quotes.append(_QuoteCandidate(post, source, quoted, measured))
+            quoting = _quotes_candidate(article, candidate, measured)
+            post, source = (article.id, candidate.id) if quoting else (candidate.id, article.id)
+            quoted = measured.fraction_of_other() if quoting else measured.fraction_of_self()
+            if self._is_quote(quoted, measured, passages.get(candidate.id, 0)):
+                shared = np.intersect1d(mine, theirs, assume_unique=True)
+                quotes.append(_QuoteCandidate(post, source, quoted, measured, shared))
             else:
                 report.rejected += 1
         session.flush()
         return quotes
 
-    @staticmethod
-    def _link_quotes(session: Session, quotes: list[_QuoteCandidate], report: LinkReport) -> None:
+    def _is_quote(self, quoted: float, measured: Overlap, rare_passages: int) -> bool:
+        config = self.config
+        return (
+            quoted >= config.quote_min_fraction
+            and measured.shared >= config.quote_min_shingles
+            and rare_passages >= config.quote_min_passages
+        )
+
+    def _boilerplate(self, text: str, common: set[int]) -> np.ndarray:
+        """The text's shingles that belong to common passages (none when there are none)."""
+        ordered = shingle_hashes(text, self.config.shingle_size) if common else []
+        return boilerplate_shingles(ordered, self.config.passage_window, common)
+
+    def _drop_boilerplate_quotes(self, session: Session, common: set[int], newly_common: set[int]) -> int:
+        """Re-measure the quote links between holders of passages that just became common.
+
+        While a block appended to many articles was still rare in the index, it may have
+        made quotes between its first holders; now that it is boilerplate, a link that
+        no longer holds without it goes. Runs once per fingerprint crossing the bar.
+        """
+        links = dedup.quote_links_among(session, dedup.passage_holders(session, newly_common))
+        if not links:
+            return 0
+        ids = {article_id for _, post, quoted in links for article_id in (post, quoted)}
+        texts = dedup.texts(session, ids)
+        stored = dedup.stored_passages(session, ids)
+        size = self.config.shingle_size
+        stale = []
+        for link_id, post, quoted in links:
+            boilerplate = np.union1d(self._boilerplate(texts[post], common), self._boilerplate(texts[quoted], common))
+            post_set, quoted_set = (
+                without(shingle_set(shingle_hashes(texts[i], size)), boilerplate) for i in (post, quoted)
+            )
+            measured = overlap(post_set, quoted_set)
+            rare = len((stored.get(post, set()) & stored.get(quoted, set())) - common)
+            if not self._is_quote(measured.fraction_of_other(), measured, rare):
+                stale.append(link_id)
+        dedup.delete_links(session, stale)
+        return len(stale)
+
+    def _link_quotes(
+        self, session: Session, article: Article, quotes: list[_QuoteCandidate], report: LinkReport
+    ) -> None:
         """One quote link per (post, quoted story), to the member the post repeats most.
 
         Text two articles share because both carry a third story (a copy and a post
         quoting that story, two posts quoting it) is no quote of each other: a pair
-        already related through a story is skipped.
+        already related through a story is skipped. A link records the quoted passages.
         """
         involved = {q.post for q in quotes} | {q.source for q in quotes}
         own = clusters.story_ids(session, involved)
@@ -170,7 +233,9 @@ class StoryLinker:
             post, source = related[quote.post], related[quote.source]
             if post & source:
                 continue
-            _add(session, quote.post, quote.source, dedup.QUOTE, "passage", quote.overlap, quote.fraction)
+            text = article.text if quote.source == article.id else dedup.texts(session, [quote.source])[quote.source]
+            passages = shared_runs(text, quote.shared, self.config.shingle_size)
+            _add(session, quote.post, quote.source, dedup.QUOTE, "passage", quote.overlap, quote.fraction, passages)
             # The post now carries the source's story; later candidates see it.
             post.add(own[quote.source])
             report.quotes += 1
@@ -194,13 +259,18 @@ class StoryLinker:
             self._recent.popitem(last=False)
 
     def _is_copy(self, article: Article, candidate: dedup.Candidate, measured: Overlap) -> bool:
+        """A near-copy within the date window, or a republication whenever it was.
+
+        A text holding nearly all of another's (containment) is a copy of it whatever the
+        years between them: the window only bounds how similar a near-copy may look.
+        """
         config = self.config
+        if measured.containment >= config.copy_containment and measured.size_ratio >= config.copy_min_size_ratio:
+            return True
         dated = self.window is not None and article.published_at and candidate.published_at
         if dated and abs(article.published_at - candidate.published_at) > self.window:  # type: ignore[operator]
             return False
-        if measured.jaccard >= config.copy_jaccard:
-            return True
-        return measured.containment >= config.copy_containment and measured.size_ratio >= config.copy_min_size_ratio
+        return measured.jaccard >= config.copy_jaccard
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,15 +279,43 @@ class _QuoteCandidate:
     source: int
     fraction: float
     overlap: Overlap
+    shared: np.ndarray  # the shared shingles (boilerplate left out)
 
 
-def _add(session: Session, post: int, source: int, kind: str, method: str, measured: Overlap, score: float) -> None:
-    detail = {
+def _add(
+    session: Session,
+    post: int,
+    source: int,
+    kind: str,
+    method: str,
+    measured: Overlap,
+    score: float,
+    passages: list[str] | None = None,
+) -> None:
+    detail: dict = {
         "jaccard": round(measured.jaccard, 4),
         "containment": round(measured.containment, 4),
         "shared_shingles": measured.shared,
     }
+    if passages:
+        detail["passages"] = passages
     dedup.add_link(session, post, source, kind, method, round(score, 4), detail)
+
+
+def _quotes_candidate(article: Article, candidate: dedup.Candidate, measured: Overlap) -> bool:
+    """Whether the new article is the quoting one of the pair (never decided by import order).
+
+    The later publication quotes the earlier; with equal or missing times, the quoter is
+    the text that holds the shared passage as the smaller part of itself (a post around a
+    quoted paragraph, not the article the paragraph came from).
+    """
+    mine, theirs = article.published_at, candidate.published_at
+    if mine is not None and theirs is not None and mine != theirs:
+        return mine > theirs
+    own, other = measured.fraction_of_self(), measured.fraction_of_other()
+    if own != other:
+        return own < other
+    return _is_later(article, candidate)
 
 
 def _is_later(article: Article, candidate: dedup.Candidate) -> bool:

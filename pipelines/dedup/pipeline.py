@@ -42,7 +42,9 @@ def dedup_config(settings: BaseSettings) -> DedupConfig:
         passage_window=settings.getint("DEDUP_PASSAGE_WINDOW", defaults.passage_window),
         quote_min_fraction=settings.getfloat("DEDUP_QUOTE_MIN_FRACTION", defaults.quote_min_fraction),
         quote_min_shingles=settings.getint("DEDUP_QUOTE_MIN_SHINGLES", defaults.quote_min_shingles),
-        passage_max_articles=settings.getint("DEDUP_PASSAGE_MAX_ARTICLES", defaults.passage_max_articles),
+        quote_min_passages=settings.getint("DEDUP_QUOTE_MIN_PASSAGES", defaults.quote_min_passages),
+        passage_common_min=settings.getint("DEDUP_PASSAGE_COMMON_MIN", defaults.passage_common_min),
+        passage_common_fraction=settings.getfloat("DEDUP_PASSAGE_COMMON_FRACTION", defaults.passage_common_fraction),
         max_candidates=settings.getint("DEDUP_MAX_CANDIDATES", defaults.max_candidates),
     )
 
