@@ -77,6 +77,7 @@ _CANDIDATES = select(
     Article.published_at,
     Article.fetched_at,
     Article.story_id,
+    Article.published_source,
 ).where(Article.id.in_(bindparam("ids", expanding=True)))
 _SPLITS = select(StorySplit.url_key, StorySplit.other_url_key).where(
     (StorySplit.url_key == bindparam("url_key")) | (StorySplit.other_url_key == bindparam("url_key"))
@@ -108,6 +109,7 @@ class Candidate:
     published_at: datetime | None
     fetched_at: datetime
     story_id: int | None
+    published_source: str | None = None
 
 
 def foreign_params(session: Session, params: str) -> str | None:

@@ -30,6 +30,11 @@ class DedupConfig:
     copy_jaccard: float = 0.5
     copy_containment: float = 0.85
     copy_min_size_ratio: float = 0.3
+    # A trimmed copy (the top of the story, a local paragraph added): both texts open
+    # with the same words (a shared shingle among the first `lede_shingles`, room for
+    # an editor's note) and the smaller holds at least this much of itself in the other.
+    copy_lede_containment: float = 0.5
+    lede_shingles: int = 25
     # Copies run within days of each other; None compares across any time (archives).
     window_days: float | None = 7.0
     # Quotes: passages of `passage_window` shingles are fingerprinted; a post quotes an

@@ -153,7 +153,7 @@ class StoryLinker:
             method = methods[candidate.id]
             theirs = without(self._shingles(session, candidate), boilerplate)
             measured = overlap(mine, theirs)
-            if method in ("url", "text_hash") or self._is_copy(article, candidate, measured):
+            if method in ("url", "text_hash") or self._is_copy(session, article, candidate, measured, mine, theirs):
                 later = _is_later(article, candidate)
                 post, source = (article.id, candidate.id) if later else (candidate.id, article.id)
                 _add(session, post, source, dedup.COPY, method, measured, measured.jaccard)
@@ -258,19 +258,58 @@ class StoryLinker:
         while len(self._recent) > self._cache_size:
             self._recent.popitem(last=False)
 
-    def _is_copy(self, article: Article, candidate: dedup.Candidate, measured: Overlap) -> bool:
+    def _is_copy(
+        self,
+        session: Session,
+        article: Article,
+        candidate: dedup.Candidate,
+        measured: Overlap,
+        mine: np.ndarray,
+        theirs: np.ndarray,
+    ) -> bool:
         """A near-copy within the date window, or a republication whenever it was.
 
         A text holding nearly all of another's (containment) is a copy of it whatever the
         years between them: the window only bounds how similar a near-copy may look.
         """
         config = self.config
-        if measured.containment >= config.copy_containment and measured.size_ratio >= config.copy_min_size_ratio:
+        if measured.size_ratio < config.copy_min_size_ratio:
+            return measured.jaccard >= config.copy_jaccard and self._in_window(article, candidate)
+        if measured.containment >= config.copy_containment:
             return True
-        dated = self.window is not None and article.published_at and candidate.published_at
-        if dated and abs(article.published_at - candidate.published_at) > self.window:  # type: ignore[operator]
+        if not self._in_window(article, candidate):
             return False
-        return measured.jaccard >= config.copy_jaccard
+        if measured.jaccard >= config.copy_jaccard:
+            return True
+        if measured.containment < config.copy_lede_containment:
+            return False
+        # A trimmed copy with a paragraph of its own overlaps like a quote; it opens like its story.
+        text = dedup.texts(session, [candidate.id])[candidate.id]
+        return _opens_within(self._lede(article.text), theirs) and _opens_within(self._lede(text), mine)
+
+    def _in_window(self, article: Article, candidate: dedup.Candidate) -> bool:
+        dated = self.window is not None and article.published_at and candidate.published_at
+        return not dated or abs(article.published_at - candidate.published_at) <= self.window  # type: ignore[operator]
+
+    def _lede(self, text: str) -> np.ndarray:
+        """The hashes of a text's first shingles (its opening words, from a prefix of the text)."""
+        config = self.config
+        count = config.lede_shingles + LEDE_RUN
+        prefix = " ".join(text.split()[: count + config.shingle_size + 15])
+        return np.asarray(shingle_hashes(prefix, config.shingle_size)[:count], dtype=np.uint32)
+
+
+# A text opens with the other's words when a run of this many shingles (12 words) it
+# shares starts among its first shingles: one shared name ("the New Laura Water
+# District" is a shingle) does not make a lede.
+LEDE_RUN = 8
+
+
+def _opens_within(lede: np.ndarray, other: np.ndarray) -> bool:
+    shared = np.isin(lede, other)
+    if len(shared) < LEDE_RUN:
+        return bool(len(shared)) and bool(shared.all())
+    return bool(np.lib.stride_tricks.sliding_window_view(shared, LEDE_RUN).all(axis=1).any())
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,12 +349,29 @@ def _quotes_candidate(article: Article, candidate: dedup.Candidate, measured: Ov
     quoted paragraph, not the article the paragraph came from).
     """
     mine, theirs = article.published_at, candidate.published_at
-    if mine is not None and theirs is not None and mine != theirs:
+    if mine is not None and theirs is not None and not _same_time(article, candidate):
         return mine > theirs
     own, other = measured.fraction_of_self(), measured.fraction_of_other()
     if own != other:
         return own < other
     return _is_later(article, candidate)
+
+
+# A date read from the URL alone is a day in the site's zone, not an instant: a time from
+# 14 hours before its midnight (UTC+14) to 38 hours after (UTC-12, end of day) may be on it.
+DATE_ONLY = "url"
+_DAY = (timedelta(hours=-14), timedelta(hours=38))
+
+
+def _same_time(article: Article, candidate: dedup.Candidate) -> bool:
+    """Whether two publication times cannot be told apart (equal, or one is a bare date around the other)."""
+    mine, theirs = article.published_at, candidate.published_at
+    assert mine is not None and theirs is not None
+    if mine == theirs:
+        return True
+    if article.published_source == DATE_ONLY and mine + _DAY[0] <= theirs <= mine + _DAY[1]:
+        return True
+    return candidate.published_source == DATE_ONLY and theirs + _DAY[0] <= mine <= theirs + _DAY[1]
 
 
 def _is_later(article: Article, candidate: dedup.Candidate) -> bool:
