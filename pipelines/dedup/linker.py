@@ -14,8 +14,9 @@ from datetime import timedelta
 import numpy as np
 from sqlalchemy.orm import Session
 
+from pipelines.dedup import boilerplate, direction
 from pipelines.dedup.config import DedupConfig
-from pipelines.dedup.passages import boilerplate_shingles, shared_runs, without
+from pipelines.dedup.passages import opening_shingles, opens_within, shared_runs, without
 from pipelines.dedup.signature import Overlap, Signature, overlap, shingle_set
 from pipelines.dedup.text import shingle_hashes
 from storage import clusters, dedup
@@ -76,7 +77,7 @@ class StoryLinker:
         )
         report = LinkReport()
         self._remember((article.id, article.content_hash), signature.shingles)
-        common, newly_common = self._common_passages(session, signature.passage_keys)
+        common, newly_common = boilerplate.common_passages(session, self.config, signature.passage_keys)
         quotes = self._link_copies(session, article, signature, common, report)
         stories_changed = bool(report.copies or former)
         joined = (
@@ -93,28 +94,13 @@ class StoryLinker:
         if quotes:
             self._link_quotes(session, article, quotes, report)
         if newly_common:
-            report.quotes -= self._drop_boilerplate_quotes(session, common, newly_common)
+            report.quotes -= boilerplate.drop_boilerplate_quotes(session, self.config, common, newly_common)
         if quotes or (stories_changed and not joined):
             # Most articles are alone, or join one story, and quote nothing: no bookkeeping.
             members = {article.id} if joined else clusters.copy_component(session, article.id)
             involved = members | {q.post for q in quotes} | {q.source for q in quotes}
             report.quotes -= clusters.prune_quotes(session, involved)
         return report
-
-    def _common_passages(self, session: Session, keys: tuple[int, ...]) -> tuple[set[int], set[int]]:
-        """This article's boilerplate fingerprints, and those it just made boilerplate.
-
-        A fingerprint is boilerplate when more stories hold it than the bar, which grows
-        with the index (DedupConfig.common_passage_bar); one this article pushed over the
-        bar may already have made links between earlier holders (see
-        _drop_boilerplate_quotes).
-        """
-        stories = dedup.passage_stories(session, keys)
-        if not stories or max(stories.values()) <= self.config.passage_common_min:
-            return set(), set()  # the common case: no count of the index needed
-        bar = self.config.common_passage_bar(dedup.indexed_count(session))
-        common = {key for key, count in stories.items() if count > bar}
-        return common, {key for key in common if stories[key] - 1 <= bar}
 
     def _link_copies(
         self, session: Session, article: Article, signature: Signature, common: set[int], report: LinkReport
@@ -134,8 +120,8 @@ class StoryLinker:
             methods.setdefault(other, "passage")
         if not methods:
             return []
-        boilerplate = self._boilerplate(article.text, common)
-        mine = without(signature.shingles, boilerplate)
+        shared_blocks = boilerplate.boilerplate_of(article.text, config, common)
+        mine = without(signature.shingles, shared_blocks)
         split = dedup.split_keys(session, article.url_key)
         quotes: list[_QuoteCandidate] = []
         rank = {candidate_id: n for n, candidate_id in enumerate(methods)}
@@ -151,10 +137,10 @@ class StoryLinker:
                 continue
             tries[story] += 1
             method = methods[candidate.id]
-            theirs = without(self._shingles(session, candidate), boilerplate)
+            theirs = without(self._shingles(session, candidate), shared_blocks)
             measured = overlap(mine, theirs)
             if method in ("url", "text_hash") or self._is_copy(session, article, candidate, measured, mine, theirs):
-                later = _is_later(article, candidate)
+                later = direction.is_later(article, candidate)
                 post, source = (article.id, candidate.id) if later else (candidate.id, article.id)
                 _add(session, post, source, dedup.COPY, method, measured, measured.jaccard)
                 report.copies[method] = report.copies.get(method, 0) + 1
@@ -166,56 +152,16 @@ class StoryLinker:
                 # (disclaimers, bios, background boxes), not a quote.
                 report.rejected += 1
                 continue
-            quoting = _quotes_candidate(article, candidate, measured)
+            quoting = direction.quotes_candidate(article, candidate, measured)
             post, source = (article.id, candidate.id) if quoting else (candidate.id, article.id)
             quoted = measured.fraction_of_other() if quoting else measured.fraction_of_self()
-            if self._is_quote(quoted, measured, passages.get(candidate.id, 0)):
+            if boilerplate.is_quote(config, quoted, measured, passages.get(candidate.id, 0)):
                 shared = np.intersect1d(mine, theirs, assume_unique=True)
                 quotes.append(_QuoteCandidate(post, source, quoted, measured, shared))
             else:
                 report.rejected += 1
         session.flush()
         return quotes
-
-    def _is_quote(self, quoted: float, measured: Overlap, rare_passages: int) -> bool:
-        config = self.config
-        return (
-            quoted >= config.quote_min_fraction
-            and measured.shared >= config.quote_min_shingles
-            and rare_passages >= config.quote_min_passages
-        )
-
-    def _boilerplate(self, text: str, common: set[int]) -> np.ndarray:
-        """The text's shingles that belong to common passages (none when there are none)."""
-        ordered = shingle_hashes(text, self.config.shingle_size) if common else []
-        return boilerplate_shingles(ordered, self.config.passage_window, common)
-
-    def _drop_boilerplate_quotes(self, session: Session, common: set[int], newly_common: set[int]) -> int:
-        """Re-measure the quote links between holders of passages that just became common.
-
-        While a block appended to many articles was still rare in the index, it may have
-        made quotes between its first holders; now that it is boilerplate, a link that
-        no longer holds without it goes. Runs once per fingerprint crossing the bar.
-        """
-        links = dedup.quote_links_among(session, dedup.passage_holders(session, newly_common))
-        if not links:
-            return 0
-        ids = {article_id for _, post, quoted in links for article_id in (post, quoted)}
-        texts = dedup.texts(session, ids)
-        stored = dedup.stored_passages(session, ids)
-        size = self.config.shingle_size
-        stale = []
-        for link_id, post, quoted in links:
-            boilerplate = np.union1d(self._boilerplate(texts[post], common), self._boilerplate(texts[quoted], common))
-            post_set, quoted_set = (
-                without(shingle_set(shingle_hashes(texts[i], size)), boilerplate) for i in (post, quoted)
-            )
-            measured = overlap(post_set, quoted_set)
-            rare = len((stored.get(post, set()) & stored.get(quoted, set())) - common)
-            if not self._is_quote(measured.fraction_of_other(), measured, rare):
-                stale.append(link_id)
-        dedup.delete_links(session, stale)
-        return len(stale)
 
     def _link_quotes(
         self, session: Session, article: Article, quotes: list[_QuoteCandidate], report: LinkReport
@@ -285,31 +231,14 @@ class StoryLinker:
             return False
         # A trimmed copy with a paragraph of its own overlaps like a quote; it opens like its story.
         text = dedup.texts(session, [candidate.id])[candidate.id]
-        return _opens_within(self._lede(article.text), theirs) and _opens_within(self._lede(text), mine)
+        size, count = config.shingle_size, config.lede_shingles
+        return opens_within(opening_shingles(article.text, size, count), theirs) and opens_within(
+            opening_shingles(text, size, count), mine
+        )
 
     def _in_window(self, article: Article, candidate: dedup.Candidate) -> bool:
         dated = self.window is not None and article.published_at and candidate.published_at
         return not dated or abs(article.published_at - candidate.published_at) <= self.window  # type: ignore[operator]
-
-    def _lede(self, text: str) -> np.ndarray:
-        """The hashes of a text's first shingles (its opening words, from a prefix of the text)."""
-        config = self.config
-        count = config.lede_shingles + LEDE_RUN
-        prefix = " ".join(text.split()[: count + config.shingle_size + 15])
-        return np.asarray(shingle_hashes(prefix, config.shingle_size)[:count], dtype=np.uint32)
-
-
-# A text opens with the other's words when a run of this many shingles (12 words) it
-# shares starts among its first shingles: one shared name ("the New Laura Water
-# District" is a shingle) does not make a lede.
-LEDE_RUN = 8
-
-
-def _opens_within(lede: np.ndarray, other: np.ndarray) -> bool:
-    shared = np.isin(lede, other)
-    if len(shared) < LEDE_RUN:
-        return bool(len(shared)) and bool(shared.all())
-    return bool(np.lib.stride_tricks.sliding_window_view(shared, LEDE_RUN).all(axis=1).any())
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,43 +268,3 @@ def _add(
     if passages:
         detail["passages"] = passages
     dedup.add_link(session, post, source, kind, method, round(score, 4), detail)
-
-
-def _quotes_candidate(article: Article, candidate: dedup.Candidate, measured: Overlap) -> bool:
-    """Whether the new article is the quoting one of the pair (never decided by import order).
-
-    The later publication quotes the earlier; with equal or missing times, the quoter is
-    the text that holds the shared passage as the smaller part of itself (a post around a
-    quoted paragraph, not the article the paragraph came from).
-    """
-    mine, theirs = article.published_at, candidate.published_at
-    if mine is not None and theirs is not None and not _same_time(article, candidate):
-        return mine > theirs
-    own, other = measured.fraction_of_self(), measured.fraction_of_other()
-    if own != other:
-        return own < other
-    return _is_later(article, candidate)
-
-
-# A date read from the URL alone is a day in the site's zone, not an instant: a time from
-# 14 hours before its midnight (UTC+14) to 38 hours after (UTC-12, end of day) may be on it.
-DATE_ONLY = "url"
-_DAY = (timedelta(hours=-14), timedelta(hours=38))
-
-
-def _same_time(article: Article, candidate: dedup.Candidate) -> bool:
-    """Whether two publication times cannot be told apart (equal, or one is a bare date around the other)."""
-    mine, theirs = article.published_at, candidate.published_at
-    assert mine is not None and theirs is not None
-    if mine == theirs:
-        return True
-    if article.published_source == DATE_ONLY and mine + _DAY[0] <= theirs <= mine + _DAY[1]:
-        return True
-    return candidate.published_source == DATE_ONLY and theirs + _DAY[0] <= mine <= theirs + _DAY[1]
-
-
-def _is_later(article: Article, candidate: dedup.Candidate) -> bool:
-    """Whether the new article comes after the candidate (links point from copy to original)."""
-    mine = clusters.story_order(article.published_at, article.fetched_at, article.id)
-    theirs = clusters.story_order(candidate.published_at, candidate.fetched_at, candidate.id)
-    return mine > theirs

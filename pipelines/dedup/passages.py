@@ -72,3 +72,23 @@ def shared_runs(text: str, shared: np.ndarray, size: int, limit: int = 5) -> lis
         excerpt = head if len(span) <= 10 else f"{head} … {' '.join(span[-4:])}"
         excerpts.append((start, f"{excerpt} ({len(span)} words)"))
     return [excerpt for _, excerpt in sorted(excerpts)]
+
+
+# A text opens with another's words when a run of this many shingles (12 words) they
+# share starts among its first shingles: one shared name ("the New Laura Water
+# District" is a shingle) does not make a lede.
+LEDE_RUN = 8
+
+
+def opening_shingles(text: str, size: int, count: int) -> np.ndarray:
+    """The hashes of a text's first ``count`` + LEDE_RUN shingles (from a prefix of the text)."""
+    prefix = " ".join(text.split()[: count + LEDE_RUN + size + 15])
+    return np.asarray(shingle_hashes(prefix, size)[: count + LEDE_RUN], dtype=np.uint32)
+
+
+def opens_within(opening: np.ndarray, other: np.ndarray) -> bool:
+    """Whether a run of LEDE_RUN of the opening shingles is in ``other`` (a sorted shingle set)."""
+    shared = np.isin(opening, other)
+    if len(shared) < LEDE_RUN:
+        return bool(len(shared)) and bool(shared.all())
+    return bool(np.lib.stride_tricks.sliding_window_view(shared, LEDE_RUN).all(axis=1).any())
