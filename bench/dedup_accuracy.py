@@ -164,7 +164,7 @@ def main() -> None:
     args = parser.parse_args()
     names = list(CORPORA) if args.corpus == "all" else [args.corpus]
     results = [run(name, args.settings, args.url_only) for name in names]
-    console = Console()
+    console = Console(width=max(Console().width, 150))  # the table stays readable in a log
     console.print(report(results))
     for r in results:
         console.print(f"{r['corpus']}: {r['articles_stored']} rows for {r['articles_expected']} articles, "
