@@ -95,13 +95,14 @@ def published_time(tree: HtmlElement, url: str, document: Document | None, timez
 
 
 def _stated(tree: HtmlElement, timezone: str) -> _Found | None:
-    """The first parseable statement, preferring one with a time of day over a bare date."""
+    """The first parseable statement, strongest first; a later one with a time of day
+    refines a bare date only when it falls on that day."""
     dated: _Found | None = None
     for source, value in _statements(tree):
         found = _parse(value, timezone, source)
         if found is None:
             continue
-        if found.timed:
+        if found.timed and (dated is None or abs(found.moment.date() - dated.moment.date()) <= _AGREE):
             return found
         dated = dated or found
     return dated

@@ -98,3 +98,12 @@ def test_conflicting_url_and_page_dates() -> None:
     _, extraction = extract(head)
     assert extraction.published_at == datetime(2024, 5, 14, 6, 30, tzinfo=UTC)
     assert extraction.published_source == "article:published_time"
+
+
+def test_a_bare_date_in_the_metadata_is_refined_only_by_a_time_on_that_day() -> None:
+    head = '<meta property="article:published_time" content="2024-05-14">'
+    _, extraction = extract(head, byline='<time datetime="2024-05-14T11:20:00Z">11:20</time>')
+    assert (extraction.published_at, extraction.published_source) == (datetime(2024, 5, 14, 11, 20, tzinfo=UTC), "time")
+    _, extraction = extract(head, byline='<time datetime="2023-02-01T11:20:00Z">another item</time>')
+    assert extraction.published_at == datetime(2024, 5, 14, tzinfo=UTC)
+    assert extraction.published_source == "article:published_time"
