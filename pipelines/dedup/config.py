@@ -31,9 +31,10 @@ class DedupConfig:
     copy_containment: float = 0.85
     copy_min_size_ratio: float = 0.3
     # A trimmed copy (the top of the story, a local paragraph added): both texts open
-    # with the same words (a shared shingle among the first `lede_shingles`, room for
-    # an editor's note) and the smaller holds at least this much of itself in the other.
-    copy_lede_containment: float = 0.5
+    # with the same words (a shared run among the first `lede_shingles`, room for an
+    # editor's note) and they share at least this fraction of the larger one. A post
+    # that opens with the quote it comments repeats less of its source (30-50%).
+    copy_lede_fraction: float = 0.5
     lede_shingles: int = 25
     # Copies run within days of each other; None compares across any time (archives).
     window_days: float | None = 7.0

@@ -227,7 +227,7 @@ class StoryLinker:
             return False
         if measured.jaccard >= config.copy_jaccard:
             return True
-        if measured.containment < config.copy_lede_containment:
+        if measured.fraction_of_larger < config.copy_lede_fraction:
             return False
         # A trimmed copy with a paragraph of its own overlaps like a quote; it opens like its story.
         text = dedup.texts(session, [candidate.id])[candidate.id]

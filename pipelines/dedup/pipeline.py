@@ -38,7 +38,7 @@ def dedup_config(settings: BaseSettings) -> DedupConfig:
         copy_jaccard=settings.getfloat("DEDUP_COPY_JACCARD", defaults.copy_jaccard),
         copy_containment=settings.getfloat("DEDUP_COPY_CONTAINMENT", defaults.copy_containment),
         copy_min_size_ratio=settings.getfloat("DEDUP_COPY_MIN_SIZE_RATIO", defaults.copy_min_size_ratio),
-        copy_lede_containment=settings.getfloat("DEDUP_COPY_LEDE_CONTAINMENT", defaults.copy_lede_containment),
+        copy_lede_fraction=settings.getfloat("DEDUP_COPY_LEDE_FRACTION", defaults.copy_lede_fraction),
         lede_shingles=settings.getint("DEDUP_LEDE_SHINGLES", defaults.lede_shingles),
         window_days=None if window in (None, "", "None", "none") else float(window),
         passage_window=settings.getint("DEDUP_PASSAGE_WINDOW", defaults.passage_window),
