@@ -42,7 +42,7 @@ _BAND_MATCHES_IN_WINDOW = _BAND_MATCHES.join(Article, Article.id == DedupBand.ar
     or_(Article.published_at.is_(None), Article.published_at.between(bindparam("start"), bindparam("end")))
 )
 # Document frequency of passage fingerprints, counted in stories (copies of one text
-# count once): the linker decides which are boilerplate from it (pipelines/dedup/passages.py).
+# count once): the linker decides which are boilerplate from it (pipelines/dedup/boilerplate.py).
 _PASSAGE_STORIES = (
     select(DedupPassage.key, func.count(func.distinct(func.coalesce(Article.story_id, Article.id))))
     .join(Article, Article.id == DedupPassage.article_id)
