@@ -97,3 +97,37 @@ def link_scores(truth_pairs: set[tuple[str, str]], predicted_pairs: set[tuple[st
     Direction matters: (a, b) and (b, a) are different links.
     """
     return Scores.from_counts(len(truth_pairs), len(predicted_pairs), len(truth_pairs & predicted_pairs))
+
+
+def direction_accuracy(
+    truth_quotes: set[tuple[str, str]], story: Mapping[str, str], predicted_links: set[tuple[str, str]]
+) -> tuple[int, int]:
+    """(right, reversed) among predicted quote links (post, quoted) that join a true quote pair.
+
+    ``truth_quotes`` holds (post, quoted story); ``story`` maps every item to its story. A
+    link is right when its post quotes its target's story, reversed when the target is
+    the post that quotes the link's post's story; links joining no true pair count in neither.
+    """
+    right = reversed_ = 0
+    for post, quoted in predicted_links:
+        if (post, story[quoted]) in truth_quotes:
+            right += 1
+        elif (quoted, story[post]) in truth_quotes:
+            reversed_ += 1
+    return right, reversed_
+
+
+def unrelated_links(
+    links: set[tuple[str, str]], holders: set[str], story: Mapping[str, str], truth_quotes: set[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Links between two ``holders`` (of a shared block) that nothing else relates:
+    not one story, and neither quoting the other's story."""
+    return sorted(
+        (a, b)
+        for a, b in links
+        if a in holders
+        and b in holders
+        and story[a] != story[b]
+        and (a, story[b]) not in truth_quotes
+        and (b, story[a]) not in truth_quotes
+    )

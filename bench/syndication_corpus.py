@@ -282,12 +282,9 @@ class Corpus:
         }
 
 
-def generate(out_dir: Path, stories: int = 120, seed: int = 7) -> dict:
-    """Write the corpus and its ``truth.json`` under ``out_dir``; returns the counts.
-
-    A previous corpus in ``out_dir`` (recognised by its truth.json) is replaced; any other
-    non-empty folder is refused rather than mixed with pages the truth would not list.
-    """
+def prepare_out_dir(out_dir: Path, stories: int) -> None:
+    """An empty ``out_dir``: a previous corpus (recognised by its truth.json) is replaced;
+    any other non-empty folder is refused rather than mixed with pages the truth would not list."""
     if stories < 1:
         raise ValueError(f"stories must be at least 1, not {stories}")
     out_dir = Path(out_dir)
@@ -296,6 +293,11 @@ def generate(out_dir: Path, stories: int = 120, seed: int = 7) -> dict:
             raise FileExistsError(f"{out_dir} is not empty and holds no truth.json: refusing to overwrite it")
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+
+
+def generate(out_dir: Path, stories: int = 120, seed: int = 7) -> dict:
+    """Write the corpus and its ``truth.json`` under ``out_dir``; returns the counts."""
+    prepare_out_dir(out_dir, stories)
     corpus = Corpus(stories, seed)
     corpus.build()
     return corpus.write(out_dir)

@@ -7,8 +7,9 @@ boilerplate removal, as with real syndication partners.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from html import escape
 
 # Shared verbatim by the boilerplate negatives: long enough to make their shingle sets overlap
@@ -163,10 +164,29 @@ class Page:
     blocks: list[tuple[str, str]]  # (kind, text), kind: p, quote, note, credit, disclaimer
     links: list[tuple[str, str]]  # sidebar (title, href)
     comments: list[tuple[str, datetime, str]] = field(default_factory=list)
+    # How the page states its publication time: "meta" (article:published_time), "json-ld"
+    # (only JSON-LD datePublished), "microdata" (itemprop), "time" (only <time datetime>),
+    # "none" (only its URL's date), written in the site's UTC offset (hours).
+    date_markup: str = "meta"
+    utc_offset: int = 0
 
 
-def stamp(when: datetime) -> str:
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+def stamp(when: datetime, offset: int = 0) -> str:
+    """A naive UTC time as ISO 8601: "Z", or written in a zone ``offset`` hours from UTC."""
+    if not offset:
+        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.replace(tzinfo=UTC).astimezone(timezone(timedelta(hours=offset))).isoformat()
+
+
+def _date_meta(page: Page) -> list[str]:
+    when = stamp(page.published, page.utc_offset)
+    if page.date_markup == "meta":
+        return [f'<meta property="article:published_time" content="{when}">']
+    if page.date_markup == "json-ld":
+        data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": page.headline,
+                "datePublished": when}  # fmt: skip
+        return [f'<script type="application/ld+json">{json.dumps(data)}</script>']
+    return []
 
 
 def _el(tag: str, cls: str, *inner: str, **attrs: str) -> str:
@@ -202,7 +222,7 @@ def _head(page: Page, amp: bool = False) -> str:
         f'<meta property="og:site_name" content="{escape(s.name)}">',
         f'<meta property="og:title" content="{escape(page.headline)}">',
         f'<meta property="og:url" content="{escape(page.og_url)}">',
-        f'<meta property="article:published_time" content="{stamp(page.published)}">',
+        *_date_meta(page),
         f'<meta name="author" content="{escape(page.author)}">',
         f'<link rel="stylesheet" href="https://{s.domain}/static/{s.prefix}main.css">',
     ]
@@ -217,7 +237,12 @@ def _links(page: Page, title: str, cls: str) -> str:
 
 
 def _time(page: Page) -> str:
-    return f'<time datetime="{stamp(page.published)}">{page.published.strftime(page.site.date_fmt)}</time>'
+    shown = (page.published + timedelta(hours=page.utc_offset)).strftime(page.site.date_fmt)
+    if page.date_markup == "none":
+        return f"<span>{shown}</span>"
+    if page.date_markup == "microdata":
+        return f'<span itemprop="datePublished" content="{stamp(page.published, page.utc_offset)}">{shown}</span>'
+    return f'<time datetime="{stamp(page.published, page.utc_offset)}">{shown}</time>'
 
 
 def _footer(site: Site) -> str:

@@ -27,12 +27,20 @@ def comment_tree(comments: list[dict[str, Any]]) -> Tree:
     return root
 
 
+def _published(document: dict[str, Any]) -> str:
+    """The publication time and what it was read from ("url": a date only)."""
+    if not document["published_at"]:
+        return "unknown"
+    source = document.get("published_source")
+    return f"{document['published_at']} (from {source})" if source else document["published_at"]
+
+
 def render_article(document: dict[str, Any]) -> Group:
     meta = Table.grid(padding=(0, 2))
     for label, value in (
         ("source", document["source"]),
         ("url", document["canonical_url"]),
-        ("published", document["published_at"] or "unknown"),
+        ("published", _published(document)),
         ("authors", ", ".join(document["authors"]) or "unknown"),
         ("language", document["language"] or "unknown"),
         ("categories", ", ".join(document["categories"] + document["tags"])),
@@ -50,7 +58,7 @@ def _member_row(table: Table, member: dict[str, Any], how: str, highlight: int |
     table.add_row(
         str(member["id"]),
         member["source"],
-        (member["published_at"] or "")[:10],
+        (member["published_at"] or "")[:16].replace("T", " "),  # to the minute: who quoted whom
         member["title"] or "",
         how,
         member["canonical_url"],
@@ -74,6 +82,7 @@ def render_story(story: dict[str, Any], highlight: int | None = None) -> Group:
         if story[key]:
             table = Table("id", "source", "published", "title", "quoted", "url", title=title)
             for post in story[key]:
-                _member_row(table, post, f"{post['fraction_quoted']:.0%} of #{post['member']}", highlight)
+                passages = "".join(f"\n  “{escape(p)}”" for p in post["passages"])
+                _member_row(table, post, f"{post['fraction_quoted']:.0%} of #{post['member']}{passages}", highlight)
             parts.append(table)
     return Group(*parts)

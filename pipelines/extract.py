@@ -14,7 +14,7 @@ import trafilatura
 
 from pipelines.comments import COMMENT_SECTION_XPATHS, parse_comments
 from pipelines.comments.markup import squash
-from pipelines.dates import localize, parse_page_date
+from pipelines.dates import parse_page_date
 from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.pipeline import dedup_config
 from pipelines.dedup.signature import Signature, make_signature
@@ -25,6 +25,7 @@ from pipelines.items import ArticleItem
 from pipelines.page import Extraction, ExtractRules, FetchedPage
 from pipelines.pagekind import declares_article, not_article_reason
 from pipelines.pool import WorkerPool, crawl_pool
+from pipelines.published import published_time
 from storage.records import CommentFields
 
 if TYPE_CHECKING:
@@ -98,17 +99,6 @@ def detect_language(text: str, tree: HtmlElement) -> str | None:
     return declared[0].split("-")[0].lower() if declared else None
 
 
-def _published_at(raw: str | None, rules: ExtractRules) -> datetime | None:
-    if not raw:
-        return None
-    try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        return None
-    # A date without a time becomes midnight in the site's timezone, its best instant.
-    return localize(value, rules.timezone)
-
-
 def extract_article(
     tree: HtmlElement, url: str, rules: ExtractRules, config: ExtractConfig, fetched_at: datetime
 ) -> Extraction:
@@ -141,13 +131,13 @@ def extract_article(
         og_url=declared_url(tree, "//meta[@property='og:url']/@content"),
         title=document.title if document else None,
         authors=[a.strip() for a in (document.author or "").split(";") if a.strip()] if document else [],
-        published_at=_published_at(document.date if document else None, rules),
         language=detect_language(text, tree),
         sitename=document.sitename if document else None,
         description=document.description if document else None,
         categories=list(document.categories or []) if document else [],
         tags=list(document.tags or []) if document else [],
     )
+    extraction.published_at, extraction.published_source = published_time(tree, url, document, rules.timezone)
     _apply_overrides(extraction, tree, rules, fetched_at)
     return extraction
 
@@ -160,7 +150,7 @@ def _apply_overrides(extraction: Extraction, tree: HtmlElement, rules: ExtractRu
     if rules.date_xpath and (dates := _xpath_texts(tree, rules.date_xpath)):
         lang = [extraction.language] if extraction.language else None
         if parsed := parse_page_date(dates[0], timezone=rules.timezone, now=fetched_at, languages=lang):
-            extraction.published_at = parsed
+            extraction.published_at, extraction.published_source = parsed, "date_xpath"
 
 
 def declared_url(tree: HtmlElement, xpath: str) -> str | None:

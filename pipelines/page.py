@@ -29,6 +29,7 @@ class Extraction:
     title: str | None = None
     authors: list[str] = field(default_factory=list)
     published_at: datetime | None = None
+    published_source: str | None = None  # what published_at was read from (pipelines.published)
     language: str | None = None
     sitename: str | None = None
     description: str | None = None

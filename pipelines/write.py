@@ -38,6 +38,7 @@ def article_fields(item: ArticleItem) -> ArticleFields:
         title=extraction.title,
         authors=extraction.authors,
         published_at=extraction.published_at,
+        published_source=extraction.published_source,
         fetched_at=item.fetched_at,
         language=extraction.language,
         sitename=extraction.sitename,

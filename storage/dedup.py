@@ -41,25 +41,24 @@ _BAND_MATCHES = (
 _BAND_MATCHES_IN_WINDOW = _BAND_MATCHES.join(Article, Article.id == DedupBand.article_id).where(
     or_(Article.published_at.is_(None), Article.published_at.between(bindparam("start"), bindparam("end")))
 )
-# Fingerprints found in more than max_articles articles are boilerplate, not quotes.
-_COMMON_PASSAGES = (
-    select(DedupPassage.key)
+# Document frequency of passage fingerprints, counted in stories (copies of one text
+# count once): the linker decides which are boilerplate from it (pipelines/dedup/boilerplate.py).
+_PASSAGE_STORIES = (
+    select(DedupPassage.key, func.count(func.distinct(func.coalesce(Article.story_id, Article.id))))
+    .join(Article, Article.id == DedupPassage.article_id)
     .where(DedupPassage.key.in_(bindparam("keys", expanding=True)))
     .group_by(DedupPassage.key)
-    .having(func.count() > bindparam("max_articles"))
 )
 _PASSAGE_MATCHES = (
     select(DedupPassage.article_id, _SHARED)
-    .where(
-        DedupPassage.key.in_(bindparam("keys", expanding=True)),
-        DedupPassage.key.not_in(_COMMON_PASSAGES.scalar_subquery()),
-        DedupPassage.article_id != bindparam("article_id"),
-    )
+    .where(DedupPassage.key.in_(bindparam("keys", expanding=True)), DedupPassage.article_id != bindparam("article_id"))
     .group_by(DedupPassage.article_id)
     .having(bindparam("min_shared") <= _SHARED)
     .order_by(_SHARED.desc(), DedupPassage.article_id)
     .limit(bindparam("limit"))
 )
+_PASSAGE_HOLDERS = select(DedupPassage.article_id).where(DedupPassage.key.in_(bindparam("keys", expanding=True)))
+_INDEXED = select(func.count()).select_from(ArticleSignature)
 _SAME_TEXT_OR_DECLARED = select(Article.id, Article.url_key, Article.declared_url_key).where(
     (Article.content_hash == bindparam("content_hash")) | (Article.declared_url_key == bindparam("url_key")),
     Article.id != bindparam("article_id"),
@@ -78,6 +77,7 @@ _CANDIDATES = select(
     Article.published_at,
     Article.fetched_at,
     Article.story_id,
+    Article.published_source,
 ).where(Article.id.in_(bindparam("ids", expanding=True)))
 _SPLITS = select(StorySplit.url_key, StorySplit.other_url_key).where(
     (StorySplit.url_key == bindparam("url_key")) | (StorySplit.other_url_key == bindparam("url_key"))
@@ -109,6 +109,7 @@ class Candidate:
     published_at: datetime | None
     fetched_at: datetime
     story_id: int | None
+    published_source: str | None = None
 
 
 def foreign_params(session: Session, params: str) -> str | None:
@@ -178,23 +179,61 @@ def band_candidates(
 
 
 def passage_candidates(
-    session: Session, article_id: int, keys: Sequence[int], *, min_shared: int, max_articles: int, limit: int
-) -> list[int]:
-    """Articles sharing at least ``min_shared`` passage fingerprints with ``keys``.
+    session: Session, article_id: int, keys: Collection[int], *, min_shared: int, limit: int
+) -> dict[int, int]:
+    """{article: shared fingerprints} for articles sharing at least ``min_shared`` of ``keys``.
 
-    A fingerprint found in more than ``max_articles`` articles is a site's boilerplate
-    (a disclaimer, a newsletter blurb), not a quote, and is ignored.
+    The caller passes the rare fingerprints only (see passage_stories): text many
+    unrelated documents carry is no evidence that two of them are related.
     """
     if not keys:
-        return []
-    params = {
-        "keys": list(set(keys)),
-        "article_id": article_id,
-        "max_articles": max_articles,
-        "min_shared": min_shared,
-        "limit": limit,
-    }
-    return list(session.scalars(_PASSAGE_MATCHES, params))
+        return {}
+    params = {"keys": list(keys), "article_id": article_id, "min_shared": min_shared, "limit": limit}
+    return dict(session.execute(_PASSAGE_MATCHES, params).all())
+
+
+def passage_stories(session: Session, keys: Collection[int]) -> dict[int, int]:
+    """{fingerprint: how many stories hold it} (its document frequency in the index)."""
+    if not keys:
+        return {}
+    return dict(session.execute(_PASSAGE_STORIES, {"keys": list(keys)}).all())
+
+
+def indexed_count(session: Session) -> int:
+    """How many articles the index holds (what a document frequency is relative to)."""
+    return session.scalar(_INDEXED) or 0
+
+
+def passage_holders(session: Session, keys: Collection[int]) -> set[int]:
+    """Every indexed article holding one of ``keys``."""
+    return set(session.scalars(_PASSAGE_HOLDERS, {"keys": list(keys)})) if keys else set()
+
+
+def stored_passages(session: Session, article_ids: Collection[int]) -> dict[int, set[int]]:
+    """{article: its passage fingerprints}, from the stored signatures."""
+    rows = session.execute(
+        select(ArticleSignature.article_id, ArticleSignature.passages).where(
+            ArticleSignature.article_id.in_(article_ids)
+        )
+    )
+    return {article_id: set(unpack_keys(data)) for article_id, data in rows}
+
+
+def quote_links_among(session: Session, article_ids: Collection[int]) -> list[tuple[int, int, int]]:
+    """(link id, post, quoted) of the quote links between two of ``article_ids``."""
+    ids = list(article_ids)
+    rows = session.execute(
+        select(ArticleLink.id, ArticleLink.article_id, ArticleLink.target_id).where(
+            ArticleLink.kind == QUOTE, ArticleLink.article_id.in_(ids), ArticleLink.target_id.in_(ids)
+        )
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def delete_links(session: Session, link_ids: Collection[int]) -> None:
+    if link_ids:
+        session.execute(delete(ArticleLink).where(ArticleLink.id.in_(list(link_ids))))
+        session.flush()
 
 
 def identity_candidates(session: Session, article: Article) -> dict[int, str]:

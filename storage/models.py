@@ -86,6 +86,9 @@ class Article(Base):
     title: Mapped[str | None] = mapped_column(Text)
     authors: Mapped[list[str]] = mapped_column(JSON, default=list)
     published_at: Mapped[datetime | None]
+    # What published_at was read from (pipelines.published): "article:published_time",
+    # "json-ld", "url" (a date only), … so a time to the minute is told from a bare date.
+    published_source: Mapped[str | None] = mapped_column(String(80))
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     language: Mapped[str | None] = mapped_column(String(16))

@@ -57,6 +57,7 @@ class ArticleFields:
     title: str | None = None
     authors: list[str] = field(default_factory=list)
     published_at: datetime | None = None
+    published_source: str | None = None
     fetched_at: datetime | None = None
     language: str | None = None
     sitename: str | None = None

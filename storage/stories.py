@@ -58,13 +58,20 @@ def _quotes(session: Session, member_ids: list[int], *, incoming: bool) -> list[
         (ArticleLink.target_id, ArticleLink.article_id) if incoming else (ArticleLink.article_id, ArticleLink.target_id)
     )
     rows = session.execute(
-        select(other, Source.name, ArticleLink.score, near)
+        select(other, Source.name, ArticleLink.score, near, ArticleLink.detail)
         .join(ArticleLink, far == other.id)
         .join(Source, Source.id == other.source_id)
         .where(ArticleLink.kind == QUOTE, near.in_(member_ids))
         .order_by(other.published_at.nulls_last(), other.id)
     ).all()
     return [
-        {**_member(article, source), "story_id": article.story_id, "fraction_quoted": score, "member": member}
-        for article, source, score, member in rows
+        {
+            **_member(article, source),
+            "story_id": article.story_id,
+            "fraction_quoted": score,
+            "member": member,
+            # The runs of text the two share (boilerplate left out): why they are linked.
+            "passages": (detail or {}).get("passages", []),
+        }
+        for article, source, score, member, detail in rows
     ]

@@ -103,13 +103,22 @@ def _store(session, url: str, text: str, published: datetime, config: DedupConfi
     return article
 
 
+REWRITTEN = [
+    "A rewritten closing paragraph names the harbour contractor, the ferry timetable and the dredging "
+    "permit that nobody on the committee had read before the hearing began.",
+    "Residents queued outside the chamber with placards about bus shelters, pothole repairs and the "
+    "closure of the swimming pool on the east side of town last winter.",
+]
+
+
 @pytest.mark.parametrize(("window_days", "linked"), [(7.0, False), (None, True)])
 def test_publication_window_limits_near_duplicates(tmp_path, window_days, linked) -> None:
     config = DedupConfig(window_days=window_days)
     engine = make_engine(f"sqlite:///{tmp_path / 'window.db'}", writer=True)
     migrate(engine)
     day = datetime(2024, 5, 1, tzinfo=UTC)
-    edited = ORIGINAL.replace("Thursday", "Friday") + "\nReporting by the wire desk."
+    # A near-copy with two paragraphs rewritten: similar (Jaccard >= 0.5), not contained.
+    edited = "\n".join(PARAGRAPHS[:-2] + REWRITTEN)
     with session_scope(engine) as session:
         first = _store(session, "https://wire.example/a/", ORIGINAL, day, config)
         second = _store(session, "https://daily.example/b/", edited, day + timedelta(days=30), config)
@@ -117,6 +126,24 @@ def test_publication_window_limits_near_duplicates(tmp_path, window_days, linked
         # Identical text is the same text whenever it ran.
         third = _store(session, "https://other.example/c/", ORIGINAL, day + timedelta(days=300), config)
         assert third.story_id == first.id
+    engine.dispose()
+
+
+def test_a_republication_years_later_is_a_copy_not_a_quote(tmp_path) -> None:
+    from storage.stories import story_document
+
+    config = DedupConfig()  # the 7-day window
+    engine = make_engine(f"sqlite:///{tmp_path / 'republished.db'}", writer=True)
+    migrate(engine)
+    day = datetime(2020, 5, 1, tzinfo=UTC)
+    republished = ORIGINAL.replace("Thursday", "Friday") + "\nFirst published in 2020."
+    with session_scope(engine) as session:
+        first = _store(session, "https://wire.example/a/", ORIGINAL, day, config)
+        later = _store(session, "https://archive.example/b/", republished, day + timedelta(days=4 * 365), config)
+        assert later.story_id == first.id
+        story = story_document(session, first.id)
+        assert [c["id"] for c in story["copies"]] == [first.id, later.id]
+        assert story["quoted_by"] == []
     engine.dispose()
 
 

@@ -4,13 +4,23 @@ generator's reproducibility and truth file."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
+from datetime import datetime
 from html import escape
 from pathlib import Path
 
 import pytest
 
-from bench.dedup_metrics import Scores, adjusted_rand_index, link_scores, pairwise_scores
+from bench.dedup_metrics import (
+    Scores,
+    adjusted_rand_index,
+    direction_accuracy,
+    link_scores,
+    pairwise_scores,
+    unrelated_links,
+)
+from bench.quote_corpus import generate as generate_quotes
 from bench.syndication_corpus import generate
 
 
@@ -134,3 +144,36 @@ def test_small_corpus_is_reproducible_and_its_truth_consistent(tmp_path: Path) -
         assert urls[f["post"]]["role"] == "followup" and urls[f["reuses"]]["story"] == f["source_story"]
     for n in truth["negatives"]:
         assert urls[n["a"]]["story"] != urls[n["b"]]["story"]
+
+
+def test_direction_counts_right_and_reversed_links_only() -> None:
+    truth = {("post", "S"), ("post2", "S")}
+    story = {"post": "P", "post2": "P2", "orig": "S", "copy": "S", "other": "O"}
+    links = {("post", "orig"), ("orig", "post2"), ("copy", "post"), ("other", "orig")}
+    assert direction_accuracy(truth, story, links) == (1, 2)
+
+
+def test_unrelated_links_are_those_only_a_shared_block_explains() -> None:
+    story = {"a": "1", "b": "2", "c": "2", "d": "3", "e": "4"}
+    holders = {"a", "b", "c", "d"}
+    links = {("a", "b"), ("b", "c"), ("d", "a"), ("e", "a")}
+    # b-c are one story, d quotes a's story, e holds no block.
+    assert unrelated_links(links, holders, story, {("d", "1")}) == [("a", "b")]
+
+
+def test_quote_corpus_has_dated_urls_same_day_quotes_and_a_shared_block(tmp_path: Path) -> None:
+    counts = generate_quotes(tmp_path / "q", stories=12, seed=3)
+    truth = json.loads((tmp_path / "q" / "truth.json").read_text())
+    urls = {a["url"]: a for a in truth["articles"]}
+    assert counts["pages"] == len(urls)
+    assert len({url.split("/")[2] for url in urls}) <= 8
+    assert all(re.search(r"/20\d\d/\d\d/\d\d/", url) for url in urls)
+    for q in truth["quotes"]:
+        post, source = urls[q["post"]], urls[q["source"]]
+        assert 0.3 <= q["fraction"] <= 0.5 and post["url"].split("/")[2] != source["url"].split("/")[2]
+        later = datetime.fromisoformat(post["published"]) - datetime.fromisoformat(source["published"])
+        assert 1 <= later.total_seconds() / 3600 <= 8  # the same day, a few hours apart
+    holders = truth["block_holders"]
+    assert 0.05 <= len(holders) / len(urls) <= 0.1
+    assert len({urls[h]["story"] for h in holders}) == len(holders)  # unrelated to each other
+    assert len({h.split("/")[2] for h in holders}) >= 3

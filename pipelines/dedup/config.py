@@ -30,6 +30,12 @@ class DedupConfig:
     copy_jaccard: float = 0.5
     copy_containment: float = 0.85
     copy_min_size_ratio: float = 0.3
+    # A trimmed copy (the top of the story, a local paragraph added): both texts open
+    # with the same words (a shared run among the first `lede_shingles`, room for an
+    # editor's note) and they share at least this fraction of the larger one. A post
+    # that opens with the quote it comments repeats less of its source (30-50%).
+    copy_lede_fraction: float = 0.5
+    lede_shingles: int = 25
     # Copies run within days of each other; None compares across any time (archives).
     window_days: float | None = 7.0
     # Quotes: passages of `passage_window` shingles are fingerprinted; a post quotes an
@@ -37,15 +43,21 @@ class DedupConfig:
     passage_window: int = 20
     quote_min_fraction: float = 0.2
     quote_min_shingles: int = 15
-    # A fingerprint shared by more articles than this is boilerplate, not a quote.
-    passage_max_articles: int = 50
+    # ... and shares at least this many rare passage fingerprints with it.
+    quote_min_passages: int = 2
+    # A fingerprint held by more stories than max(passage_common_min, this fraction of
+    # the indexed articles) is boilerplate: its text never makes a link on its own. Counted
+    # in stories, so a wire story's copies and the posts quoting it keep their passages;
+    # a fraction, so the bar grows with the index (an IDF cut-off, not a fixed count).
+    passage_common_min: int = 5
+    passage_common_fraction: float = 0.01
     # At most this many LSH/passage candidates are confirmed per article.
     max_candidates: int = 200
 
     def __post_init__(self) -> None:
         if self.bands * self.rows != self.num_perm:
             raise ValueError(f"DEDUP_BANDS x DEDUP_ROWS must equal DEDUP_NUM_PERM ({self.num_perm})")
-        for name in ("copy_jaccard", "copy_containment", "quote_min_fraction"):
+        for name in ("copy_jaccard", "copy_containment", "quote_min_fraction", "passage_common_fraction"):
             if not 0 < getattr(self, name) <= 1:
                 raise ValueError(f"DEDUP_{name.upper()} must be in (0, 1]")
 
@@ -61,3 +73,7 @@ class DedupConfig:
     def lsh_threshold(self) -> float:
         """The Jaccard similarity at which a pair becomes a candidate with probability ~1/2."""
         return (1 / self.bands) ** (1 / self.rows)
+
+    def common_passage_bar(self, indexed: int) -> int:
+        """How many stories may hold a passage fingerprint before it counts as boilerplate."""
+        return max(self.passage_common_min, int(self.passage_common_fraction * indexed))

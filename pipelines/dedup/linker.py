@@ -14,7 +14,9 @@ from datetime import timedelta
 import numpy as np
 from sqlalchemy.orm import Session
 
+from pipelines.dedup import boilerplate, direction
 from pipelines.dedup.config import DedupConfig
+from pipelines.dedup.passages import opening_shingles, opens_within, shared_runs, without
 from pipelines.dedup.signature import Overlap, Signature, overlap, shingle_set
 from pipelines.dedup.text import shingle_hashes
 from storage import clusters, dedup
@@ -75,7 +77,8 @@ class StoryLinker:
         )
         report = LinkReport()
         self._remember((article.id, article.content_hash), signature.shingles)
-        quotes = self._link_copies(session, article, signature, report)
+        common, newly_common = boilerplate.common_passages(session, self.config, signature.passage_keys)
+        quotes = self._link_copies(session, article, signature, common, report)
         stories_changed = bool(report.copies or former)
         joined = (
             not former
@@ -89,7 +92,9 @@ class StoryLinker:
             clusters.recluster(session, [article.id])
         report.story_id = article.story_id
         if quotes:
-            self._link_quotes(session, quotes, report)
+            self._link_quotes(session, article, quotes, report)
+        if newly_common:
+            report.quotes -= boilerplate.drop_boilerplate_quotes(session, self.config, common, newly_common)
         if quotes or (stories_changed and not joined):
             # Most articles are alone, or join one story, and quote nothing: no bookkeeping.
             members = {article.id} if joined else clusters.copy_component(session, article.id)
@@ -98,25 +103,25 @@ class StoryLinker:
         return report
 
     def _link_copies(
-        self, session: Session, article: Article, signature: Signature, report: LinkReport
+        self, session: Session, article: Article, signature: Signature, common: set[int], report: LinkReport
     ) -> list[_QuoteCandidate]:
-        """Link the confirmed copies; return the pairs that overlap like a quote."""
+        """Link the confirmed copies; return the pairs that overlap like a quote.
+
+        Pairs are measured without the shingles of common (boilerplate) passages, and a
+        quote needs rare passage fingerprints in common with its source.
+        """
         config = self.config
         methods = dedup.identity_candidates(session, article)
         for other in dedup.band_candidates(session, article, signature.band_keys, self.window, config.max_candidates):
             methods.setdefault(other, "minhash")
-        passages = dedup.passage_candidates(
-            session,
-            article.id,
-            signature.passage_keys,
-            min_shared=2,
-            max_articles=config.passage_max_articles,
-            limit=config.max_candidates,
-        )
+        rare = set(signature.passage_keys) - common
+        passages = dedup.passage_candidates(session, article.id, rare, min_shared=2, limit=config.max_candidates)
         for other in passages:
             methods.setdefault(other, "passage")
         if not methods:
             return []
+        shared_blocks = boilerplate.boilerplate_of(article.text, config, common)
+        mine = without(signature.shingles, shared_blocks)
         split = dedup.split_keys(session, article.url_key)
         quotes: list[_QuoteCandidate] = []
         rank = {candidate_id: n for n, candidate_id in enumerate(methods)}
@@ -132,10 +137,11 @@ class StoryLinker:
                 continue
             tries[story] += 1
             method = methods[candidate.id]
-            measured = overlap(signature.shingles, self._shingles(session, candidate))
-            later = _is_later(article, candidate)
-            post, source = (article.id, candidate.id) if later else (candidate.id, article.id)
-            if method in ("url", "text_hash") or self._is_copy(article, candidate, measured):
+            theirs = without(self._shingles(session, candidate), shared_blocks)
+            measured = overlap(mine, theirs)
+            if method in ("url", "text_hash") or self._is_copy(session, article, candidate, measured, mine, theirs):
+                later = direction.is_later(article, candidate)
+                post, source = (article.id, candidate.id) if later else (candidate.id, article.id)
                 _add(session, post, source, dedup.COPY, method, measured, measured.jaccard)
                 report.copies[method] = report.copies.get(method, 0) + 1
                 report.linked_stories.add(story)
@@ -146,22 +152,25 @@ class StoryLinker:
                 # (disclaimers, bios, background boxes), not a quote.
                 report.rejected += 1
                 continue
-            # The quoted one is the earlier article: a quote cannot precede its source.
-            quoted = measured.fraction_of_other() if later else measured.fraction_of_self()
-            if quoted >= config.quote_min_fraction and measured.shared >= config.quote_min_shingles:
-                quotes.append(_QuoteCandidate(post, source, quoted, measured))
+            quoting = direction.quotes_candidate(article, candidate, measured)
+            post, source = (article.id, candidate.id) if quoting else (candidate.id, article.id)
+            quoted = measured.fraction_of_other() if quoting else measured.fraction_of_self()
+            if boilerplate.is_quote(config, quoted, measured, passages.get(candidate.id, 0)):
+                shared = np.intersect1d(mine, theirs, assume_unique=True)
+                quotes.append(_QuoteCandidate(post, source, quoted, measured, shared))
             else:
                 report.rejected += 1
         session.flush()
         return quotes
 
-    @staticmethod
-    def _link_quotes(session: Session, quotes: list[_QuoteCandidate], report: LinkReport) -> None:
+    def _link_quotes(
+        self, session: Session, article: Article, quotes: list[_QuoteCandidate], report: LinkReport
+    ) -> None:
         """One quote link per (post, quoted story), to the member the post repeats most.
 
         Text two articles share because both carry a third story (a copy and a post
         quoting that story, two posts quoting it) is no quote of each other: a pair
-        already related through a story is skipped.
+        already related through a story is skipped. A link records the quoted passages.
         """
         involved = {q.post for q in quotes} | {q.source for q in quotes}
         own = clusters.story_ids(session, involved)
@@ -170,7 +179,9 @@ class StoryLinker:
             post, source = related[quote.post], related[quote.source]
             if post & source:
                 continue
-            _add(session, quote.post, quote.source, dedup.QUOTE, "passage", quote.overlap, quote.fraction)
+            text = article.text if quote.source == article.id else dedup.texts(session, [quote.source])[quote.source]
+            passages = shared_runs(text, quote.shared, self.config.shingle_size)
+            _add(session, quote.post, quote.source, dedup.QUOTE, "passage", quote.overlap, quote.fraction, passages)
             # The post now carries the source's story; later candidates see it.
             post.add(own[quote.source])
             report.quotes += 1
@@ -193,14 +204,41 @@ class StoryLinker:
         while len(self._recent) > self._cache_size:
             self._recent.popitem(last=False)
 
-    def _is_copy(self, article: Article, candidate: dedup.Candidate, measured: Overlap) -> bool:
+    def _is_copy(
+        self,
+        session: Session,
+        article: Article,
+        candidate: dedup.Candidate,
+        measured: Overlap,
+        mine: np.ndarray,
+        theirs: np.ndarray,
+    ) -> bool:
+        """A near-copy within the date window, or a republication whenever it was.
+
+        A text holding nearly all of another's (containment) is a copy of it whatever the
+        years between them: the window only bounds how similar a near-copy may look.
+        """
         config = self.config
-        dated = self.window is not None and article.published_at and candidate.published_at
-        if dated and abs(article.published_at - candidate.published_at) > self.window:  # type: ignore[operator]
+        if measured.size_ratio < config.copy_min_size_ratio:
+            return measured.jaccard >= config.copy_jaccard and self._in_window(article, candidate)
+        if measured.containment >= config.copy_containment:
+            return True
+        if not self._in_window(article, candidate):
             return False
         if measured.jaccard >= config.copy_jaccard:
             return True
-        return measured.containment >= config.copy_containment and measured.size_ratio >= config.copy_min_size_ratio
+        if measured.fraction_of_larger < config.copy_lede_fraction:
+            return False
+        # A trimmed copy with a paragraph of its own overlaps like a quote; it opens like its story.
+        text = dedup.texts(session, [candidate.id])[candidate.id]
+        size, count = config.shingle_size, config.lede_shingles
+        return opens_within(opening_shingles(article.text, size, count), theirs) and opens_within(
+            opening_shingles(text, size, count), mine
+        )
+
+    def _in_window(self, article: Article, candidate: dedup.Candidate) -> bool:
+        dated = self.window is not None and article.published_at and candidate.published_at
+        return not dated or abs(article.published_at - candidate.published_at) <= self.window  # type: ignore[operator]
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,19 +247,24 @@ class _QuoteCandidate:
     source: int
     fraction: float
     overlap: Overlap
+    shared: np.ndarray  # the shared shingles (boilerplate left out)
 
 
-def _add(session: Session, post: int, source: int, kind: str, method: str, measured: Overlap, score: float) -> None:
-    detail = {
+def _add(
+    session: Session,
+    post: int,
+    source: int,
+    kind: str,
+    method: str,
+    measured: Overlap,
+    score: float,
+    passages: list[str] | None = None,
+) -> None:
+    detail: dict = {
         "jaccard": round(measured.jaccard, 4),
         "containment": round(measured.containment, 4),
         "shared_shingles": measured.shared,
     }
+    if passages:
+        detail["passages"] = passages
     dedup.add_link(session, post, source, kind, method, round(score, 4), detail)
-
-
-def _is_later(article: Article, candidate: dedup.Candidate) -> bool:
-    """Whether the new article comes after the candidate (links point from copy to original)."""
-    mine = clusters.story_order(article.published_at, article.fetched_at, article.id)
-    theirs = clusters.story_order(candidate.published_at, candidate.fetched_at, candidate.id)
-    return mine > theirs

@@ -38,11 +38,15 @@ def dedup_config(settings: BaseSettings) -> DedupConfig:
         copy_jaccard=settings.getfloat("DEDUP_COPY_JACCARD", defaults.copy_jaccard),
         copy_containment=settings.getfloat("DEDUP_COPY_CONTAINMENT", defaults.copy_containment),
         copy_min_size_ratio=settings.getfloat("DEDUP_COPY_MIN_SIZE_RATIO", defaults.copy_min_size_ratio),
+        copy_lede_fraction=settings.getfloat("DEDUP_COPY_LEDE_FRACTION", defaults.copy_lede_fraction),
+        lede_shingles=settings.getint("DEDUP_LEDE_SHINGLES", defaults.lede_shingles),
         window_days=None if window in (None, "", "None", "none") else float(window),
         passage_window=settings.getint("DEDUP_PASSAGE_WINDOW", defaults.passage_window),
         quote_min_fraction=settings.getfloat("DEDUP_QUOTE_MIN_FRACTION", defaults.quote_min_fraction),
         quote_min_shingles=settings.getint("DEDUP_QUOTE_MIN_SHINGLES", defaults.quote_min_shingles),
-        passage_max_articles=settings.getint("DEDUP_PASSAGE_MAX_ARTICLES", defaults.passage_max_articles),
+        quote_min_passages=settings.getint("DEDUP_QUOTE_MIN_PASSAGES", defaults.quote_min_passages),
+        passage_common_min=settings.getint("DEDUP_PASSAGE_COMMON_MIN", defaults.passage_common_min),
+        passage_common_fraction=settings.getfloat("DEDUP_PASSAGE_COMMON_FRACTION", defaults.passage_common_fraction),
         max_candidates=settings.getint("DEDUP_MAX_CANDIDATES", defaults.max_candidates),
     )
 

@@ -108,6 +108,12 @@ class Overlap:
         larger = max(self.size, self.other_size)
         return min(self.size, self.other_size) / larger if larger else 0.0
 
+    @property
+    def fraction_of_larger(self) -> float:
+        """How much of the larger text the two share."""
+        larger = max(self.size, self.other_size)
+        return self.shared / larger if larger else 0.0
+
     def fraction_of_other(self) -> float:
         return self.shared / self.other_size if self.other_size else 0.0
 

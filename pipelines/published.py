@@ -1,0 +1,178 @@
+"""When an article was published, to the minute, from the page's own metadata.
+
+htmldate (through trafilatura) takes a date in the URL (``/2024/05/14/…``) before the
+page's metadata and keeps no time of day, so same-day articles all tie at midnight and
+quote direction and story canonicals fall back to import order. Here the page's own
+statements come first, in their written zone: ``article:published_time``, JSON-LD
+``datePublished``, microdata, Dublin Core, then a ``<time datetime>``. The URL's date is
+a cross-check, and the fallback when the page says nothing; trafilatura's guess is last.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from htmldate.extractors import extract_url_date
+from htmldate.utils import Extractor
+
+from pipelines.dates import localize
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+    from trafilatura.settings import Document
+
+logger = logging.getLogger(__name__)
+
+# Where each kind of statement sits, strongest first (the page's own publication time).
+_META = (
+    ("article:published_time", "//meta[@property='article:published_time' or @name='article:published_time'"
+     " or @property='og:article:published_time']/@content"),
+)  # fmt: skip
+_MICRODATA = "//*[@itemprop='datePublished']"
+_DUBLIN_CORE = (
+    "//meta[translate(@name, 'DCTERMSAEIUD', 'dctermsaeiud') = 'dcterms.issued'"
+    " or translate(@name, 'DCTERMSAEIUD', 'dctermsaeiud') = 'dc.date.issued'"
+    " or translate(@name, 'DCTERMSAEIUD', 'dctermsaeiud') = 'dcterms.created'"
+    " or translate(@name, 'DCTERMSAEIUD', 'dctermsaeiud') = 'dc.date.created'"
+    " or translate(@name, 'DCTERMSAEIUD', 'dctermsaeiud') = 'dc.date']/@content"
+)
+# A <time> inside reader comments or a sidebar is someone else's time.
+_TIME = (
+    "//time[@datetime][not(ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')"
+    " or self::aside or self::footer])]/@datetime"
+)
+_ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+                  "opinionnewsarticle", "backgroundnewsarticle", "liveblogposting", "webpage"}  # fmt: skip
+# A page's statement and its URL's date further apart than this disagree (a day either
+# way is the same instant written in another zone, or a post dated late at night).
+_AGREE = timedelta(days=1)
+_URL_DATES = Extractor(extensive=False, max=datetime(2100, 1, 1), min=datetime(1990, 1, 1), original=True,
+                       format="%Y-%m-%d")  # fmt: skip
+
+
+class Published(NamedTuple):
+    """A publication time (timezone-aware, UTC) and what it was read from."""
+
+    at: datetime | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    moment: datetime  # aware, in the zone the page wrote it in
+    timed: bool  # a time of day, not only a date
+    source: str
+
+
+def published_time(tree: HtmlElement, url: str, document: Document | None, timezone: str) -> Published:
+    """The page's publication time and its source.
+
+    ``document`` is trafilatura's extraction: its (htmldate's) date is used when neither
+    the page's metadata nor its URL gives one; times written without a zone are in
+    ``timezone``, the site's.
+    """
+    guessed = document.date if document is not None else None
+    stated = _stated(tree, timezone)
+    url_date = _url_date(url, timezone)
+    if stated is not None:
+        if url_date is None or abs(stated.moment.date() - url_date.date()) <= _AGREE:
+            return Published(stated.moment.astimezone(UTC), stated.source)
+        # They disagree: a <time> may be another article's; the metadata is the page's word.
+        if stated.source != "time":
+            logger.debug("%s: %s %s, URL says %s", url, stated.source, stated.moment, url_date.date())
+            return Published(stated.moment.astimezone(UTC), f"{stated.source}; URL date {url_date:%Y-%m-%d} differs")
+    if url_date is not None:
+        return Published(url_date.astimezone(UTC), "url")
+    if guessed and (moment := _parse(guessed, timezone)) is not None:
+        return Published(moment.moment.astimezone(UTC), "htmldate")
+    return Published()
+
+
+def _stated(tree: HtmlElement, timezone: str) -> _Found | None:
+    """The first parseable statement, strongest first; a later one with a time of day
+    refines a bare date only when it falls on that day."""
+    dated: _Found | None = None
+    for source, value in _statements(tree):
+        found = _parse(value, timezone, source)
+        if found is None:
+            continue
+        if found.timed and (dated is None or abs(found.moment.date() - dated.moment.date()) <= _AGREE):
+            return found
+        dated = dated or found
+    return dated
+
+
+def _statements(tree: HtmlElement) -> Iterator[tuple[str, str]]:
+    for source, xpath in _META:
+        for value in tree.xpath(xpath):
+            yield source, value
+    for value in _json_ld_dates(tree):
+        yield "json-ld", value
+    for node in tree.xpath(_MICRODATA):
+        yield "microdata", node.get("content") or node.get("datetime") or node.text_content()
+    for value in tree.xpath(_DUBLIN_CORE):
+        yield "dublin-core", value
+    for value in tree.xpath(_TIME):
+        yield "time", value
+
+
+def _json_ld_dates(tree: HtmlElement) -> Iterator[str]:
+    """datePublished of article-like JSON-LD objects (first), then of any object."""
+    others: list[str] = []
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        for item in _objects(data):
+            value = item.get("datePublished")
+            if not isinstance(value, str):
+                continue
+            kinds = item.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if any(isinstance(k, str) and k.lower() in _ARTICLE_TYPES for k in kinds):
+                yield value
+            else:
+                others.append(value)
+    yield from others
+
+
+def _objects(data: Any) -> Iterator[dict]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _objects(item)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if key in data:
+                yield from _objects(data[key])
+
+
+def _parse(value: str, timezone: str, source: str = "") -> _Found | None:
+    """An ISO 8601 (or RFC 2822) time; one written without a zone is in the site's."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+        timed = "T" in value or ":" in value
+    except ValueError:
+        try:
+            moment, timed = parsedate_to_datetime(value), True
+        except (TypeError, ValueError, IndexError):
+            return None
+    if not 1990 <= moment.year <= 2100:
+        return None
+    return _Found(localize(moment, timezone), timed, source)
+
+
+def _url_date(url: str, timezone: str) -> datetime | None:
+    """The date a URL carries (``/2024/05/14/``), as midnight in the site's zone."""
+    found = extract_url_date(url, _URL_DATES)
+    return localize(datetime.fromisoformat(found), timezone) if found else None
