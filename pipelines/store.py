@@ -47,9 +47,16 @@ class StorePipeline:
     """
 
     def __init__(
-        self, database_url: str, commit_every: int, crawler: Crawler, dedup: DedupConfig | None = None
+        self,
+        database_url: str,
+        commit_every: int,
+        crawler: Crawler,
+        dedup: DedupConfig | None = None,
+        dry_run: bool = False,
     ) -> None:
         self.database_url = database_url
+        # Every write is made (so the report says what would change) and rolled back.
+        self.dry_run = dry_run
         self.commit_every = max(1, commit_every)
         self.dedup = dedup or DedupConfig()
         self.linker = StoryLinker(self.dedup)
@@ -65,7 +72,13 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         s = crawler.settings
-        pipeline = cls(s.get("NEWSDEDUP_DATABASE_URL"), s.getint("STORE_COMMIT_EVERY", 20), crawler, dedup_config(s))
+        pipeline = cls(
+            s.get("NEWSDEDUP_DATABASE_URL"),
+            s.getint("STORE_COMMIT_EVERY", 20),
+            crawler,
+            dedup_config(s),
+            dry_run=s.getbool("STORE_DRY_RUN"),
+        )
         # Pages dropped on the way (listings, non-HTML) are recorded too, so the next run skips them.
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         return pipeline
@@ -139,6 +152,7 @@ class StorePipeline:
             except SQLAlchemyError as exc:
                 raise StoreFailed(f"{self._where()}: could not store {item.url}: {_one_line(exc)}") from exc
         change, merged = stored.change, stored.comments
+        item.stored = stored.summary
         self._count(stored.source, change, merged.added)
         if stored.links is not None:
             self._count_links(stored.source, change, stored.links)
@@ -190,6 +204,11 @@ class StorePipeline:
 
     def _commit(self) -> None:
         assert self._session is not None
+        if self.dry_run:
+            self._session.rollback()
+            self._pending = 0
+            self._write_locked = False
+            return
         try:
             self._session.commit()
         except SQLAlchemyError as exc:

@@ -44,6 +44,7 @@ def article_fields(item: ArticleItem) -> ArticleFields:
         tags=extraction.tags,
         http_etag=item.etag,
         http_last_modified=item.last_modified,
+        warc=item.warc,
     )
 
 
@@ -59,6 +60,17 @@ class StoredArticle:
     change: ArticleChange
     comments: CommentMerge
     links: LinkReport | None  # None: not linked (dedup off, or no signature)
+    changed: tuple[str, ...] = ()  # the stored fields that took a new value
+
+    @property
+    def summary(self) -> str:
+        """What changed, in a few words: "updated: text, title; 2 new comments"."""
+        words = self.change.value + (f": {', '.join(self.changed)}" if self.changed else "")
+        if self.comments.added or self.comments.edited:
+            words += f"; {self.comments.added} new, {self.comments.edited} edited comments"
+        if self.links is not None and self.links.is_copy:
+            words += "; a copy in a story"
+        return words
 
 
 def store_article(session: Session, item: ArticleItem, linker: StoryLinker | None) -> StoredArticle:
@@ -68,7 +80,7 @@ def store_article(session: Session, item: ArticleItem, linker: StoryLinker | Non
     source = source_name(item, fields)
     links = None
     with session.begin_nested():
-        article, change = upsert_article(session, source, fields, home_url=item.source_home)
+        article, change, changed = upsert_article(session, source, fields, home_url=item.source_home)
         is_new = change is ArticleChange.NEW
         merged = merge_comments(session, article, item.comments, article_is_new=is_new)
         if linker is not None and isinstance(item.signature, Signature):
@@ -86,4 +98,4 @@ def store_article(session: Session, item: ArticleItem, linker: StoryLinker | Non
                 item.fetched_at,
             )
             record_outcome(session, outcome, article.source)
-    return StoredArticle(article, article.source.name, change, merged, links)
+    return StoredArticle(article, article.source.name, change, merged, links, changed)

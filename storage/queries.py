@@ -5,13 +5,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from storage.models import Article, Comment, Source, utcnow
-from storage.records import ArticleFields, CommentFields, content_hash
+from storage.records import ArticleFields, CommentFields, WarcLocation, content_hash
 from storage.search import NO_FILTER, ArticleFilter
 from storage.types import iso
 from storage.urls import url_key
@@ -54,9 +54,16 @@ def _find_or_add_source(session: Session, name: str, home_url: str | None) -> So
     return source
 
 
+class Upserted(NamedTuple):
+    article: Article
+    change: ArticleChange
+    # The stored fields that took a new value ("text", "title", …); empty when unchanged.
+    changed: tuple[str, ...] = ()
+
+
 def upsert_article(
     session: Session, source_name: str, fields: ArticleFields, *, home_url: str | None = None
-) -> tuple[Article, ArticleChange]:
+) -> Upserted:
     """Insert the article, or update the row with the same URL identity (``url_key``).
 
     An existing article keeps its source (a saved copy of a crawled page does not move
@@ -90,6 +97,7 @@ def upsert_article(
             fetched_at=fields.fetched_at or now,
             updated_at=now,
             story_similarity=1.0,
+            **_warc_columns(fields.warc),
             **values,
         )
         session.add(article)
@@ -97,11 +105,16 @@ def upsert_article(
         # Its own story until dedup links it to another (pipelines.dedup).
         article.story_id = article.id
         session.flush()
-        return article, ArticleChange.NEW
-    changed = any(getattr(article, name) != value for name, value in values.items())
+        return Upserted(article, ArticleChange.NEW)
+    changed = tuple(name for name, value in values.items() if getattr(article, name) != value)
     article.fetched_at = fields.fetched_at or now
+    if fields.warc is not None or changed:
+        # The row now holds what this fetch gave: it points to this fetch's record, or to
+        # none (not archived) rather than to an older capture it no longer matches.
+        for name, value in _warc_columns(fields.warc).items():
+            setattr(article, name, value)
     if not changed:
-        return article, ArticleChange.UNCHANGED
+        return Upserted(article, ArticleChange.UNCHANGED)
     if article.content_hash != values["content_hash"]:
         article.version += 1
         article.previous_content_hash = article.content_hash
@@ -109,7 +122,11 @@ def upsert_article(
         setattr(article, name, value)
     article.updated_at = now
     session.flush()
-    return article, ArticleChange.UPDATED
+    return Upserted(article, ArticleChange.UPDATED, changed)
+
+
+def _warc_columns(location: WarcLocation | None) -> dict[str, Any]:
+    return {"warc_file": location.file if location else None, "warc_offset": location.offset if location else None}
 
 
 def merge_comments(

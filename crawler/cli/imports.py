@@ -32,7 +32,11 @@ OFFLINE_SETTINGS = {
 @app.command("import")
 def import_(
     path: Annotated[
-        Path, typer.Argument(help="A sources file, a folder with sources.toml, or a folder of saved .html pages.")
+        Path,
+        typer.Argument(
+            help="A sources file, a folder with sources.toml, a folder of saved .html pages,"
+            " or WARC files (FILE.warc[.gz], or a folder of them)."
+        ),
     ],
     db: DbOption = None,
     source: Annotated[str | None, typer.Option(help="Only this source of the sources file.")] = None,
@@ -45,6 +49,14 @@ def import_(
         bool, typer.Option("--full", help="Fetch every page again, not only new ones and those in the refresh window.")
     ] = False,
     settings: SetOption = None,
+    sources: Annotated[
+        Path | None,
+        typer.Option(help="WARC files: the sources file whose sources (and extract rules) the records belong to."),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="WARC files: the base URL the sources file's relative URLs were crawled at."),
+    ] = None,
 ) -> None:
     """Import offline: run the same spider and pipelines as a crawl over local files.
 
@@ -55,13 +67,19 @@ def import_(
       newsdedup import ~/saved-pages --db postgresql+psycopg://localhost/news
 
       newsdedup import ~/archive --set DEDUP_WINDOW_DAYS=None   # undated archive
+
+      newsdedup import CC-NEWS-20240101.warc.gz                 # a web archive
+
+      newsdedup import warcs/ --sources sources.toml            # a crawl's WARC_DIR
     """
     # Scrapy and the pipelines load here, not at import: the query commands stay light.
     from crawler.run import project_settings, run_crawl
     from crawler.sources import SourcesError, load_sources
     from crawler.spiders.news import NewsSpider
     from crawler.spiders.pages import SavedPagesSpider
+    from crawler.spiders.warc import WarcSpider
     from pipelines.dedup import IndexMismatch, check_index_at, dedup_config
+    from pipelines.warc_read import is_warc_path
 
     sources_file = path if path.is_file() else path / "sources.toml"
     if not path.exists():
@@ -71,7 +89,16 @@ def import_(
         overrides["EXTRACT_WORKERS"] = workers
     if full:
         overrides["INCREMENTAL_ENABLED"] = False
-    if sources_file.is_file():
+    if is_warc_path(path):
+        try:
+            names = [s.name for s in load_sources(sources, base_url=base_url)] if sources else []
+        except SourcesError as exc:
+            raise fail(str(exc), 2) from None
+        overrides.update(OFFLINE_SETTINGS)
+        spider = WarcSpider
+        args = {"path": str(path), "sources": str(sources) if sources else None, "base_url": base_url}
+        lock_names = [f"warc:{path.resolve()}", *source_lock_names(names)]
+    elif sources_file.is_file():
         try:
             sources = load_sources(sources_file, only=source)
         except SourcesError as exc:
@@ -110,7 +137,10 @@ def import_(
 def print_summary(result: CrawlResult, url: str) -> None:
     stats = result.stats
     table = Table(title="import summary", show_header=False, title_justify="left")
-    table.add_row("pages fetched", str(stats.get("response_received_count", 0)))
+    if any(k.startswith("warc/") for k in stats):
+        table.add_row("WARC HTML responses", str(stats.get("warc/responses", 0)))
+    else:
+        table.add_row("pages fetched", str(stats.get("response_received_count", 0)))
     for change in ("new", "updated", "unchanged"):
         table.add_row(f"articles {change}", str(stats.get(f"store/articles_{change}", 0)))
     table.add_row("comments new", str(stats.get("store/comments_new", 0)))
@@ -119,6 +149,10 @@ def print_summary(result: CrawlResult, url: str) -> None:
             table.add_row(f"skipped: {key.rpartition('/')[2]}", str(value))
         elif key.startswith("newsdedup/fetch_failed/"):
             table.add_row(f"fetch failed: {key.rpartition('/')[2]}", str(value))
+        elif key.startswith("warc/skipped/"):
+            table.add_row(f"WARC records skipped: {key.rpartition('/')[2]}", str(value))
+        elif key == "warc/errors":
+            table.add_row("WARC records unreadable", str(value))
     console.print(table)
     for page_url, reason in result.tally.skipped:
         console.print(f"  skipped {page_url}: {reason}", highlight=False, soft_wrap=True)
