@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from rich.console import Console
     from scrapy.crawler import Crawler
 
-# Sent by spiders that read archives (crawler.spiders.warc) with done=, total= bytes.
-BYTES_READ = object()
+# Sent by spiders that read archives (crawler.spiders.warc, .reprocess) with done= and
+# total= in their ``progress_unit`` (bytes of WARC files, articles).
+ARCHIVE_PROGRESS = object()
 
 
 @dataclass
@@ -40,10 +41,11 @@ class CrawlTally:
 
 class ImportProgress:
     """Listens to a crawler's signals and drives a progress bar: fetched of scheduled pages,
-    or (``by_bytes``, reading WARC files) bytes read of the files' size."""
+    or what an archive-reading spider reports (``unit``: "bytes" of WARC files, "articles")."""
 
-    def __init__(self, console: Console, by_bytes: bool = False) -> None:
-        self.by_bytes = by_bytes
+    def __init__(self, console: Console, unit: str = "pages") -> None:
+        self.unit = unit
+        by_bytes = unit == "bytes"
         counts = (DownloadColumn(), TransferSpeedColumn()) if by_bytes else (MofNCompleteColumn(),)
         self.progress = Progress(
             SpinnerColumn(),
@@ -55,14 +57,14 @@ class ImportProgress:
             console=console,
             transient=False,
         )
-        self.task = self.progress.add_task("reading" if by_bytes else "fetching", total=0, stored=0, skipped=0)
+        self.task = self.progress.add_task("fetching" if unit == "pages" else "reading", total=0, stored=0, skipped=0)
         self.tally = CrawlTally()
         self._in_flight: set[int] = set()
 
     def attach(self, crawler: Crawler) -> None:
         connect = crawler.signals.connect
-        if self.by_bytes:
-            connect(self._bytes, signal=BYTES_READ)
+        if self.unit != "pages":
+            connect(self._reported, signal=ARCHIVE_PROGRESS)
         else:
             connect(self._scheduled, signal=signals.request_scheduled)
         # Fires whatever the outcome (response, HTTP error, dead host), so the bar completes.
@@ -85,7 +87,7 @@ class ImportProgress:
         task = self.progress.tasks[self.task]
         self.progress.update(self.task, total=(task.total or 0) + 1)
 
-    def _bytes(self, done: int, total: int, **_: Any) -> None:
+    def _reported(self, done: int, total: int, **_: Any) -> None:
         self.progress.update(self.task, completed=done, total=total)
 
     def _done(self, request: Any, **_: Any) -> None:

@@ -262,7 +262,9 @@ class WarcReader:
         if location is None:
             return Skipped("revisit_unresolved")
         original = read_response_at(location)
-        return replace(original, url=headers.get_header("WARC-Target-URI") or original.url, fetched_at=_fetched_at(record))
+        return replace(
+            original, url=headers.get_header("WARC-Target-URI") or original.url, fetched_at=_fetched_at(record)
+        )
 
 
 def _detail(exc: BaseException) -> str:

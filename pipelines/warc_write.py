@@ -127,9 +127,7 @@ class RotatingWarcWriter:
         self._fh = self._writer = None
 
 
-def copy_records(
-    locations: Iterable[WarcLocation], out: IO[bytes], info: dict[str, str], errors: list[str]
-) -> int:
+def copy_records(locations: Iterable[WarcLocation], out: IO[bytes], info: dict[str, str], errors: list[str]) -> int:
     """Copy the records at ``locations`` into one gzipped WARC file after a warcinfo
     record; a record that cannot be read is named in ``errors`` and left out."""
     writer = WARCWriter(out, gzip=True)

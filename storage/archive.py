@@ -46,14 +46,11 @@ def iter_archived(session: Session, filters: ArticleFilter = NO_FILTER, batch: i
         after = page[-1].id
 
 
-def count_unarchived(session: Session, filters: ArticleFilter = NO_FILTER) -> int:
-    """Selected articles with no archived response (stored before WARC_DIR, or from pages)."""
-    stmt = (
-        select(func.count())
-        .select_from(Article)
-        .join(Source, Article.source_id == Source.id)
-        .where(Article.warc_file.is_(None))
-    )
+def count_archived(session: Session, filters: ArticleFilter = NO_FILTER, *, archived: bool = True) -> int:
+    """Selected articles with an archived response, or (``archived=False``) without one:
+    stored by a crawl without WARC_DIR, or from saved pages."""
+    has_record = Article.warc_file.is_not(None) if archived else Article.warc_file.is_(None)
+    stmt = select(func.count()).select_from(Article).join(Source, Article.source_id == Source.id).where(has_record)
     return session.scalar(filters.apply(stmt)) or 0
 
 

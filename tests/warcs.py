@@ -10,7 +10,7 @@ from warcio.warcwriter import WARCWriter
 
 from tests.conftest import FIXTURES
 
-TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml", ".rdf": "application/rdf+xml"}
+TYPES = {".html": "text/html", ".xml": "application/xml", ".rdf": "application/rdf+xml"}
 
 
 def site_files(root: Path = FIXTURES / "sites") -> list[Path]:

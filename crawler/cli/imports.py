@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
@@ -15,6 +15,8 @@ from storage.locks import CrawlLocked, crawl_lock, source_lock_names
 from storage.queries import count_rows
 
 if TYPE_CHECKING:
+    from scrapy.settings import Settings
+
     from crawler.run import CrawlResult
 
 # An offline import reads local files only: a link that points at the live web fails at
@@ -73,12 +75,10 @@ def import_(
       newsdedup import warcs/ --sources sources.toml            # a crawl's WARC_DIR
     """
     # Scrapy and the pipelines load here, not at import: the query commands stay light.
-    from crawler.run import project_settings, run_crawl
+    from crawler.run import run_crawl
     from crawler.sources import SourcesError, load_sources
     from crawler.spiders.news import NewsSpider
     from crawler.spiders.pages import SavedPagesSpider
-    from crawler.spiders.warc import WarcSpider
-    from pipelines.dedup import IndexMismatch, check_index_at, dedup_config
     from pipelines.warc_read import is_warc_path
 
     sources_file = path if path.is_file() else path / "sources.toml"
@@ -90,14 +90,8 @@ def import_(
     if full:
         overrides["INCREMENTAL_ENABLED"] = False
     if is_warc_path(path):
-        try:
-            names = [s.name for s in load_sources(sources, base_url=base_url)] if sources else []
-        except SourcesError as exc:
-            raise fail(str(exc), 2) from None
         overrides.update(OFFLINE_SETTINGS)
-        spider = WarcSpider
-        args = {"path": str(path), "sources": str(sources) if sources else None, "base_url": base_url}
-        lock_names = [f"warc:{path.resolve()}", *source_lock_names(names)]
+        spider, args, lock_names = warc_import(path, sources, base_url)
     elif sources_file.is_file():
         try:
             sources = load_sources(sources_file, only=source)
@@ -115,10 +109,36 @@ def import_(
             raise fail(f"--timezone: unknown timezone {timezone!r} (use an IANA name like 'Europe/Paris')", 2) from None
         spider, args = SavedPagesSpider, {"path": str(path), "timezone": timezone}
         lock_names = [f"pages:{path.resolve()}"]
+    url, settings = prepare_run(db, lock_names, overrides)
+    result = run_crawl(spider, args, settings, console, "INFO" if verbose else "WARNING")
+    print_summary(result, url)
+    if not result.ok:
+        raise fail(f"import did not finish: {result.finish_reason}")
+
+
+def warc_import(path: Path, sources: Path | None, base_url: str | None) -> tuple[type, dict[str, Any], list[str]]:
+    """The spider, its arguments and its locks for WARC files."""
+    from crawler.sources import SourcesError, load_sources
+    from crawler.spiders.warc import WarcSpider
+
+    try:
+        names = [s.name for s in load_sources(sources, base_url=base_url)] if sources else []
+    except SourcesError as exc:
+        raise fail(str(exc), 2) from None
+    args = {"path": str(path), "sources": str(sources) if sources else None, "base_url": base_url}
+    return WarcSpider, args, [f"warc:{path.resolve()}", *source_lock_names(names)]
+
+
+def prepare_run(db: str | None, lock_names: list[str], overrides: dict[str, Any]) -> tuple[str, Settings]:
+    """The database URL and settings for a run in this process, after the checks that
+    give a clean one-line error up front: the locks are free, the dedup index matches."""
+    from crawler.run import project_settings
+    from pipelines.dedup import IndexMismatch, check_index_at, dedup_config
+
     engine = open_database(db)
     try:
         with crawl_lock(engine, lock_names):
-            pass  # the crawl takes it for real; this is for a clean message up front
+            pass  # the run takes it for real; this is for a clean message up front
     except CrawlLocked as exc:
         raise fail(str(exc)) from None
     url = engine.url.render_as_string(hide_password=False)
@@ -128,10 +148,7 @@ def import_(
         check_index_at(url, dedup_config(settings))
     except (IndexMismatch, ValueError) as exc:
         raise fail(str(exc), 2) from None
-    result = run_crawl(spider, args, settings, console, "INFO" if verbose else "WARNING")
-    print_summary(result, url)
-    if not result.ok:
-        raise fail(f"import did not finish: {result.finish_reason}")
+    return url, settings
 
 
 def print_summary(result: CrawlResult, url: str) -> None:

@@ -26,9 +26,10 @@ from crawler.cli.common import (
     out,
     parse_settings,
 )
-from storage.archive import count_unarchived, iter_archived, source_names
+from crawler.cli.imports import prepare_run
+from storage.archive import count_archived, iter_archived, source_names
 from storage.db import session_scope
-from storage.locks import CrawlLocked, crawl_lock, source_lock_names
+from storage.locks import source_lock_names
 from storage.search import ArticleFilter
 
 
@@ -66,10 +67,9 @@ def reprocess(
 
       newsdedup reprocess --since 2024-01-01 --sources sources.toml
     """
-    from crawler.run import project_settings, run_crawl
+    from crawler.run import run_crawl
     from crawler.sources import SourcesError, load_sources
     from crawler.spiders.reprocess import ReprocessSpider
-    from pipelines.dedup import IndexMismatch, check_index_at, dedup_config
 
     filters = article_filter(source, author, since, until, language, has_comments, all_copies=True)
     sources = sources or default_sources()
@@ -81,23 +81,14 @@ def reprocess(
     engine = open_database(db)
     with session_scope(engine) as session:
         lock_names = source_lock_names(source_names(session, filters))
-        unarchived = count_unarchived(session, filters)
-    try:
-        with crawl_lock(engine, lock_names):
-            pass  # the run takes it for real; this is for a clean message up front
-    except CrawlLocked as exc:
-        raise fail(str(exc)) from None
-    url = engine.url.render_as_string(hide_password=False)
+        unarchived = count_archived(session, filters, archived=False)
+        total = count_archived(session, filters)
     engine.dispose()
     overrides = parse_settings(settings) | {"STORE_DRY_RUN": dry_run}
     if workers is not None:
         overrides["EXTRACT_WORKERS"] = workers
-    run_settings = project_settings(url, overrides)
-    try:
-        check_index_at(url, dedup_config(run_settings))
-    except (IndexMismatch, ValueError) as exc:
-        raise fail(str(exc), 2) from None
-    args = {"sources": str(sources) if sources else None, "filters": filters, "lock_names": lock_names}
+    _, run_settings = prepare_run(db, lock_names, overrides)
+    args = {"sources": str(sources) if sources else None, "filters": filters, "lock_names": lock_names, "total": total}
     result = run_crawl(ReprocessSpider, args, run_settings, console, "INFO" if verbose else "WARNING")
     stats = result.stats
     table = Table(title="reprocess summary" + (" (dry run: nothing stored)" if dry_run else ""), show_header=False)
@@ -130,7 +121,7 @@ def export_warc(db: str | None, filters: ArticleFilter, output: Path | None) -> 
         with output.open("wb") as handle, session_scope(engine) as session:
             locations = (article.location for article in iter_archived(session, filters))
             written = copy_records(locations, handle, warcinfo("newsdedup export"), errors)
-            unarchived = count_unarchived(session, filters)
+            unarchived = count_archived(session, filters, archived=False)
     except OSError as exc:
         raise fail(f"{output}: cannot write: {exc.strerror or exc}") from None
     for line in errors:

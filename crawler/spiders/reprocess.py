@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
+from crawler.progress import ARCHIVE_PROGRESS
 from crawler.sources import load_sources
 from crawler.spiders import archived_item
 from crawler.spiders.warc import ArchiveSpider
@@ -36,9 +37,12 @@ class ReprocessSpider(ArchiveSpider):
         sources: str | None = None,
         filters: ArticleFilter = NO_FILTER,
         lock_names: list[str] | None = None,
+        total: int = 0,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
+        self.total = total  # archived articles selected, for the progress bar
+        self.done = 0
         self.filters = filters
         self.sources = {s.name: s for s in load_sources(sources)} if sources else {}
         self.lock_names = lock_names or ["reprocess"]
@@ -57,6 +61,8 @@ class ReprocessSpider(ArchiveSpider):
 
     def _items(self, page: list[ArchivedArticle]) -> Iterator[ArticleItem | None]:
         for article in page:
+            self.done += 1
+            self.crawler.signals.send_catch_log(ARCHIVE_PROGRESS, done=self.done, total=self.total)
             try:
                 archived = read_response_at(article.location)
             except WarcError as exc:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import Spider, signals
 
-from crawler.progress import BYTES_READ
+from crawler.progress import ARCHIVE_PROGRESS
 from crawler.sources import load_sources
 from crawler.spiders import archived_item
 from pipelines.warc_read import ArchivedResponse, Broken, Skipped, WarcReader, warc_files
@@ -36,7 +36,8 @@ logger = logging.getLogger(__name__)
 class ArchiveSpider(Spider):
     """A spider whose items come from archived responses: it throttles its start items."""
 
-    progress_by_bytes = False
+    # What its ARCHIVE_PROGRESS signals count (crawler.progress).
+    progress_unit = "articles"
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -74,7 +75,7 @@ class WarcSpider(ArchiveSpider):
     """
 
     name = "warc"
-    progress_by_bytes = True
+    progress_unit = "bytes"
 
     def __init__(self, path: str, sources: str | None = None, base_url: str | None = None, **kw: Any) -> None:
         super().__init__(**kw)
@@ -97,7 +98,7 @@ class WarcSpider(ArchiveSpider):
     def _items(self, reader: WarcReader) -> Iterator[ArticleItem | None]:
         stats = self.crawler.stats
         for read in reader:
-            self.crawler.signals.send_catch_log(BYTES_READ, done=reader.done_bytes, total=reader.total_bytes)
+            self.crawler.signals.send_catch_log(ARCHIVE_PROGRESS, done=reader.done_bytes, total=reader.total_bytes)
             if isinstance(read, Broken):
                 logger.error("%s", read)
                 stats.inc_value("warc/errors")
@@ -112,4 +113,4 @@ class WarcSpider(ArchiveSpider):
                     yield archived_item(read, source=source.name, home=source.home, rules=source.rules)
                 continue
             yield None
-        self.crawler.signals.send_catch_log(BYTES_READ, done=reader.total_bytes, total=reader.total_bytes)
+        self.crawler.signals.send_catch_log(ARCHIVE_PROGRESS, done=reader.total_bytes, total=reader.total_bytes)
