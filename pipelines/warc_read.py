@@ -113,13 +113,13 @@ def _skip_reason(record: Any) -> str | None:
     return None if mime in HTML_TYPES else "not_html"
 
 
-def _response(record: Any, location: WarcLocation | None, where: str) -> ArchivedResponse | Skipped:
+def _response(record: Any, location: WarcLocation | None) -> ArchivedResponse | Skipped:
     body = record.content_stream().read(MAX_BODY_BYTES + 1)
     if len(body) > MAX_BODY_BYTES:
         return Skipped("too_large")
-    if record.raw_stream.limit > 0:
+    if missing := _missing(record):
         # Fewer bytes than the record's Content-Length: the file ends (or breaks) inside it.
-        raise WarcError(f"{where}: record truncated, {record.raw_stream.limit} bytes of it missing")
+        raise WarcError(f"record truncated, {missing} bytes of it missing")
     http = record.http_headers
     return ArchivedResponse(
         url=record.rec_headers.get_header("WARC-Target-URI") or "",
@@ -142,13 +142,13 @@ def read_response_at(location: WarcLocation) -> ArchivedResponse:
                 raise WarcError(f"{where}: not a response record")
             if reason := _skip_reason(record):
                 raise WarcError(f"{where}: not an HTML page ({reason})")
-            found = _response(record, location, where)
+            found = _response(record, location)
     except OSError as exc:
         raise WarcError(f"{location.file}: cannot read: {exc.strerror or exc}") from None
     except (ArchiveLoadFailed, zlib.error, EOFError, ValueError) as exc:
-        if isinstance(exc, WarcError):
+        if isinstance(exc, WarcError) and str(exc).startswith(where):
             raise
-        raise WarcError(f"{where}: {_one_line(exc)}") from None
+        raise WarcError(f"{where}: {exc if isinstance(exc, WarcError) else _one_line(exc)}") from None
     if isinstance(found, Skipped):
         raise WarcError(f"{where}: body over {MAX_BODY_BYTES} bytes")
     return found
@@ -165,8 +165,9 @@ def open_record(location: WarcLocation, fh: IO[bytes]) -> Any:
 
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
-    if "Unknown archive format" in text:
-        return "not a WARC record (a wrong Content-Length before it, or not a WARC file)"
+    if "Unknown archive format" in text or "Invalid WARC record" in text:
+        # Its "first line" is binary noise more often than not: not worth printing.
+        return "not a WARC record here (a truncated gzip member, or a wrong Content-Length before it)"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
@@ -206,15 +207,25 @@ class WarcReader:
             fh.seek(start)
             records = _Records(fh)
             seen = 0
+            previous: tuple[Any, int] | None = None
             try:
                 for record in records:
+                    if broken := _truncated(path, previous):
+                        yield broken
                     offset = records.offset
                     yield self._classify(record, WarcLocation(str(path), offset))
                     seen += 1
+                    previous = (record, offset)
                     if records.err_count:
                         # warcio skipped a line it could not place: the record before lied.
                         yield Broken(str(path), offset, "Content-Length of the record before it is wrong")
                         records.err_count = 0
+                if broken := _truncated(path, previous):
+                    yield broken
+                if (size := path.stat().st_size) > records.offset >= 0:
+                    # warcio ends quietly on a last record whose headers were cut off.
+                    tail = size - records.offset
+                    yield Broken(str(path), records.offset, f"the last {tail} bytes are no complete record (truncated)")
                 start = None
             except (ArchiveLoadFailed, zlib.error, EOFError, ValueError) as exc:
                 offset = getattr(records, "offset", start)
@@ -239,14 +250,16 @@ class WarcReader:
             yield Broken(str(path), records.offset, "in the uncompressed stream: " + _one_line(exc))
 
     def _classify(self, record: Any, location: WarcLocation | None) -> ArchivedResponse | Skipped:
-        where = f"{location.file}: record at offset {location.offset}" if location else "record"
+        if record.rec_headers.get_header("Content-Length") is None:
+            # warcio reads such a record to the end of the file: its headers were cut short.
+            raise WarcError("record headers cut short (no Content-Length): the file is truncated here")
         if record.rec_type == "revisit":
             return self._revisit(record)
         if record.rec_type != "response":
             return Skipped(record.rec_type)
         if reason := _skip_reason(record):
             return Skipped(reason)
-        found = _response(record, location, where)
+        found = _response(record, location)
         if location is not None and isinstance(found, ArchivedResponse):
             if record_id := record.rec_headers.get_header("WARC-Record-ID"):
                 self._by_record_id[record_id] = location
@@ -265,6 +278,17 @@ class WarcReader:
         return replace(
             original, url=headers.get_header("WARC-Target-URI") or original.url, fetched_at=_fetched_at(record)
         )
+
+
+def _truncated(path: Path, read: tuple[Any, int] | None) -> Broken | None:
+    """A record (already passed over) whose file ended before its Content-Length did."""
+    missing = _missing(read[0]) if read is not None else 0
+    return Broken(str(path), read[1], f"record truncated, {missing} bytes of it missing") if read and missing else None
+
+
+def _missing(record: Any) -> int:
+    """Bytes of the record's Content-Length its stream ran out before (warcio's LimitReader)."""
+    return max(0, getattr(record.raw_stream, "limit", 0))
 
 
 def _detail(exc: BaseException) -> str:
