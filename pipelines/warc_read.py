@@ -235,7 +235,7 @@ class WarcReader:
                     yield from self._read_whole_gzip(path, fh, skip=seen)
                     return
                 if offset == 0 and seen == 0:
-                    yield Broken(str(path), 0, "not a WARC file" + _detail(exc))
+                    yield Broken(str(path), 0, "not a WARC file")
                     return
                 yield Broken(str(path), offset, str(exc) if isinstance(exc, WarcError) else _one_line(exc))
                 start = _next_record_start(fh, offset + 1)
@@ -289,11 +289,6 @@ def _truncated(path: Path, read: tuple[Any, int] | None) -> Broken | None:
 def _missing(record: Any) -> int:
     """Bytes of the record's Content-Length its stream ran out before (warcio's LimitReader)."""
     return max(0, getattr(record.raw_stream, "limit", 0))
-
-
-def _detail(exc: BaseException) -> str:
-    text = _one_line(exc)
-    return "" if text.startswith("not a WARC record") else f" ({text})"
 
 
 def _next_record_start(fh: IO[bytes], start: int) -> int | None:
