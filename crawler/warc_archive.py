@@ -9,7 +9,9 @@ to the spider's item and so to the store: this middleware touches no database.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
@@ -42,6 +44,9 @@ class WarcArchiveMiddleware:
 
     def __init__(self, writer: RotatingWarcWriter, stats: StatsCollector) -> None:
         self.writer, self.stats = writer, stats
+        # Digests and gzip (~2 ms for a 77 KB page) off the event loop; one thread keeps
+        # the records in order and the file single-writer.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdedup-warc")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -60,7 +65,7 @@ class WarcArchiveMiddleware:
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
-    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+    async def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
         if not response.url.startswith(("http://", "https://")):
             return response  # local files are their own archive
         exchange = Exchange(
@@ -75,7 +80,8 @@ class WarcArchiveMiddleware:
             protocol=response.protocol or "HTTP/1.1",
         )
         try:
-            request.meta[WARC_META] = self.writer.write(exchange)
+            loop = asyncio.get_running_loop()
+            request.meta[WARC_META] = await loop.run_in_executor(self._thread, self.writer.write, exchange)
         except OSError as exc:
             # A full disk stops the archive, not the crawl; said once per failure.
             logger.error("%s: cannot write WARC record for %s: %s", self.writer.folder, response.url, exc)
@@ -85,6 +91,7 @@ class WarcArchiveMiddleware:
         return response
 
     def spider_closed(self) -> None:
+        self._thread.shutdown(wait=True)
         self.writer.close()
         self.stats.set_value("archive/files", len(self.writer.files))
 
