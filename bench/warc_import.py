@@ -115,7 +115,8 @@ def newsdedup_import(path: Path, db: Path, extra: list[str]) -> dict:
         raise SystemExit(f"import failed: {stderr[-2000:]}")
     with session_for_url(url) as session:
         articles = session.scalar(select(func.count()).select_from(Article)) or 0
-    return {"run": "newsdedup import FILE.warc.gz → SQLite", "seconds": seconds, "articles": articles, "rss": memory.peak_mb}
+    label = "newsdedup import FILE.warc.gz → SQLite"
+    return {"run": label, "seconds": seconds, "articles": articles, "rss": memory.peak_mb}
 
 
 def main() -> None:
@@ -148,7 +149,8 @@ def main() -> None:
     extra = [option for setting in args.settings for option in ("--set", setting)]
     runs = [plain_trafilatura(path), newsdedup_import(path, OUT / "warc_import.db", extra)]
     ceiling = responses / runs[0]["seconds"]
-    table = Table("run", "pages/s", "ms/page", "× trafilatura", "peak RSS MB", "articles", title=f"{responses} responses")
+    columns = ("run", "pages/s", "ms/page", "× trafilatura", "peak RSS MB", "articles")
+    table = Table(*columns, title=f"{responses} responses")
     for run in runs:
         rate = responses / run["seconds"]
         run.update(pages_per_s=round(rate, 1), ms_per_page=round(1000 / rate, 2), ratio=round(rate / ceiling, 2))
