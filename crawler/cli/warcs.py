@@ -67,6 +67,7 @@ def reprocess(
 
       newsdedup reprocess --since 2024-01-01 --sources sources.toml
     """
+    from crawler import settings as project
     from crawler.run import run_crawl
     from crawler.sources import SourcesError, load_sources
     from crawler.spiders.reprocess import ReprocessSpider
@@ -85,6 +86,9 @@ def reprocess(
         total = count_archived(session, filters)
     engine.dispose()
     overrides = parse_settings(settings) | {"STORE_DRY_RUN": dry_run}
+    if dry_run:
+        # Nothing stored: not a run for crawl_runs either.
+        overrides["EXTENSIONS"] = {**project.EXTENSIONS, "crawler.runs.RunRecorder": None}
     if workers is not None:
         overrides["EXTRACT_WORKERS"] = workers
     _, run_settings = prepare_run(db, lock_names, overrides)
