@@ -21,8 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,14 +28,11 @@ from pathlib import Path
 import trafilatura
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, select
 from warcio.archiveiterator import ArchiveIterator
 
-from bench.procmem import PeakTreeRSS
+from bench.import_throughput import newsdedup_import
 from bench.throughput_corpus import build
 from pipelines.warc_write import Exchange, RotatingWarcWriter, warcinfo
-from storage.db import session_for_url
-from storage.models import Article
 
 OUT = Path(__file__).with_name("out")
 
@@ -101,24 +96,6 @@ def plain_trafilatura(path: Path) -> dict:
     return {"run": "warcio + trafilatura.extract, 1 process", "seconds": seconds, "articles": extracted, "rss": rss}
 
 
-def newsdedup_import(path: Path, db: Path, extra: list[str]) -> dict:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{db}"
-    command = [sys.executable, "-m", "crawler.cli", "import", str(path), "--db", url, *extra]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    with process, PeakTreeRSS(process.pid) as memory:
-        _, stderr = process.communicate()
-    seconds = time.perf_counter() - started
-    if process.returncode != 0:
-        raise SystemExit(f"import failed: {stderr[-2000:]}")
-    with session_for_url(url) as session:
-        articles = session.scalar(select(func.count()).select_from(Article)) or 0
-    label = "newsdedup import FILE.warc.gz → SQLite"
-    return {"run": label, "seconds": seconds, "articles": articles, "rss": memory.peak_mb}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=10_000)
@@ -147,7 +124,11 @@ def main() -> None:
     console.print(readers)
     console.print(f"written by RotatingWarcWriter: {responses / write_seconds:.0f} exchanges/s")
     extra = [option for setting in args.settings for option in ("--set", setting)]
-    runs = [plain_trafilatura(path), newsdedup_import(path, OUT / "warc_import.db", extra)]
+    db = OUT / "warc_import.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    imported = newsdedup_import(path, f"sqlite:///{db}", "newsdedup import FILE.warc.gz → SQLite", extra)
+    runs = [plain_trafilatura(path), {**imported, "rss": imported["peak_rss_mb"]}]
     ceiling = responses / runs[0]["seconds"]
     columns = ("run", "pages/s", "ms/page", "× trafilatura", "peak RSS MB", "articles")
     table = Table(*columns, title=f"{responses} responses")

@@ -15,6 +15,7 @@ from pipelines.warc_write import Exchange, RotatingWarcWriter, warcinfo
 from storage.db import session_for_url
 from storage.models import Article
 from tests.conftest import FIXTURES, comparable, run_cli, run_scrapy, stored_articles
+from tests.test_incremental import crawl_args
 from tests.warcs import BASE_URL, write_sites_warc
 
 # Ten pages: extracting inline beats starting worker processes (~7 s on 2 busy cores).
@@ -205,20 +206,7 @@ def test_crawl_archive_import_reprocess_export_round_trip(
 ) -> None:
     archive, crawled, imported = tmp_path / "warcs", f"sqlite:///{tmp_path / 'crawl.db'}", tmp_path / "import.db"
     crawl = run_scrapy(
-        "crawl",
-        "news",
-        "-a",
-        f"sources={FIXTURES / 'sources.toml'}",
-        "-a",
-        f"base_url={fixture_server.base_url}",
-        "-s",
-        f"NEWSDEDUP_DATABASE_URL={crawled}",
-        "-s",
-        "AUTOTHROTTLE_ENABLED=False",
-        "-s",
-        f"WARC_DIR={archive}",
-        "-s",
-        "EXTRACT_WORKERS=0",
+        *crawl_args(fixture_server, FIXTURES, crawled, "-s", f"WARC_DIR={archive}", "-s", "EXTRACT_WORKERS=0")
     )
     assert crawl.returncode == 0, crawl.stderr[-3000:]
     rows = stored_articles(crawled)
