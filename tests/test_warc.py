@@ -75,13 +75,16 @@ def test_reader_counts_what_it_skips_and_resolves_revisits(sites_warc) -> None:
     assert read_response_at(original.location).body == original.body
 
 
-def test_plain_and_whole_file_gzip_read_the_same(sites_warc, tmp_path: Path) -> None:
+def test_plain_warc_1_1_and_whole_file_gzip_read_the_same(sites_warc, tmp_path: Path) -> None:
     plain = tmp_path / "plain.warc"
-    write_sites_warc(plain, gzip=False)
+    write_sites_warc(plain, gzip=False, version="1.1")
+    assert plain.read_bytes().startswith(b"WARC/1.1\r\n")
     whole = tmp_path / "whole.warc.gz"
     whole.write_bytes(gzip.compress(plain.read_bytes()))
     bodies = [r.body for r in read_all(sites_warc[0])[0]][:-1]  # less the revisit
-    assert [r.body for r in read_all(plain)[0]] == bodies
+    from_plain = read_all(plain)[0]
+    assert [r.body for r in from_plain] == bodies
+    assert from_plain[0].fetched_at.tzinfo is not None  # 1.1 dates carry microseconds
     from_whole, _, broken = read_all(whole)
     assert broken == [] and [r.body for r in from_whole] == bodies
     # One gzip stream cannot be read at an offset: such records point nowhere.
@@ -246,3 +249,22 @@ def test_crawl_archive_import_reprocess_export_round_trip(
     exported, _, broken = read_all(out)
     assert broken == []
     assert sorted(r.url for r in exported) == sorted(r["url"] for r in after.values() if r["source"] == "antiwar")
+
+
+def test_charset_comes_from_the_archived_headers(tmp_path: Path) -> None:
+    """A legacy page that names its charset only in the HTTP header it was served with."""
+    from crawler.spiders import archived_item
+    from pipelines.extract import ExtractConfig, analyze_page
+    from pipelines.page import FetchedPage
+
+    sentence = "Le café du coin sert un thé très naïf à côté de l’église — voilà. "
+    html = f"<html><body><article><h1>Été</h1><p>{sentence * 8}</p></article></body></html>"
+    writer = RotatingWarcWriter(tmp_path, 10**9, warcinfo("test"))
+    exchange = _exchange("http://example.test/cafe", html.encode("cp1252"), "text/html; charset=windows-1252")
+    writer.write(exchange)
+    writer.close()
+    (archived,) = read_all(writer.files[0])[0]
+    item = archived_item(archived)
+    assert (item.url, item.fetched_at, item.warc) == (exchange.url, exchange.fetched_at, archived.location)
+    page = FetchedPage(item.url, item.body, item.content_type, item.fetched_at)
+    assert sentence.strip() in analyze_page(page, item.rules, ExtractConfig()).extraction.text

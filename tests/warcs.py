@@ -20,14 +20,16 @@ def site_files(root: Path = FIXTURES / "sites") -> list[Path]:
 BASE_URL = "http://fixtures.test/"
 
 
-def write_sites_warc(out: Path, *, gzip: bool = True, revisit_of: str | None = None) -> dict[str, int]:
+def write_sites_warc(
+    out: Path, *, gzip: bool = True, revisit_of: str | None = None, version: str = "1.0"
+) -> dict[str, int]:
     """Every file of fixtures/sites as a response record at its URL under BASE_URL (the
     fixtures folder served there), each with its request record, plus a warcinfo and a
     metadata record; ``revisit_of`` (a file name) is captured again as a revisit record.
     Returns how many records of each kind were written."""
     counts = {"warcinfo": 1, "response": 0, "request": 0, "metadata": 1, "revisit": 0}
     with out.open("wb") as fh:
-        writer = WARCWriter(fh, gzip=gzip)
+        writer = WARCWriter(fh, gzip=gzip, warc_version=version)
         writer.write_record(writer.create_warcinfo_record(out.name, {"software": "tests"}))
         revisited = None
         for path in site_files():
