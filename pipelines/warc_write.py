@@ -26,8 +26,8 @@ from warcio.warcwriter import WARCWriter
 from pipelines.warc_read import WarcError, open_record
 from storage.records import WarcLocation
 
-# zlib's default level: on 77 KB pages warcio's level 9 spent 13 ms of a 18 ms record
-# (bench/warc_import.py); level 6 makes files ~2% larger in a fraction of the time.
+# zlib's default level: warcio's level 9 spent 14.8 of the 18.3 ms a 77 KB page's
+# response + request took; level 6 writes the pair in 2.0 ms (docs/benchmarks.md).
 GZIP_LEVEL = 6
 
 # What Scrapy's downloader already undid: the stored body is de-chunked, so these
