@@ -80,7 +80,8 @@ def store_article(session: Session, item: ArticleItem, linker: StoryLinker | Non
     source = source_name(item, fields)
     links = None
     with session.begin_nested():
-        article, change, changed = upsert_article(session, source, fields, home_url=item.source_home)
+        changed: list[str] = []
+        article, change = upsert_article(session, source, fields, home_url=item.source_home, changed=changed)
         is_new = change is ArticleChange.NEW
         merged = merge_comments(session, article, item.comments, article_is_new=is_new)
         if linker is not None and isinstance(item.signature, Signature):
@@ -98,4 +99,4 @@ def store_article(session: Session, item: ArticleItem, linker: StoryLinker | Non
                 item.fetched_at,
             )
             record_outcome(session, outcome, article.source)
-    return StoredArticle(article, article.source.name, change, merged, links, changed)
+    return StoredArticle(article, article.source.name, change, merged, links, tuple(changed))

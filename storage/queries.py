@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -54,21 +54,21 @@ def _find_or_add_source(session: Session, name: str, home_url: str | None) -> So
     return source
 
 
-class Upserted(NamedTuple):
-    article: Article
-    change: ArticleChange
-    # The stored fields that took a new value ("text", "title", …); empty when unchanged.
-    changed: tuple[str, ...] = ()
-
-
 def upsert_article(
-    session: Session, source_name: str, fields: ArticleFields, *, home_url: str | None = None
-) -> Upserted:
+    session: Session,
+    source_name: str,
+    fields: ArticleFields,
+    *,
+    home_url: str | None = None,
+    changed: list[str] | None = None,
+) -> tuple[Article, ArticleChange]:
     """Insert the article, or update the row with the same URL identity (``url_key``).
 
     An existing article keeps its source (a saved copy of a crawled page does not move
     it, nor create an empty source). A changed text bumps ``version`` so corrections
-    show up as updates, not new rows.
+    show up as updates, not new rows. The names of the stored fields that take a new
+    value ("text", "title", …) are appended to ``changed`` when it is given (reprocess
+    reports them).
     """
     article = session.scalar(_ARTICLE_BY_URL_KEY, {"url_key": fields.url_key})
     values = {
@@ -105,16 +105,18 @@ def upsert_article(
         # Its own story until dedup links it to another (pipelines.dedup).
         article.story_id = article.id
         session.flush()
-        return Upserted(article, ArticleChange.NEW)
-    changed = tuple(name for name, value in values.items() if getattr(article, name) != value)
+        return article, ArticleChange.NEW
+    differ = [name for name, value in values.items() if getattr(article, name) != value]
+    if changed is not None:
+        changed.extend(differ)
     article.fetched_at = fields.fetched_at or now
-    if fields.warc is not None or changed:
+    if fields.warc is not None or differ:
         # The row now holds what this fetch gave: it points to this fetch's record, or to
         # none (not archived) rather than to an older capture it no longer matches.
         for name, value in _warc_columns(fields.warc).items():
             setattr(article, name, value)
-    if not changed:
-        return Upserted(article, ArticleChange.UNCHANGED)
+    if not differ:
+        return article, ArticleChange.UNCHANGED
     if article.content_hash != values["content_hash"]:
         article.version += 1
         article.previous_content_hash = article.content_hash
@@ -122,7 +124,7 @@ def upsert_article(
         setattr(article, name, value)
     article.updated_at = now
     session.flush()
-    return Upserted(article, ArticleChange.UPDATED, changed)
+    return article, ArticleChange.UPDATED
 
 
 def _warc_columns(location: WarcLocation | None) -> dict[str, Any]:

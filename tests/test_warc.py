@@ -251,6 +251,23 @@ def test_crawl_archive_import_reprocess_export_round_trip(
     assert sorted(r.url for r in exported) == sorted(r["url"] for r in after.values() if r["source"] == "antiwar")
 
 
+def test_upsert_names_what_changed(tmp_path: Path) -> None:
+    from storage.db import make_engine, migrate, session_factory
+    from storage.queries import ArticleChange, upsert_article
+    from storage.records import ArticleFields
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'n.db'}")
+    migrate(engine)
+    with session_factory(engine)() as session:
+        fields = ArticleFields(url="https://e.test/a", canonical_url="https://e.test/a", text="One.", title="A")
+        upsert_article(session, "e", fields)
+        changed: list[str] = []
+        fields.title, fields.text = "B", "Two."
+        assert upsert_article(session, "e", fields, changed=changed)[1] is ArticleChange.UPDATED
+        assert {"title", "text", "content_hash"} <= set(changed) and "url" not in changed
+    engine.dispose()
+
+
 def test_charset_comes_from_the_archived_headers(tmp_path: Path) -> None:
     """A legacy page that names its charset only in the HTTP header it was served with."""
     from crawler.spiders import archived_item
