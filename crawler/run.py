@@ -74,7 +74,7 @@ def run_crawl(
         handler.addFilter(_without_traceback)
     logging.basicConfig(level=log_level, handlers=[handler], force=True, format="%(message)s")
     crawler = process.create_crawler(spider_cls)
-    with ImportProgress(console) as progress:
+    with ImportProgress(console, getattr(spider_cls, "progress_unit", "pages")) as progress:
         progress.attach(crawler)
         process.crawl(crawler, **spider_args)
         process.start()

@@ -32,7 +32,16 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.CompressedBodyMiddleware": 595,
+    # Off unless WARC_DIR is set (crawler/warc_archive.py): next to the downloader, so
+    # it archives the bytes as sent, redirects and errors included.
+    "crawler.warc_archive.WarcArchiveMiddleware": 900,
 }
+# Archive every fetched response with its request into gzipped WARC files in this folder
+# (None: off); a new file once one reaches WARC_MAX_SIZE bytes. Articles point to their
+# record, so `newsdedup reprocess` can re-extract them without fetching (docs/crawling.md).
+WARC_DIR = os.environ.get("NEWSDEDUP_WARC_DIR") or None
+WARC_MAX_SIZE = 1024**3
+WARC_PREFIX = "newsdedup"
 RETRY_ENABLED = True
 # Retries wait: the server's Retry-After, else 1 s, 2 s, 4 s…; never more than a minute.
 RETRY_BACKOFF_BASE = 1.0
@@ -81,6 +90,8 @@ BOILERPLATE_MIN_ARTICLES = 3
 
 # Articles per DB transaction; each article and its comments share one savepoint.
 STORE_COMMIT_EVERY = 20
+# Make every write and roll it back (`newsdedup reprocess --dry-run`).
+STORE_DRY_RUN = False
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

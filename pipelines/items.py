@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from pipelines.page import Extraction, ExtractRules, FetchedPage
-from storage.records import CommentFields
+from storage.records import CommentFields, WarcLocation
 
 
 @dataclass(slots=True)
@@ -30,3 +30,7 @@ class ArticleItem:
     comments: list[CommentFields] = field(default_factory=list, repr=False)
     # The dedup signature (pipelines.dedup.Signature), linked by the store.
     signature: object | None = field(default=None, repr=False)
+    # Where the response is archived (WARC_DIR, or the WARC file it was imported from).
+    warc: WarcLocation | None = None
+    # What the store did with it ("new", "updated: text, title", …), for reports.
+    stored: str | None = None

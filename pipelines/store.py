@@ -54,8 +54,11 @@ class StorePipeline:
         crawler: Crawler,
         dedup: DedupConfig | None = None,
         boilerplate: BoilerplateConfig | None = None,
+        dry_run: bool = False,
     ) -> None:
         self.database_url = database_url
+        # Every write is made (so the report says what would change) and rolled back.
+        self.dry_run = dry_run
         self.commit_every = max(1, commit_every)
         self.dedup = dedup or DedupConfig()
         self.boilerplate = boilerplate or BoilerplateConfig()
@@ -78,6 +81,7 @@ class StorePipeline:
             crawler,
             dedup_config(s),
             boilerplate_config(s),
+            dry_run=s.getbool("STORE_DRY_RUN"),
         )
         # Pages dropped on the way (listings, non-HTML) are recorded too, so the next run skips them.
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
@@ -152,6 +156,7 @@ class StorePipeline:
             except SQLAlchemyError as exc:
                 raise StoreFailed(f"{self._where()}: could not store {item.url}: {_one_line(exc)}") from exc
         change, merged = stored.change, stored.comments
+        item.stored = stored.summary
         self._count(stored.source, change, merged.added)
         if stored.links is not None:
             self._count_links(stored.source, change, stored.links)
@@ -205,6 +210,11 @@ class StorePipeline:
 
     def _commit(self) -> None:
         assert self._session is not None
+        if self.dry_run:
+            self._session.rollback()
+            self._pending = 0
+            self._write_locked = False
+            return
         try:
             self._session.commit()
         except SQLAlchemyError as exc:

@@ -47,6 +47,7 @@ def article_fields(item: ArticleItem) -> ArticleFields:
         tags=extraction.tags,
         http_etag=item.etag,
         http_last_modified=item.last_modified,
+        warc=item.warc,
     )
 
 
@@ -63,6 +64,17 @@ class StoredArticle:
     comments: CommentMerge
     links: LinkReport | None  # None: not linked (dedup off, or no signature)
     recleaned: int = 0  # articles whose text lost a paragraph that just became boilerplate
+    changed: tuple[str, ...] = ()  # the stored fields that took a new value
+
+    @property
+    def summary(self) -> str:
+        """What changed, in a few words: "updated: text, title; 2 new comments"."""
+        words = self.change.value + (f": {', '.join(self.changed)}" if self.changed else "")
+        if self.comments.added or self.comments.edited:
+            words += f"; {self.comments.added} new, {self.comments.edited} edited comments"
+        if self.links is not None and self.links.is_copy:
+            words += "; a copy in a story"
+        return words
 
 
 def store_article(
@@ -83,7 +95,8 @@ def store_article(
         if boilerplate is not None and boilerplate.enabled:
             source_id = get_or_create_source(session, source, item.source_home).id
             fields.text, counts, keys = remove_source_boilerplate(session, source_id, raw_text, boilerplate)
-        article, change = upsert_article(session, source, fields, home_url=item.source_home)
+        changed: list[str] = []
+        article, change = upsert_article(session, source, fields, home_url=item.source_home, changed=changed)
         is_new = change is ArticleChange.NEW
         if boilerplate is not None and boilerplate.enabled:
             recleaned = count_and_clean(session, article, raw_text, counts, keys, boilerplate)
@@ -108,4 +121,4 @@ def store_article(
                 item.fetched_at,
             )
             record_outcome(session, outcome, article.source)
-    return StoredArticle(article, article.source.name, change, merged, links, len(recleaned))
+    return StoredArticle(article, article.source.name, change, merged, links, len(recleaned), tuple(changed))

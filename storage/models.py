@@ -105,6 +105,10 @@ class Article(Base):
     previous_content_hash: Mapped[str | None] = mapped_column(String(64))
     http_etag: Mapped[str | None] = mapped_column(String(512))
     http_last_modified: Mapped[str | None] = mapped_column(String(64))
+    # Where the fetched response is archived (WARC_DIR, or the imported WARC file): the
+    # file and the byte offset of its record, so `newsdedup reprocess` needs no fetch.
+    warc_file: Mapped[str | None] = mapped_column(String(1024))
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
 
     source: Mapped[Source] = relationship(back_populates="articles")
     comments: Mapped[list[Comment]] = relationship(

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from storage.models import Article, Comment, Source, utcnow
-from storage.records import ArticleFields, CommentFields, content_hash
+from storage.records import ArticleFields, CommentFields, WarcLocation, content_hash
 from storage.search import NO_FILTER, ArticleFilter
 from storage.types import iso
 from storage.urls import url_key
@@ -55,13 +55,20 @@ def _find_or_add_source(session: Session, name: str, home_url: str | None) -> So
 
 
 def upsert_article(
-    session: Session, source_name: str, fields: ArticleFields, *, home_url: str | None = None
+    session: Session,
+    source_name: str,
+    fields: ArticleFields,
+    *,
+    home_url: str | None = None,
+    changed: list[str] | None = None,
 ) -> tuple[Article, ArticleChange]:
     """Insert the article, or update the row with the same URL identity (``url_key``).
 
     An existing article keeps its source (a saved copy of a crawled page does not move
     it, nor create an empty source). A changed text bumps ``version`` so corrections
-    show up as updates, not new rows.
+    show up as updates, not new rows. The names of the stored fields that take a new
+    value ("text", "title", …) are appended to ``changed`` when it is given (reprocess
+    reports them).
     """
     article = session.scalar(_ARTICLE_BY_URL_KEY, {"url_key": fields.url_key})
     values = {
@@ -91,6 +98,7 @@ def upsert_article(
             fetched_at=fields.fetched_at or now,
             updated_at=now,
             story_similarity=1.0,
+            **_warc_columns(fields.warc),
             **values,
         )
         session.add(article)
@@ -99,9 +107,16 @@ def upsert_article(
         article.story_id = article.id
         session.flush()
         return article, ArticleChange.NEW
-    changed = any(getattr(article, name) != value for name, value in values.items())
+    differ = [name for name, value in values.items() if getattr(article, name) != value]
+    if changed is not None:
+        changed.extend(differ)
     article.fetched_at = fields.fetched_at or now
-    if not changed:
+    if fields.warc is not None or differ:
+        # The row now holds what this fetch gave: it points to this fetch's record, or to
+        # none (not archived) rather than to an older capture it no longer matches.
+        for name, value in _warc_columns(fields.warc).items():
+            setattr(article, name, value)
+    if not differ:
         return article, ArticleChange.UNCHANGED
     if article.content_hash != values["content_hash"]:
         article.version += 1
@@ -119,6 +134,10 @@ def replace_text(article: Article, text: str) -> None:
     article.word_count = len(text.split())
     article.content_hash = content_hash(text)
     article.updated_at = utcnow()
+
+
+def _warc_columns(location: WarcLocation | None) -> dict[str, Any]:
+    return {"warc_file": location.file if location else None, "warc_offset": location.offset if location else None}
 
 
 def merge_comments(

@@ -6,8 +6,16 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from storage.urls import url_key
+
+
+class WarcLocation(NamedTuple):
+    """Where a fetched response is archived: a WARC file and its record's byte offset."""
+
+    file: str
+    offset: int
 
 
 def normalize_for_hash(text: str) -> str:
@@ -68,6 +76,8 @@ class ArticleFields:
     http_last_modified: str | None = None
     # Another site's URL the page declares as its canonical (storage.urls.url_key form).
     declared_url_key: str | None = None
+    # The archived response this was extracted from (None: not archived).
+    warc: WarcLocation | None = None
 
     @property
     def url_key(self) -> str:

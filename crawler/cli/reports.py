@@ -33,6 +33,7 @@ from crawler.cli.common import (
     out,
     print_json_lines,
 )
+from crawler.cli.warcs import export_warc
 from storage.db import session_scope
 from storage.reports import (
     ARTICLE_COLUMNS,
@@ -158,6 +159,7 @@ class ExportKind(enum.StrEnum):
     articles = "articles"
     comments = "comments"
     stories = "stories"
+    warc = "warc"
 
 
 class ExportFormat(enum.StrEnum):
@@ -186,11 +188,19 @@ def export(
     has_comments: CommentsOption = None,
     all_copies: AllCopiesOption = False,
 ) -> None:
-    """Stream articles, comments or stories as JSON Lines or CSV (constant memory).
+    """Stream articles, comments or stories as JSON Lines or CSV, or archived responses as WARC.
+
+    Constant memory. `warc` writes the selected articles' archived responses (pywb and
+    warcio read the file).
 
     Example: newsdedup export articles --format csv --since 2014-01-01 -o articles.csv
+
+    Example: newsdedup export warc --source antiwar -o antiwar.warc.gz
     """
     filters = article_filter(source, author, since, until, language, has_comments, all_copies)
+    if kind is ExportKind.warc:
+        export_warc(db, filters, output)
+        return
     rows_of, columns = EXPORTS[kind]
     engine = open_database(db)
     handle: TextIO = output.open("w", encoding="utf-8", newline="") if output else sys.stdout

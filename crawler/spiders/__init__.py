@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from crawler.warc_archive import WARC_META
 from pipelines.items import ArticleItem
 from pipelines.page import ExtractRules, FetchedPage
 
 if TYPE_CHECKING:
     from scrapy.http import Response
+
+    from pipelines.warc_read import ArchivedResponse
 
 
 LOCAL_FILES_SLOT = "local-files"
@@ -41,6 +44,26 @@ def article_item(
         etag=_header(response, "ETag"),
         last_modified=_header(response, "Last-Modified"),
         rules=rules or ExtractRules(),
+        # Set by WarcArchiveMiddleware when the crawl archives (WARC_DIR).
+        warc=response.meta.get(WARC_META) if response.request is not None else None,
+    )
+
+
+def archived_item(
+    archived: ArchivedResponse, *, source: str | None = None, home: str | None = None, rules: ExtractRules | None = None
+) -> ArticleItem:
+    """The item for a response read from a WARC file: fetched when the archive says."""
+    return ArticleItem(
+        url=archived.url,
+        body=archived.body,
+        fetched_at=archived.fetched_at,
+        source=source,
+        source_home=home,
+        content_type=archived.header("Content-Type"),
+        etag=archived.header("ETag"),
+        last_modified=archived.header("Last-Modified"),
+        rules=rules or ExtractRules(),
+        warc=archived.location,
     )
 
 

@@ -4,7 +4,7 @@ Existing articles are not cleaned by the migration (it runs no pipeline code); t
 paragraphs are counted when they are next crawled or imported.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-03
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
