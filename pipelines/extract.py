@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from lxml.html import HtmlElement
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
     from scrapy.statscollectors import StatsCollector
 
 
@@ -46,6 +47,16 @@ class ExtractConfig:
     max_bytes: int = 5 * 1024 * 1024
     # Removed before extraction so reader comments can never land in the body.
     prune_xpath: tuple[str, ...] = COMMENT_SECTION_XPATHS
+
+
+def extract_config(settings: BaseSettings) -> ExtractConfig:
+    """ExtractConfig from the EXTRACT_* settings (defaults live on the dataclass)."""
+    defaults = ExtractConfig()
+    return ExtractConfig(
+        favor_precision=settings.getbool("EXTRACT_FAVOR_PRECISION", defaults.favor_precision),
+        min_text_chars=settings.getint("EXTRACT_MIN_TEXT_CHARS", defaults.min_text_chars),
+        max_bytes=settings.getint("EXTRACT_MAX_BYTES", defaults.max_bytes),
+    )
 
 
 def _xpath_texts(tree: HtmlElement, xpath: str) -> list[str]:
@@ -234,15 +245,8 @@ class ExtractPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        s = crawler.settings
-        defaults = ExtractConfig()
-        config = ExtractConfig(
-            favor_precision=s.getbool("EXTRACT_FAVOR_PRECISION", defaults.favor_precision),
-            min_text_chars=s.getint("EXTRACT_MIN_TEXT_CHARS", defaults.min_text_chars),
-            max_bytes=s.getint("EXTRACT_MAX_BYTES", defaults.max_bytes),
-        )
         assert crawler.stats is not None
-        return cls(config, crawl_pool(crawler), crawler.stats, dedup_config(s))
+        return cls(extract_config(crawler.settings), crawl_pool(crawler), crawler.stats, dedup_config(crawler.settings))
 
     async def open_spider(self) -> None:
         await asyncio.to_thread(self.pool.start)
