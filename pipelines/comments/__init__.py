@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pipelines.comments import engines, fallback, schema
+from pipelines.comments import cms, engines, fallback, schema
 from pipelines.comments.markup import COMMENT_SECTION_XPATHS, RawComment, block_text, clean_date_text, complete_date
 from pipelines.dates import parse_machine_date, parse_page_date
 from pipelines.items import ArticleItem
@@ -32,15 +32,19 @@ __all__ = ["COMMENT_SECTION_XPATHS", "PARSERS", "CommentsPipeline", "RawComment"
 
 logger = logging.getLogger(__name__)
 
-# In order of preference when two parsers find equally many complete comments.
+# In order of preference when two parsers find equally many complete comments: the
+# header patterns ("On DATE, NAME said:") are more specific than the WordPress item
+# classes that custom comment callbacks keep.
 PARSERS: dict[str, Callable[[HtmlElement], list[RawComment]]] = {
-    "wordpress": engines.wordpress,
-    "blogger": engines.blogger,
-    "schema-microdata": schema.microdata,
-    "schema-jsonld": schema.jsonld,
     "posted-by": engines.posted_by,
     "on-date-said": engines.on_date_said,
     "numbered-says": engines.numbered_says,
+    "wordpress": engines.wordpress,
+    "drupal": cms.drupal,
+    "forum": cms.forum,
+    "blogger": engines.blogger,
+    "schema-microdata": schema.microdata,
+    "schema-jsonld": schema.jsonld,
 }
 FALLBACK = "fallback"
 

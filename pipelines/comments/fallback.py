@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 # One id/class token names a comment section: "comments", "comment-list", "kommentare",
 # "comentarios", "discussion", "replies", "talkback". Tokens, not substrings of the whole
 # attribute: "wp-embed-responsive" on <body> is not a section of responses.
-_SECTION_TOKEN = re.compile(r"comment|komment|coment|discussion|^replies$|talkback|leserbrief|reactions", re.IGNORECASE)
+_SECTION_TOKEN = re.compile(
+    r"comment|komment|coment|discussion|disqus|^replies$|talkback|leserbrief|reactions", re.IGNORECASE
+)
 # Tokens of things about comments that are not the thread: counters, links, forms,
 # toggles, the "Recent comments" widget, a comment's own parts.
 _NOT_SECTION = re.compile(
@@ -47,6 +49,10 @@ _AUTHOR_LABEL = re.compile(r"author|user|name|nick|poster|member|commenter|autor
 _NOT_AUTHOR_LABEL = re.compile(r"avatar|img|photo|pic|url|link|reply", re.IGNORECASE)
 _PROFILE_LINK = re.compile(r"/(?:users?|members?|profiles?|authors?|u|community/profile)/", re.IGNORECASE)
 _TIME_LABEL = re.compile(r"date|time|ago|posted|when|datum|zeit|fecha", re.IGNORECASE)
+# Links of a comment's toolbar, never its author.
+_ACTIONS = frozenset(
+    "reply antworten répondre responder rispondi report melden alerter signaler like permalink share quote zitieren".split()
+)
 MIN_SHARE_WITH_EVIDENCE = 0.8
 _GROUPS_TRIED = 6
 _SECTIONS_TRIED = 8
@@ -173,22 +179,23 @@ def _time_line(element: HtmlElement, text: str) -> str | None:
 def _read_block(block: HtmlElement) -> tuple[RawComment, int]:
     """The comment in ``block``, and how much evidence it carries: a time, a labeled author (0–2)."""
     author = date = None
+    author_node: HtmlElement | None = None
     labeled = False
     used: list[HtmlElement] = []
     for element, text in _short_lines(block):
         parts = _SEPARATORS.split(text.strip(" —–-"))
         if len(parts) == 2 and author is None and date is None and date_like(parts[1]) and _parses(parts[1]):
             author, date = _name(parts[0]), parts[1]  # "— NAME · 19 March 2008, 08:32"
-        elif element.tag in ("p", "blockquote"):
-            continue  # a short paragraph is words of the comment ("Ha! Called it.")
+        elif element.tag in ("p", "blockquote") and not (element.get("class") or element.get("id")):
+            continue  # a short paragraph is words of the comment ("Ha! Called it."), unless labeled
         elif date is None and (found := _time_line(element, text)):
             date = found
-        elif (author is None or not labeled) and _labeled_author(element, text):
-            if author is not None:
-                used.remove(next(e for e in used if squash(e.text_content()) == author))
-            author, labeled = _name(text), True
-        elif author is None and len(text) <= 60 and not date_like(text):
-            author = _name(text)
+        elif not labeled and _labeled_author(element, text):
+            if author_node is not None:
+                used.remove(author_node)  # a marked-up name beats the first short line
+            author, author_node, labeled = _name(text), element, True
+        elif author is None and len(text) <= 60 and not date_like(text) and text.lower() not in _ACTIONS:
+            author, author_node = _name(text), element
         else:
             continue
         used.append(element)
@@ -203,11 +210,12 @@ def _parses(text: str) -> bool:
 
 def _thread(section: HtmlElement) -> list[RawComment]:
     """The comments of the first group in ``section`` that shows the evidence of a thread:
-    most blocks with a time or a labeled author, a lone block with both."""
+    most blocks with a time or a labeled author; a lone block (which names itself a
+    comment, see _groups) with one of them."""
     for group in _groups(section)[:_GROUPS_TRIED]:
         read = [_read_block(_with_answer(block)) for block in group]
         with_evidence = sum(evidence > 0 for _, evidence in read)
-        if with_evidence >= MIN_SHARE_WITH_EVIDENCE * len(read) and (len(read) > 1 or read[0][1] == 2):
+        if with_evidence >= MIN_SHARE_WITH_EVIDENCE * len(read):
             return [comment for comment, _ in read]
     return []
 
