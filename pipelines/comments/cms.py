@@ -27,8 +27,7 @@ _DRUPAL_BODY = (
 )
 _DRUPAL_META = f".//*[{any_class('submitted', 'comment__meta', 'attribution', 'metas', 'comment-info')}]"
 _DRUPAL_AUTHOR = (
-    ".//*[@property='foaf:name'] | "
-    f".//*[{any_class('username', 'comment__author', 'comment-author', 'author-name')}]"
+    f".//*[@property='foaf:name'] | .//*[{any_class('username', 'comment__author', 'comment-author', 'author-name')}]"
 )
 _DRUPAL_CHROME = (
     f".//h3 | .//*[{any_class('links', 'submitted', 'comment__meta', 'attribution', 'metas', 'titre', 'rdf-meta')}]"

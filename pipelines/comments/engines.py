@@ -44,8 +44,7 @@ _WP_DATES = (
     ".//time",
 )
 _WP_AUTHOR = (
-    f".//*[{any_class('fn', 'wp-block-comment-author-name', 'comment-author-name', 'comment-author')}]"
-    " | .//cite[1]"
+    f".//*[{any_class('fn', 'wp-block-comment-author-name', 'comment-author-name', 'comment-author')}] | .//cite[1]"
 )
 _WP_TEXT = f".//*[{any_class('comment-content', 'wp-block-comment-content', 'comment-text', 'dsq-comment-message')}]"
 _NESTED_LISTS = f".//*[self::ol or self::ul or self::div][{any_class('children', 'comment-children')}]"
@@ -62,19 +61,16 @@ def _outer_items(items: list[HtmlElement]) -> list[HtmlElement]:
     """Without a theme's inner box of the same comment (li#li-comment-N > article#comment-N):
     an item inside another is a reply only when a replies list lies between them."""
     inside = set(items)
-    kept = []
-    for item in items:
-        for ancestor in item.iterancestors():
-            if ancestor in inside:
-                break
-            if "children" in ancestor.get("class", "").split() or ancestor.tag in ("ol", "ul"):
-                ancestor = None
-                break
-        else:
-            ancestor = None
-        if ancestor is None:
-            kept.append(item)
-    return kept
+    return [item for item in items if not _boxed(item, inside)]
+
+
+def _boxed(item: HtmlElement, items: set[HtmlElement]) -> bool:
+    for ancestor in item.iterancestors():
+        if ancestor in items:
+            return True
+        if ancestor.tag in ("ol", "ul") or "children" in ancestor.get("class", "").split():
+            return False
+    return False
 
 
 def _wp_author(own: HtmlElement) -> tuple[str | None, HtmlElement | None]:

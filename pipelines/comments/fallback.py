@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING
 
 from lxml.etree import XPath
 
-from pipelines.comments.markup import RawComment, block_text, clean_date_text, date_like, squash, without_nodes
+from pipelines.comments.markup import (
+    THREAD_MARK,
+    RawComment,
+    block_text,
+    clean_date_text,
+    date_like,
+    squash,
+    without_nodes,
+)
 from pipelines.dates import parse_page_date
 
 if TYPE_CHECKING:
@@ -51,7 +59,10 @@ _PROFILE_LINK = re.compile(r"/(?:users?|members?|profiles?|authors?|u|community/
 _TIME_LABEL = re.compile(r"date|time|ago|posted|when|datum|zeit|fecha", re.IGNORECASE)
 # Links of a comment's toolbar, never its author.
 _ACTIONS = frozenset(
-    "reply antworten répondre responder rispondi report melden alerter signaler like permalink share quote zitieren".split()
+    {
+        *("reply", "antworten", "répondre", "responder", "rispondi", "report", "melden", "alerter"),
+        *("signaler", "like", "permalink", "share", "quote", "zitieren"),
+    }
 )
 MIN_SHARE_WITH_EVIDENCE = 0.8
 _GROUPS_TRIED = 6
@@ -61,6 +72,12 @@ _SECTIONS_TRIED = 8
 # and testing them in Python costs 0.3 ms on a 90 KB page, against 2–4 ms for a Python
 # loop over its elements or a case-folding XPath predicate.
 _LABELS = XPath("//@id | //@class")
+_HEADINGS = XPath("//h2 | //h3 | //h4")
+_COMMENT_HEADING = re.compile(
+    r"^\W*(?:\d+|one|ein|un)?\s*(?:comments?|kommentare?|commentaires?|comentarios?|responses?|replies"
+    r"|reader comments|leserkommentare|antworten)\b",
+    re.IGNORECASE,
+)
 
 
 def _tokens(element: HtmlElement) -> list[str]:
@@ -76,8 +93,11 @@ def _is_section(element: HtmlElement) -> bool:
     return bool(named) and not any(_NOT_SECTION.search(t) for t in named) and not element.xpath(".//h1")
 
 
-def _sections(tree: HtmlElement) -> list[HtmlElement]:
-    """Elements that name a comment section, in page order (outer ones before inner ones)."""
+def _sections(tree: HtmlElement) -> list[tuple[HtmlElement, HtmlElement | None]]:
+    """Sections that may hold the thread, with the heading that names them (or None):
+    elements whose id/class names a comment section, in page order (outer ones before
+    inner ones), then the boxes under a "Comments" heading (a thread migrated into the
+    post body, a theme without labels)."""
     found: list[HtmlElement] = []
     for value in _LABELS(tree):
         element = value.getparent()
@@ -85,7 +105,12 @@ def _sections(tree: HtmlElement) -> list[HtmlElement]:
             continue
         if _is_section(element):
             found.append(element)
-    return found
+    named: list[tuple[HtmlElement, HtmlElement | None]] = [(element, None) for element in found[:_SECTIONS_TRIED]]
+    for heading in _HEADINGS(tree):
+        parent = heading.getparent()
+        if parent is not None and _COMMENT_HEADING.match(squash(heading.text_content())) and not parent.xpath(".//h1"):
+            named.append((parent, heading))
+    return named
 
 
 # Classes that alternate, count or name the commenter (odd/even, thread-alt, depth-2,
@@ -96,9 +121,10 @@ _ZEBRA = re.compile(
 
 
 def _shape(element: HtmlElement) -> tuple[str, str]:
-    """Tag and classes, without the ones that alternate or count (odd/even, depth-2)."""
-    classes = (c for c in element.get("class", "").split() if not _ZEBRA.match(c) and not any(ch.isdigit() for ch in c))
-    return element.tag, " ".join(sorted(classes))
+    """Tag and first class, past the ones that alternate or count (odd/even, depth-2): themes
+    add state classes after the kind (xenforo-comment xenforo-read-more-target)."""
+    classes = [c for c in element.get("class", "").split() if not _ZEBRA.match(c) and not any(ch.isdigit() for ch in c)]
+    return element.tag, classes[0] if classes else ""
 
 
 def _groups(section: HtmlElement) -> list[list[HtmlElement]]:
@@ -112,17 +138,20 @@ def _groups(section: HtmlElement) -> list[list[HtmlElement]]:
         for child in parent:
             if isinstance(child.tag, str) and child.tag not in _NOT_COMMENT_TAGS and child.tag not in _WORD_TAGS:
                 groups[_shape(child)].append(child)
-        for group in groups.values():
-            group = [g for g in group if not g.xpath(_FORM_FIELDS)]
+        for same in groups.values():
+            group = [g for g in same if not g.xpath(_FORM_FIELDS)]
             size = sum(len(squash(g.text_content())) for g in group)
             if size and (len(group) >= 2 or _names_comment(group[0])):
                 found.append((size, group))
     return [group for _, group in sorted(found, key=lambda pair: -pair[0])]
 
 
+_ONE_COMMENT = re.compile(r"(?:li-|div-)?(?:comment|kommentar)(?:[-_]?\d+|[-_]item|[-_]entry)?$", re.IGNORECASE)
+
+
 def _names_comment(element: HtmlElement) -> bool:
     """One comment's own box: li#comment-12, div.comment, article.kommentar-item."""
-    return any(re.match(r"(?:li-|div-)?(?:comment|kommentar)(?:[-_]?\d+|[-_]item|[-_]entry)?$", t) for t in _tokens(element))
+    return any(_ONE_COMMENT.match(token) for token in _tokens(element))
 
 
 def _with_answer(block: HtmlElement) -> HtmlElement:
@@ -208,7 +237,7 @@ def _parses(text: str) -> bool:
     return parse_page_date(clean_date_text(text), timezone="UTC", now=datetime.now(UTC)) is not None
 
 
-def _thread(section: HtmlElement) -> list[RawComment]:
+def _thread(section: HtmlElement) -> tuple[list[RawComment], list[HtmlElement]]:
     """The comments of the first group in ``section`` that shows the evidence of a thread:
     most blocks with a time or a labeled author; a lone block (which names itself a
     comment, see _groups) with one of them."""
@@ -216,15 +245,21 @@ def _thread(section: HtmlElement) -> list[RawComment]:
         read = [_read_block(_with_answer(block)) for block in group]
         with_evidence = sum(evidence > 0 for _, evidence in read)
         if with_evidence >= MIN_SHARE_WITH_EVIDENCE * len(read):
-            return [comment for comment, _ in read]
-    return []
+            return [comment for comment, _ in read], group
+    return [], []
 
 
 def structural(tree: HtmlElement) -> list[RawComment]:
-    """Comments of the first comment section with a readable thread, or none."""
+    """Comments of the first comment section with a readable thread, or none.
+
+    Marks the thread's blocks (and the heading that named it) with THREAD_MARK.
+    """
     # An outer section that fails can hold the real thread deeper down: inner ones are
     # tried too, a few at most (each try parses dates).
-    for section in _sections(tree)[:_SECTIONS_TRIED]:
-        if comments := _thread(section):
+    for section, heading in _sections(tree):
+        comments, blocks = _thread(section)
+        if comments:
+            for element in [*blocks, *([heading] if heading is not None else [])]:
+                element.set(THREAD_MARK, "")
             return comments
     return []
