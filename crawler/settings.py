@@ -55,7 +55,10 @@ ITEM_PIPELINES = {
 # Extraction runs in worker processes (-1: one per CPU; 0: inline, for debugging).
 EXTRACT_WORKERS = -1
 EXTRACT_FAVOR_PRECISION = False
+# Main text a page needs to be stored: 250 characters, or 50 when the page declares itself
+# an article (schema.org/og:type) or has a byline with a date.
 EXTRACT_MIN_TEXT_CHARS = 250
+EXTRACT_MIN_ARTICLE_CHARS = 50
 EXTRACT_MAX_BYTES = 5 * 1024 * 1024
 COMMENTS_ENABLED = True
 
@@ -70,6 +73,11 @@ REFRESH_WINDOW_DAYS = 3
 # docs/dedup.md the measurements behind them). DEDUP_WINDOW_DAYS=None: archives without dates.
 DEDUP_ENABLED = True
 DEDUP_WINDOW_DAYS = 7
+
+# A paragraph printed on this many articles of one source is its boilerplate (support
+# appeals, subscription lines, author bios) and is removed from its bodies (>= 2).
+BOILERPLATE_ENABLED = True
+BOILERPLATE_MIN_ARTICLES = 3
 
 # Articles per DB transaction; each article and its comments share one savepoint.
 STORE_COMMIT_EVERY = 20

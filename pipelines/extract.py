@@ -22,7 +22,7 @@ from pipelines.errors import EmptyBody, ExtractionFailed, NotAnArticle, Rejected
 from pipelines.html import parse_page
 from pipelines.items import ArticleItem
 from pipelines.page import Extraction, ExtractRules, FetchedPage
-from pipelines.pagekind import listing_reason
+from pipelines.pagekind import declares_article, not_article_reason
 from pipelines.pool import WorkerPool, crawl_pool
 from storage.records import CommentFields
 
@@ -44,6 +44,8 @@ class ExtractConfig:
 
     favor_precision: bool = False
     min_text_chars: int = 250
+    # The floor for pages that declare themselves articles: a short post is still a post.
+    min_article_chars: int = 50
     max_bytes: int = 5 * 1024 * 1024
     # Removed before extraction so reader comments can never land in the body.
     prune_xpath: tuple[str, ...] = COMMENT_SECTION_XPATHS
@@ -55,6 +57,7 @@ def extract_config(settings: BaseSettings) -> ExtractConfig:
     return ExtractConfig(
         favor_precision=settings.getbool("EXTRACT_FAVOR_PRECISION", defaults.favor_precision),
         min_text_chars=settings.getint("EXTRACT_MIN_TEXT_CHARS", defaults.min_text_chars),
+        min_article_chars=settings.getint("EXTRACT_MIN_ARTICLE_CHARS", defaults.min_article_chars),
         max_bytes=settings.getint("EXTRACT_MAX_BYTES", defaults.max_bytes),
     )
 
@@ -109,8 +112,6 @@ def extract_article(
     tree: HtmlElement, url: str, rules: ExtractRules, config: ExtractConfig, fetched_at: datetime
 ) -> Extraction:
     """Extract one article from a parsed page, or raise NotAnArticle / EmptyBody."""
-    if reason := listing_reason(tree):
-        raise NotAnArticle(reason)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -122,8 +123,14 @@ def extract_article(
         date_extraction_params={"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S"},
     )
     text = _body_from_xpath(tree, rules.body_xpath) if rules.body_xpath else (document.text if document else "") or ""
-    if len(text) < config.min_text_chars:
-        raise EmptyBody(f"main text has {len(text)} characters, fewer than {config.min_text_chars}")
+    bylined = bool(document and document.author and document.date)
+    if reason := not_article_reason(tree, url, text, bylined=bylined):
+        raise NotAnArticle(reason)
+    # A page that says it is an article (schema.org/og:type, or a byline with a date) is
+    # one however short; a page saying nothing needs enough text to be taken for one.
+    floor = config.min_article_chars if bylined or declares_article(tree) else config.min_text_chars
+    if len(text) < floor:
+        raise EmptyBody(f"main text has {len(text)} characters, fewer than {floor}")
     extraction = Extraction(
         text=text,
         canonical_url=declared_url(tree, "//link[@rel='canonical']/@href"),

@@ -1,9 +1,20 @@
-"""Is a page one article, or a listing of several (front, archive, tag page)?"""
+"""Is a page one article, or something else with text on it: a listing of several posts
+(front, archive, tag, section page), or one of a site's own pages (about, contact,
+privacy)?
+
+Decided from the page's own signals after extraction, so the main text can be weighed:
+what the page declares (og:type, schema.org @type), where its main text sits (one post,
+or spread over several teasers), how much of it is headline links, and what its URL
+names. Any doubt keeps the page: a wrongly skipped article is lost, a stored about page
+only costs a row.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -19,10 +30,14 @@ ARTICLE_TYPES = frozenset(
         "backgroundnewsarticle",
         "liveblogposting",
         "socialmediaposting",
+        "discussionforumposting",
         "report",
     }
 )
-LISTING_TYPES = frozenset({"website", "collectionpage", "itemlist", "searchresultspage", "profilepage", "blog"})
+# Only types that say "this page lists things". og:type "website" and schema.org WebSite
+# are not among them: most CMSs declare them on every page, articles included (Yoast's
+# @graph has a WebSite node on each post).
+LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "profilepage", "profile"})
 # Post containers of common engines (WordPress/hAtom, Movable Type, Minx, Blogger, news
 # CMSs): several of them with linked headings are teasers, so a front, archive or tag page.
 _POST_CLASSES = ("hentry", "post", "teaser", "entry", "blogbody", "blog-post", "date-outer", "story")
@@ -32,6 +47,18 @@ _POST_BLOCKS = (
     + "]"
 )
 _HEADED_LINK = ".//*[self::h1 or self::h2 or self::h3][.//a[@href]]"
+# A teaser this long is a whole post: two more of them beside the one the extractor took
+# make a front page of full posts.
+FULL_POST_CHARS = 600
+# The last path segment of a site's own pages (English and German: the languages of the
+# seed sites and of most of the real-page set), with or without an extension.
+_SITE_PAGE = re.compile(
+    r"(?:about|about[-_]us|contact|contact[-_]us|imprint|impressum|kontakt|privacy|privacy[-_]policy|"
+    r"datenschutz|datenschutzerklaerung|terms|terms[-_]of[-_](?:use|service)|legal|cookies?|cookie[-_]policy|"
+    r"disclaimer|ueber[-_]uns|uber[-_]uns)(?:\.\w+)?",
+    re.IGNORECASE,
+)
+_MIN_LINE_CHARS = 20
 
 
 def declared_types(tree: HtmlElement) -> set[str]:
@@ -54,16 +81,66 @@ def declared_types(tree: HtmlElement) -> set[str]:
     return types
 
 
-def listing_reason(tree: HtmlElement) -> str | None:
-    """Why the page looks like a listing rather than one article, or None."""
-    declared = declared_types(tree)
-    if declared & ARTICLE_TYPES:
-        return None
-    if declared & LISTING_TYPES:
-        return f"declares itself a {'/'.join(sorted(declared & LISTING_TYPES))} page"
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in map(_fold, text.split("\n")) if len(line) >= _MIN_LINE_CHARS]
+
+
+def _teaser_reason(tree: HtmlElement, lines: list[str]) -> str | None:
+    """Several post blocks with linked headings, and the main text is theirs."""
     teasers = [block for block in tree.xpath(_POST_BLOCKS) if block.xpath(_HEADED_LINK)]
     # Nested matches (an <article class="post">) count once.
     outer = [b for b in teasers if not any(a in teasers for a in b.iterancestors())]
-    if len(outer) >= 2:
+    if len(outer) < 2:
+        return None
+    texts = [_fold(block.text_content()) for block in outer]
+    holders = [next((i for i, t in enumerate(texts) if line in t), None) for line in lines]
+    inside = sum(len(line) for line, holder in zip(lines, holders, strict=True) if holder is not None)
+    if not lines or inside * 2 < sum(map(len, lines)):
+        return None  # the main text is the page's own, beside some teasers (related posts)
+    held = set(holders) - {None}
+    other_full_posts = sum(len(t) >= FULL_POST_CHARS for i, t in enumerate(texts) if i not in held)
+    # Text spread over several teasers, or one post taken from a page of whole posts.
+    if len(held) >= 2 or other_full_posts >= 2:
         return f"listing of {len(outer)} posts"
     return None
+
+
+def _headline_reason(tree: HtmlElement, lines: list[str]) -> str | None:
+    """A section page without post markup: most of its main text is links to other pages."""
+    anchors = {text for a in tree.xpath("//body//a[@href]") if len(text := _fold(a.text_content())) >= 15}
+    # A headline with its one-line summary is still mostly its link.
+    linked = [line for line in lines if any(len(a) * 2 >= len(line) and a in line for a in anchors)]
+    if len(linked) >= 3 and sum(map(len, linked)) * 2 >= sum(map(len, lines)):
+        return f"section page: {len(linked)} of its {len(lines)} text lines are links to other pages"
+    return None
+
+
+def _site_page_reason(url: str) -> str | None:
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    if segments and _SITE_PAGE.fullmatch(segments[-1]):
+        return f"a site page ({segments[-1]}), not an article"
+    return None
+
+
+def not_article_reason(tree: HtmlElement, url: str, text: str, *, bylined: bool = False) -> str | None:
+    """Why the page is not one article, or None. ``text`` is its extracted main text;
+    ``bylined``: the page names an author and a date (an article's strongest own signal)."""
+    declared = declared_types(tree)
+    if declared & ARTICLE_TYPES:
+        return None
+    if listing := declared & LISTING_TYPES:
+        return f"declares itself a {'/'.join(sorted(listing))} page"
+    lines = _lines(text)
+    if reason := _teaser_reason(tree, lines):
+        return reason
+    if bylined:
+        return None
+    return _site_page_reason(url) or _headline_reason(tree, lines)
+
+
+def declares_article(tree: HtmlElement) -> bool:
+    return bool(declared_types(tree) & ARTICLE_TYPES)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from pipelines.boilerplate import BoilerplateConfig, boilerplate_config
 from pipelines.dedup import DedupConfig, IndexMismatch, LinkReport, StoryLinker, check_index, dedup_config
 from pipelines.items import ArticleItem
 from pipelines.write import store_article
@@ -47,11 +48,17 @@ class StorePipeline:
     """
 
     def __init__(
-        self, database_url: str, commit_every: int, crawler: Crawler, dedup: DedupConfig | None = None
+        self,
+        database_url: str,
+        commit_every: int,
+        crawler: Crawler,
+        dedup: DedupConfig | None = None,
+        boilerplate: BoilerplateConfig | None = None,
     ) -> None:
         self.database_url = database_url
         self.commit_every = max(1, commit_every)
         self.dedup = dedup or DedupConfig()
+        self.boilerplate = boilerplate or BoilerplateConfig()
         self.linker = StoryLinker(self.dedup)
         self._write_locked = False
         self.crawler = crawler
@@ -65,7 +72,13 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         s = crawler.settings
-        pipeline = cls(s.get("NEWSDEDUP_DATABASE_URL"), s.getint("STORE_COMMIT_EVERY", 20), crawler, dedup_config(s))
+        pipeline = cls(
+            s.get("NEWSDEDUP_DATABASE_URL"),
+            s.getint("STORE_COMMIT_EVERY", 20),
+            crawler,
+            dedup_config(s),
+            boilerplate_config(s),
+        )
         # Pages dropped on the way (listings, non-HTML) are recorded too, so the next run skips them.
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         return pipeline
@@ -130,7 +143,7 @@ class StorePipeline:
         for attempt in (1, 2):
             try:
                 self._begin_write()
-                stored = store_article(self._session, item, linker)
+                stored = store_article(self._session, item, linker, self.boilerplate)
                 break
             except IntegrityError:
                 # Another process inserted the same URL between our select and insert.
@@ -145,6 +158,8 @@ class StorePipeline:
         self.stats.inc_value(f"store/articles_{change.value}")
         self.stats.inc_value("store/comments_new", merged.added)
         self.stats.inc_value("store/comments_edited", merged.edited)
+        if stored.recleaned:
+            self.stats.inc_value("boilerplate/articles_recleaned", stored.recleaned)
         if change is not ArticleChange.UNCHANGED or merged.added or merged.edited:
             logger.debug("%s %s (%d new comments)", change.value, stored.article.canonical_url, merged.added)
         self._pending += 1

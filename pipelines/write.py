@@ -11,12 +11,14 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from pipelines.boilerplate import BoilerplateConfig, count_and_clean, remove_source_boilerplate
 from pipelines.dedup import LinkReport, Signature, StoryLinker
+from pipelines.dedup.signature import make_signature
 from pipelines.items import ArticleItem
 from pipelines.urls import article_identity
 from storage.frontier import ARTICLE, Outcome, record_outcome
 from storage.models import Article
-from storage.queries import ArticleChange, CommentMerge, merge_comments, upsert_article
+from storage.queries import ArticleChange, CommentMerge, get_or_create_source, merge_comments, upsert_article
 from storage.records import ArticleFields
 from storage.urls import url_key
 
@@ -59,20 +61,39 @@ class StoredArticle:
     change: ArticleChange
     comments: CommentMerge
     links: LinkReport | None  # None: not linked (dedup off, or no signature)
+    recleaned: int = 0  # articles whose text lost a paragraph that just became boilerplate
 
 
-def store_article(session: Session, item: ArticleItem, linker: StoryLinker | None) -> StoredArticle:
+def store_article(
+    session: Session, item: ArticleItem, linker: StoryLinker | None, boilerplate: BoilerplateConfig | None = None
+) -> StoredArticle:
     """Write the article in one savepoint: it, its comments, its story links and its
-    frontier row land together or not at all. Flushes, never commits."""
+    frontier row land together or not at all. Flushes, never commits.
+
+    With ``boilerplate``, what the article's source repeats on its pages is removed
+    first (pipelines/boilerplate.py); articles cleaned again because of this one are
+    signed and linked again.
+    """
     fields = article_fields(item)
     source = source_name(item, fields)
-    links = None
+    raw_text, links, recleaned = fields.text, None, []
+    signature = item.signature if isinstance(item.signature, Signature) else None
     with session.begin_nested():
+        if boilerplate is not None and boilerplate.enabled:
+            source_id = get_or_create_source(session, source, item.source_home).id
+            fields.text, counts, keys = remove_source_boilerplate(session, source_id, raw_text, boilerplate)
         article, change = upsert_article(session, source, fields, home_url=item.source_home)
         is_new = change is ArticleChange.NEW
+        if boilerplate is not None and boilerplate.enabled:
+            recleaned = count_and_clean(session, article, raw_text, counts, keys, boilerplate)
         merged = merge_comments(session, article, item.comments, article_is_new=is_new)
-        if linker is not None and isinstance(item.signature, Signature):
-            links = linker.link(session, article, item.signature, new=is_new)
+        if linker is not None and signature is not None:
+            if article.text != raw_text:  # the worker signed the text before the source's boilerplate went
+                signature = make_signature(article.text, linker.config)
+            links = linker.link(session, article, signature, new=is_new)
+            for other in recleaned:
+                if other is not article:
+                    linker.link(session, other, make_signature(other.text, linker.config))
         if item.source is not None:  # saved pages belong to no source's frontier
             outcome = Outcome(
                 article.source.name,
@@ -86,4 +107,4 @@ def store_article(session: Session, item: ArticleItem, linker: StoryLinker | Non
                 item.fetched_at,
             )
             record_outcome(session, outcome, article.source)
-    return StoredArticle(article, article.source.name, change, merged, links)
+    return StoredArticle(article, article.source.name, change, merged, links, len(recleaned))

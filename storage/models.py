@@ -269,3 +269,21 @@ class CrawlRun(Base):
 
     def __repr__(self) -> str:
         return f"<CrawlRun id={self.id} status={self.status!r}>"
+
+
+class SourceParagraph(Base):
+    """How many of a source's articles print a paragraph (pipelines/boilerplate.py).
+
+    ``key`` is a hash of the paragraph's folded words. Once ``articles`` reaches the
+    BOILERPLATE_MIN_ARTICLES setting the paragraph is that source's boilerplate; until
+    then ``seen_on`` lists the articles holding it, so a re-import counts nothing twice
+    and the first ones are cleaned too when it crosses the line.
+    """
+
+    __tablename__ = "source_paragraphs"
+    __table_args__ = (PrimaryKeyConstraint("source_id", "key"), {"sqlite_with_rowid": False})
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    key: Mapped[int] = mapped_column(BigInteger, autoincrement=False)
+    articles: Mapped[int] = mapped_column(Integer, default=1)
+    seen_on: Mapped[list[int]] = mapped_column(JSON, default=list)

@@ -112,6 +112,14 @@ def upsert_article(
     return article, ArticleChange.UPDATED
 
 
+def replace_text(article: Article, text: str) -> None:
+    """Give a stored article a cleaned text (ours, not the publisher's change: no new version)."""
+    article.text = text
+    article.word_count = len(text.split())
+    article.content_hash = content_hash(text)
+    article.updated_at = utcnow()
+
+
 def merge_comments(
     session: Session, article: Article, comments: Sequence[CommentFields], *, article_is_new: bool = False
 ) -> CommentMerge:
