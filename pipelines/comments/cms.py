@@ -135,12 +135,13 @@ def _date_line(text: str | None) -> str | None:
     return re.sub(r"^(?:by|von|par|di|por)?\s*[»«:|-]?\s*", "", text, flags=re.IGNORECASE) if text else None
 
 
-def forum_posts(tree: HtmlElement) -> list[HtmlElement]:
-    """The posts of a forum topic, in page order, by the first engine whose markup matches."""
+def topic_text(tree: HtmlElement) -> str | None:
+    """The first post of a forum topic (the article), or None on a page that is no topic."""
     for markup in FORUMS.values():
         if posts := tree.xpath(markup.posts):
-            return posts
-    return []
+            texts = posts[0].xpath(markup.text)
+            return block_text(without(texts[0])) if texts else None
+    return None
 
 
 def forum(tree: HtmlElement) -> list[RawComment]:
@@ -152,12 +153,16 @@ def forum(tree: HtmlElement) -> list[RawComment]:
         comments = []
         for post in posts[1:]:
             texts = post.xpath(markup.text)
+            machine = first_text(post, markup.machine_date)
             comments.append(
                 RawComment(
                     text=block_text(without(texts[0])) if texts else "",
                     author=first_text(post, markup.author),
-                    date_text=_date_line(first_text(without(post, _NAMES, chrome=False), markup.date)),
-                    machine_date=first_text(post, markup.machine_date),
+                    # The visible date often lacks the time the machine-readable one has.
+                    date_text=None
+                    if machine
+                    else _date_line(first_text(without(post, _NAMES, chrome=False), markup.date)),
+                    machine_date=machine,
                     site_id=post.get("id"),
                 )
             )

@@ -64,6 +64,7 @@ _ACTIONS = frozenset(
         *("signaler", "like", "permalink", "share", "quote", "zitieren"),
     }
 )
+_WORDS = re.compile(r"\w")
 MIN_SHARE_WITH_EVIDENCE = 0.8
 _GROUPS_TRIED = 6
 _SECTIONS_TRIED = 8
@@ -183,8 +184,8 @@ def _name(text: str) -> str:
 
 def _labeled_author(element: HtmlElement, text: str) -> bool:
     """Marked up as a person: a class/itemprop naming the author or user, <cite>, a profile link."""
-    if len(text) > 60 or date_like(text):
-        return False
+    if len(text) > 60:
+        return False  # (a date line was taken as the time before this is asked)
     for node in (element, *element.iterancestors()):
         labels = [*_tokens(node), node.get("itemprop", "")]
         if node.tag == "cite" or (node.tag == "a" and _PROFILE_LINK.search(node.get("href", ""))):
@@ -228,7 +229,8 @@ def _read_block(block: HtmlElement) -> tuple[RawComment, int]:
         else:
             continue
         used.append(element)
-    text = block_text(without_nodes(block, used))
+    # Separators left between the name and the date ("NAME · DATE" in one paragraph).
+    text = "\n".join(line for line in block_text(without_nodes(block, used)).split("\n") if _WORDS.search(line))
     comment = RawComment(text=text, author=author, date_text=date, site_id=block.get("id"))
     return comment, (date is not None) + labeled if text else 0
 
