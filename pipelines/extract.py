@@ -181,11 +181,11 @@ def thread_comments(
     pages: list[tuple[FetchedPage, HtmlElement]],
     rules: ExtractRules,
     language: str | None,
-    found: dict[int, FoundComments] | None = None,
+    known: dict[int, FoundComments] | None = None,
 ) -> list[CommentFields]:
     """Comments of all pages of one article's thread, in page order, positions continuing.
 
-    ``found`` holds what find_comments already read, by id() of the page's tree.
+    ``known`` holds what find_comments already read, by id() of the page's tree.
     """
     comments: list[CommentFields] = []
     seen: set[str] = set()
@@ -196,7 +196,7 @@ def thread_comments(
             fetched_at=page.fetched_at,
             language=language,
             first_position=len(comments) + 1,
-            found=(found or {}).get(id(tree)),
+            found=(known or {}).get(id(tree)),
         )
         # A comment repeated on two pages (a reply shown with its parent) counts once.
         comments.extend(c for c in found if c.key not in seen)
