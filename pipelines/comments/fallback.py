@@ -15,6 +15,7 @@ import copy
 import re
 from collections import defaultdict
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from lxml.etree import XPath
@@ -43,7 +44,8 @@ _SECTION_TOKEN = re.compile(
 # toggles, the "Recent comments" widget, a comment's own parts.
 _NOT_SECTION = re.compile(
     r"respond|reply-title|form|count|number|link|closed|open|toggle|button|btn|icon|rss|feed|widget|recent|latest"
-    r"|popular|most|meta|author|date|avatar|share|polic|rule|guideline|login|show|^has-|^no-|hidden|header|title",
+    r"|popular|most|meta|author|date|avatar|share|polic|rule|guideline|login|show|^has-|^no-|hidden|header|title"
+    r"|aktuell|neueste",
     re.IGNORECASE,
 )
 _NOT_SECTION_TAGS = frozenset({"html", "body", "main", "form", "a", "span", "p", "script", "input", "textarea", "img"})
@@ -66,6 +68,9 @@ _ACTIONS = frozenset(
 )
 _WORDS = re.compile(r"\w")
 MIN_SHARE_WITH_EVIDENCE = 0.8
+# Blocks averaging more text than this are page regions, not comments.
+MAX_BLOCK_CHARS = 6000
+_HEAD, _TAIL = 10, 4
 _GROUPS_TRIED = 6
 _SECTIONS_TRIED = 8
 
@@ -212,7 +217,9 @@ def _read_block(block: HtmlElement) -> tuple[RawComment, int]:
     author_node: HtmlElement | None = None
     labeled = False
     used: list[HtmlElement] = []
-    for element, text in _short_lines(block):
+    lines = _short_lines(block)
+    # A comment's author and time sit in its header or footer: a few lines at either end.
+    for element, text in lines if len(lines) <= _HEAD + _TAIL else lines[:_HEAD] + lines[-_TAIL:]:
         parts = _SEPARATORS.split(text.strip(" —–-"))
         if len(parts) == 2 and author is None and date is None and date_like(parts[1]) and _parses(parts[1]):
             author, date = _name(parts[0]), parts[1]  # "— NAME · 19 March 2008, 08:32"
@@ -235,7 +242,19 @@ def _read_block(block: HtmlElement) -> tuple[RawComment, int]:
     return comment, (date is not None) + labeled if text else 0
 
 
+# The shape of a date or time, checked before dateparser: without a language it tries every
+# locale, half a second for a string that is no date ("5 Kommentare", "ARD 1").
+_DATE_SHAPE = re.compile(
+    r"\d{1,2}\s*[./-]\s*\d{1,2}|\b\d{4}\b|\d{1,2}[:h]\d{2}|\bago\b|\bvor\b|yesterday|today|gestern|heute|il y a"
+    r"|\bhace\b|\btemu\b|\bfa\b|\d+\s*(?:min|hour|day|week|month|year|std|stunde|tag|woche|monat|jahr)",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=4096)
 def _parses(text: str) -> bool:
+    if not _DATE_SHAPE.search(text):
+        return False
     return parse_page_date(clean_date_text(text), timezone="UTC", now=datetime.now(UTC)) is not None
 
 
@@ -244,9 +263,15 @@ def _thread(section: HtmlElement) -> tuple[list[RawComment], list[HtmlElement]]:
     most blocks with a time or a labeled author; a lone block (which names itself a
     comment, see _groups) with one of them."""
     for group in _groups(section)[:_GROUPS_TRIED]:
-        read = [_read_block(_with_answer(block)) for block in group]
-        with_evidence = sum(evidence > 0 for _, evidence in read)
-        if with_evidence >= MIN_SHARE_WITH_EVIDENCE * len(read):
+        if sum(len(squash(block.text_content())) for block in group) > MAX_BLOCK_CHARS * len(group):
+            continue  # whole page regions, not comments (and costly to read line by line)
+        allowed_misses = int(len(group) * (1 - MIN_SHARE_WITH_EVIDENCE))
+        read: list[tuple[RawComment, int]] = []
+        for block in group:
+            read.append(_read_block(_with_answer(block)))
+            if sum(evidence == 0 for _, evidence in read) > allowed_misses:
+                break
+        else:
             return [comment for comment, _ in read], group
     return [], []
 
