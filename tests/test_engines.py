@@ -1,7 +1,8 @@
 """Comments and bylines on pages shaped like the engines users meet most (fixtures/engines/):
 WordPress block themes, Drupal 7 and 8+, Movable Type, Ghost, Disqus static copies, forum
-topics (phpBB, vBulletin, XenForo, Discourse), a thread migrated into the post body, and a
-news page without comments whose sidebar names people."""
+topics (phpBB, vBulletin, XenForo, Discourse), a thread migrated into the post body, a
+"Recent Comments" widget on a page without byline, and a news page without comments whose
+sidebar names people."""
 
 from __future__ import annotations
 
