@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bench.realworld_score import PageScore, Totals, comment_score, metadata_score, segment_score
 
@@ -108,6 +109,24 @@ def _project_configs() -> tuple:
     return _CONFIGS
 
 
+def remove_source_boilerplate(results: list[tuple[str, PageResult]]) -> None:
+    """The store's per-source step, as the database holds it once every page is in:
+    a paragraph on BOILERPLATE_MIN_ARTICLES pages of one host goes from all of them
+    (saved pages belong to the host they came from)."""
+    from pipelines.boilerplate import BoilerplateConfig, paragraph_keys, without_paragraphs
+
+    config = BoilerplateConfig()
+    by_host: dict[str, list[PageResult]] = {}
+    for url, result in results:
+        if result.body is not None:
+            by_host.setdefault(urlsplit(url).hostname or "", []).append(result)
+    for host_pages in by_host.values():
+        seen = Counter(key for page in host_pages for key in paragraph_keys(page.body or "", config))
+        boilerplate = {key for key, n in seen.items() if n >= config.min_articles}
+        for page in host_pages:
+            page.body = without_paragraphs(page.body or "", boilerplate, config)
+
+
 def run_page(path: str, url: str) -> tuple[PageResult, PageResult, float]:
     html = Path(path).read_bytes()
     ours = run_newsdedup(html, url)
@@ -142,6 +161,7 @@ def main() -> None:
         results = [f.result() for f in futures]
     wall = time.perf_counter() - started
 
+    remove_source_boilerplate([(url, ours) for (url, _), (ours, _, _) in zip(pages, results, strict=True)])
     ours_total, plain_total = Totals("newsdedup"), Totals("trafilatura")
     losses, details = [], []
     for (url, item), (ours, plain, rss) in zip(pages, results, strict=True):

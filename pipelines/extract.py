@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -125,6 +126,9 @@ def extract_article(
         date_extraction_params={"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S"},
     )
     text = _body_from_xpath(tree, rules.body_xpath) if rules.body_xpath else (document.text if document else "") or ""
+    # NFC, as trafilatura.extract() returns its text: one spelling of each character for
+    # search and dedup, whatever form the page's bytes used.
+    text = unicodedata.normalize("NFC", text)
     bylined = bool(document and document.author and document.date)
     if reason := not_article_reason(tree, url, text, bylined=bylined):
         raise NotAnArticle(reason)

@@ -19,6 +19,7 @@ from tests.conftest import run_cli, stored_articles
 
 WHEN = datetime(2024, 12, 20, tzinfo=UTC)
 APPEAL = "The Ledger is reader-supported. Subscribe to The Ledger from $3 a week and keep local news alive."
+BIO = "About Jane Roe: Jane has covered the county for The Ledger since 2009 and lives by the river."
 TOPICS = ["bridge budget", "school board", "river flooding", "harvest festival", "library hours"]
 
 
@@ -32,8 +33,11 @@ def story(n: int) -> str:
         [
             f"Reporters covered the {topic} story number {n} at length on Tuesday evening in the county hall.",
             f"Officials said the {topic} decision {n} would be reviewed again next month by the full council.",
+            f"Residents who spoke about the {topic} asked for the minutes to be published before the next vote.",
+            f"The mayor's office declined to comment on the {topic} until the report is finished this summer.",
             APPEAL,
             stats_line(n),
+            BIO,
         ]
     )
 
@@ -78,6 +82,7 @@ def test_repeated_paragraphs_leave_every_body_of_the_source(db_url: str) -> None
     for n in range(5):
         assert APPEAL not in stored[f"Story {n}"], f"story {n} kept the appeal"
         assert "Post contains" not in stored[f"Story {n}"]
+        assert BIO not in stored[f"Story {n}"]
         assert f"story number {n}" in stored[f"Story {n}"]
     assert unique in stored["Story 1"]
     assert APPEAL in stored["Story 9"]
