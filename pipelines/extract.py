@@ -227,7 +227,8 @@ def analyze_page(
     found = find_comments(tree)
     extraction = extract_article(tree, page.url, rules, config, page.fetched_at)
     if found[0] == FORUM and not rules.body_xpath and (first_post := topic_text(tree)):
-        extraction.text = first_post  # a forum topic's article is its first post; replies are comments
+        # A forum topic's article is its first post; the replies are its comments.
+        extraction.text = unicodedata.normalize("NFC", first_post)
     pages = [(page, tree)]
     for extra in comment_pages:
         try:
