@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from lxml.etree import XPath
 
-from pipelines.comments.markup import THREAD_MARK, squash
+from pipelines.comments.markup import THREAD_MARK, squash, without
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -43,6 +43,7 @@ _BYLINES = (
     "//*[@rel='author' or @itemprop='author' or contains(@class, 'byline') or contains(@class, 'author')]"
     "[not(ancestor::aside or ancestor::nav)]"
 )
+_BYLINE_DATES = ".//time | .//*[contains(@class, 'date') or contains(@class, 'time')]"
 _PREFIX = re.compile(
     r"^(?:(?:posted|written|published|reported|words|text|story)\s+by|by|von|par|por|di|door|av|autor(?:in)?|author)"
     r"\s*:?\s+",
@@ -74,7 +75,8 @@ def declared_authors(tree: HtmlElement) -> set[str]:
                     if isinstance(name, str):
                         names.add(squash(name))
                 stack.extend(v for k, v in node.items() if k in ("@graph", "mainEntity", "itemListElement"))
-    return {n.casefold() for n in names if n}
+    # "Jane Roe; John Doe" in one meta tag declares two names.
+    return {part.casefold() for n in names for part in _SEPARATOR.split(_PREFIX.sub("", n)) if part}
 
 
 def _article_text(tree: HtmlElement) -> str:
@@ -133,7 +135,9 @@ def article_authors(tree: HtmlElement, candidates: list[str], sitename: str | No
     for byline in tree.xpath(_BYLINES):
         if any(a in outside for a in (byline, *byline.iterancestors())):
             continue
-        line = squash(byline.text_content())
-        if 0 < len(line) <= 2 * MAX_NAME_CHARS and not re.search(r"\d{3,}", line) and (found := _split([line], sites)):
+        # The name, without the date themes put in the same line ("BY NAME 3 months ago").
+        line = squash(without(byline, _BYLINE_DATES, chrome=False).text_content())
+        line = re.split(r"\d", line, maxsplit=1)[0]
+        if 0 < len(line) <= 2 * MAX_NAME_CHARS and (found := _split([line], sites)):
             return found
     return []
