@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 import py3langid
 import trafilatura
 
-from pipelines.comments import COMMENT_SECTION_XPATHS, parse_comments
+from pipelines.authors import article_authors
+from pipelines.comments import COMMENT_SECTION_XPATHS, FORUM, FoundComments, find_comments, parse_comments
+from pipelines.comments.cms import topic_text
 from pipelines.comments.markup import squash
 from pipelines.dates import parse_page_date
 from pipelines.dedup.config import DedupConfig
@@ -170,9 +172,15 @@ class PageAnalysis:
 
 
 def thread_comments(
-    pages: list[tuple[FetchedPage, HtmlElement]], rules: ExtractRules, language: str | None
+    pages: list[tuple[FetchedPage, HtmlElement]],
+    rules: ExtractRules,
+    language: str | None,
+    known: dict[int, FoundComments] | None = None,
 ) -> list[CommentFields]:
-    """Comments of all pages of one article's thread, in page order, positions continuing."""
+    """Comments of all pages of one article's thread, in page order, positions continuing.
+
+    ``known`` holds what find_comments already read, by id() of the page's tree.
+    """
     comments: list[CommentFields] = []
     seen: set[str] = set()
     for page, tree in sorted(pages, key=lambda pair: pair[0].comment_page):
@@ -182,6 +190,7 @@ def thread_comments(
             fetched_at=page.fetched_at,
             language=language,
             first_position=len(comments) + 1,
+            found=(known or {}).get(id(tree)),
         )
         # A comment repeated on two pages (a reply shown with its parent) counts once.
         comments.extend(c for c in found if c.key not in seen)
@@ -203,14 +212,22 @@ def analyze_page(
     same worker trip (the text is there already).
     """
     tree = parse_page(page.body, page.content_type, page.url, config.max_bytes)
+    # Comments first: the structural fallback marks the thread it reads, and extraction
+    # prunes the marked blocks (their author and date lines are no article text).
+    found = find_comments(tree)
     extraction = extract_article(tree, page.url, rules, config, page.fetched_at)
+    if found[0] == FORUM and not rules.body_xpath and (first_post := topic_text(tree)):
+        # A forum topic's article is its first post; the replies are its comments.
+        extraction.text = unicodedata.normalize("NFC", first_post)
     pages = [(page, tree)]
     for extra in comment_pages:
         try:
             pages.append((extra, parse_page(extra.body, extra.content_type, extra.url, config.max_bytes)))
         except RejectedPage as exc:
             logger.warning("%s: comment page skipped: %s", extra.url, exc)
-    comments = thread_comments(pages, rules, extraction.language)
+    comments = thread_comments(pages, rules, extraction.language, {id(tree): found})
+    if not rules.author_xpath:
+        extraction.authors = article_authors(tree, extraction.authors, extraction.sitename)
     extraction.text = without_comment_lines(extraction.text, comments, tree)
     signature = make_signature(extraction.text, sign) if sign is not None and sign.enabled else None
     return PageAnalysis(extraction, comments, signature)

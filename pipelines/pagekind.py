@@ -46,7 +46,8 @@ _POST_BLOCKS = (
     + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in _POST_CLASSES)
     + "]"
 )
-_HEADED_LINK = ".//*[self::h1 or self::h2 or self::h3][.//a[@href]]"
+# A heading that links within the page (a forum post's "#p30112" permalink) is no teaser.
+_HEADED_LINK = ".//*[self::h1 or self::h2 or self::h3][.//a[@href][not(starts-with(@href, '#'))]]"
 # A teaser this long is a whole post: two more of them beside the one the extractor took
 # make a front page of full posts.
 FULL_POST_CHARS = 600

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pipelines.comments import engines, fallback, schema
+from pipelines.comments import cms, engines, fallback, schema
 from pipelines.comments.markup import COMMENT_SECTION_XPATHS, RawComment, block_text, clean_date_text, complete_date
 from pipelines.dates import parse_machine_date, parse_page_date
 from pipelines.items import ArticleItem
@@ -28,19 +28,34 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 
-__all__ = ["COMMENT_SECTION_XPATHS", "PARSERS", "CommentsPipeline", "RawComment", "block_text", "parse_comments"]
+__all__ = [
+    "COMMENT_SECTION_XPATHS",
+    "FORUM",
+    "PARSERS",
+    "CommentsPipeline",
+    "FoundComments",
+    "RawComment",
+    "block_text",
+    "find_comments",
+    "parse_comments",
+]
 
 logger = logging.getLogger(__name__)
 
-# In order of preference when two parsers find equally many complete comments.
+FORUM = "forum"
+# In order of preference when two parsers find equally many complete comments: the
+# header patterns ("On DATE, NAME said:") are more specific than the WordPress item
+# classes that custom comment callbacks keep.
 PARSERS: dict[str, Callable[[HtmlElement], list[RawComment]]] = {
-    "wordpress": engines.wordpress,
-    "blogger": engines.blogger,
-    "schema-microdata": schema.microdata,
-    "schema-jsonld": schema.jsonld,
     "posted-by": engines.posted_by,
     "on-date-said": engines.on_date_said,
     "numbered-says": engines.numbered_says,
+    "wordpress": engines.wordpress,
+    "drupal": cms.drupal,
+    FORUM: cms.forum,
+    "blogger": engines.blogger,
+    "schema-microdata": schema.microdata,
+    "schema-jsonld": schema.jsonld,
 }
 FALLBACK = "fallback"
 
@@ -49,7 +64,10 @@ def _complete(comments: list[RawComment]) -> int:
     return sum(bool(c.text and c.author) for c in comments)
 
 
-def find_comments(tree: HtmlElement) -> tuple[str, list[RawComment]]:
+FoundComments = tuple[str, list[RawComment]]
+
+
+def find_comments(tree: HtmlElement) -> FoundComments:
     """The markup name and raw comments of the best-matching parser (or the fallback)."""
     best_name, best = FALLBACK, []
     for name, parser in PARSERS.items():
@@ -81,10 +99,17 @@ def comment_time(
 
 
 def parse_comments(
-    tree: HtmlElement, *, timezone: str, fetched_at: datetime, language: str | None = None, first_position: int = 1
+    tree: HtmlElement,
+    *,
+    timezone: str,
+    fetched_at: datetime,
+    language: str | None = None,
+    first_position: int = 1,
+    found: FoundComments | None = None,
 ) -> list[CommentFields]:
-    """All reader comments of a page, in page order, with parsed times."""
-    markup, raw = find_comments(tree)
+    """All reader comments of a page, in page order, with parsed times (``found``: what
+    find_comments already read on this tree)."""
+    markup, raw = found or find_comments(tree)
     kept = [i for i, c in enumerate(raw) if c.text]
     position_of = {old: first_position + new for new, old in enumerate(kept)}
     languages = [language] if language else None

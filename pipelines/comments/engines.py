@@ -24,14 +24,30 @@ from pipelines.comments.markup import (
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
+# WordPress's comment_class() gives every comment "comment" (or pingback/trackback) and
+# "depth-N"; themes put it on an <li>, a <div> (Twenty Twenty) or an <article>, and the
+# Disqus plugin's static copy on li#dsq-comment-N.
 _WP_ITEMS = (
-    f"//li[{any_class('comment', 'pingback', 'trackback')}][.//*[{any_class('comment-author', 'vcard', 'fn')}]]"
+    f"//*[self::li or self::div or self::article or self::dd][{any_class('comment', 'pingback', 'trackback')}]"
+    "[contains(@class, 'depth-') or (self::li and (starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-')"
+    " or starts-with(@id, 'dsq-comment-')))]"
     f" | //li[{any_class('pingback', 'trackback')}]"
 )
 _WP_META = any_class("comment-meta", "commentmetadata", "comment-metadata")
 # The innermost meta block: HTML5 themes wrap author and date in one footer.comment-meta.
 _WP_DATE_BLOCK = f".//*[{_WP_META}][not(.//*[{_WP_META}])]"
-_NESTED_LISTS = f".//*[self::ol or self::ul][{has_class('children')}]"
+_WP_DATES = (
+    f"{_WP_DATE_BLOCK}//time",
+    f"{_WP_DATE_BLOCK}//a[contains(@href, '#')]",
+    _WP_DATE_BLOCK,
+    f".//*[{any_class('wp-block-comment-date', 'comment-date', 'comment-time')}]",
+    ".//time",
+)
+_WP_AUTHOR = (
+    f".//*[{any_class('fn', 'wp-block-comment-author-name', 'comment-author-name', 'comment-author')}] | .//cite[1]"
+)
+_WP_TEXT = f".//*[{any_class('comment-content', 'wp-block-comment-content', 'comment-text', 'dsq-comment-message')}]"
+_NESTED_LISTS = f".//*[self::ol or self::ul or self::div][{any_class('children', 'comment-children')}]"
 
 
 def _wordpress_id(item: HtmlElement, own: HtmlElement) -> str | None:
@@ -41,16 +57,43 @@ def _wordpress_id(item: HtmlElement, own: HtmlElement) -> str | None:
     return first_text(own, ".//*[starts-with(@id, 'comment-')]/@id") or item.get("id")
 
 
+def _outer_items(items: list[HtmlElement]) -> list[HtmlElement]:
+    """Without a theme's inner box of the same comment (li#li-comment-N > article#comment-N):
+    an item inside another is a reply only when a replies list lies between them."""
+    inside = set(items)
+    return [item for item in items if not _boxed(item, inside)]
+
+
+def _boxed(item: HtmlElement, items: set[HtmlElement]) -> bool:
+    for ancestor in item.iterancestors():
+        if ancestor in items:
+            return True
+        if ancestor.tag in ("ol", "ul") or "children" in ancestor.get("class", "").split():
+            return False
+    return False
+
+
+def _wp_author(own: HtmlElement) -> tuple[str | None, HtmlElement | None]:
+    nodes = own.xpath(_WP_AUTHOR)
+    if not nodes:
+        return None, None
+    node = next((n for n in nodes if "fn" in n.get("class", "").split()), nodes[0])
+    clean = without(node, f".//*[{any_class('says', 'avatar')}] | .//img", chrome=False)
+    name = re.sub(r"\s+(?:says|sagt|dit|dice|schreibt):?$", "", squash(clean.text_content()), flags=re.IGNORECASE)
+    return name or None, node
+
+
 def wordpress(tree: HtmlElement) -> list[RawComment]:
-    """WordPress: li.comment with a vcard author, threaded by nesting in ol/ul.children."""
-    items = tree.xpath(_WP_ITEMS)
+    """WordPress (classic and block themes): comment items by comment_class(), threaded by
+    nesting in ol/ul.children."""
+    items = _outer_items(tree.xpath(_WP_ITEMS))
     index = {item: i for i, item in enumerate(items)}
     comments = []
     for item in items:
         own = without(item, _NESTED_LISTS, chrome=False)
-        author_node = own.xpath(f".//*[{has_class('fn')}][1]")
-        author = squash(author_node[0].text_content()) if author_node else None
-        text = block_text(without(own))
+        author, author_node = _wp_author(own)
+        text_nodes = own.xpath(_WP_TEXT)
+        text = block_text(without(text_nodes[0])) if text_nodes else block_text(without(own))
         if author is None and ("pingback" in item.get("class", "") or "trackback" in item.get("class", "")):
             # A pingback without a vcard is just a link: the linking post's title.
             author = text = first_text(own, ".//a[@href]") or text
@@ -58,11 +101,9 @@ def wordpress(tree: HtmlElement) -> list[RawComment]:
             RawComment(
                 text=text,
                 author=author,
-                author_url=first_text(author_node[0], "descendant-or-self::a/@href") if author_node else None,
-                date_text=first_date_text(
-                    own, f"{_WP_DATE_BLOCK}//time", f"{_WP_DATE_BLOCK}//a[contains(@href, '#')]", _WP_DATE_BLOCK
-                ),
-                machine_date=first_text(own, f"{_WP_DATE_BLOCK}//time/@datetime"),
+                author_url=first_text(author_node, "descendant-or-self::a/@href") if author_node is not None else None,
+                date_text=first_date_text(own, *_WP_DATES),
+                machine_date=first_text(own, f"{_WP_DATE_BLOCK}//time/@datetime | .//time/@datetime"),
                 site_id=_wordpress_id(item, own),
                 parent_index=nearest(item, index),
             )

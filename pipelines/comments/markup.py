@@ -31,6 +31,10 @@ _SECTION_CLASSES = (
     "comment-body",
     "comment-footer",
 )
+# Set on the blocks of a thread the structural fallback read (and the heading naming
+# it), so main-text extraction prunes them: their author and date lines are no article
+# text either.
+THREAD_MARK = "data-newsdedup-thread"
 _SECTION_IDS = ("comments", "comment-section", "respond", "disqus_thread", "comments-block")
 # Whole comment sections, removed before main-text extraction. One expression, and the
 # exact class-token test only where a cheap contains() already matched: four separate
@@ -41,6 +45,7 @@ COMMENT_SECTION_XPATHS: tuple[str, ...] = (
     f" or (contains(@class, 'comment') and ({any_class(*_SECTION_CLASSES)}))"
     " or (@itemtype and (contains(@itemtype, 'schema.org/Comment') or contains(@itemtype, 'schema.org/UserComments')))"
     "]",
+    f"//*[@{THREAD_MARK}]",
 )
 # Chrome inside a comment that is not its words: author and date lines, reply and vote
 # links, avatars, the "(edited)" badge.

@@ -1,0 +1,55 @@
+"""Comments and bylines on pages shaped like the engines users meet most (fixtures/engines/):
+WordPress block themes, Drupal 7 and 8+, Movable Type, Ghost, Disqus static copies, forum
+topics (phpBB, vBulletin, XenForo, Discourse), a thread migrated into the post body, a
+"Recent Comments" widget on a page without byline, and a news page without comments whose
+sidebar names people."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from pipelines.extract import ExtractConfig, ExtractRules, FetchedPage, PageAnalysis, analyze_page
+from tests.conftest import FIXTURES
+
+ENGINES = FIXTURES / "engines"
+TRUTH = json.loads((ENGINES / "expected.json").read_text(encoding="utf-8"))["pages"]
+
+
+def _analyze(name: str) -> PageAnalysis:
+    page = FetchedPage(
+        f"https://engines.example/{name}", (ENGINES / name).read_bytes(), "text/html", datetime(2024, 6, 1, tzinfo=UTC)
+    )
+    return analyze_page(page, ExtractRules(), ExtractConfig())
+
+
+@pytest.mark.parametrize("name", sorted(TRUTH))
+def test_engine_page_is_read_as_its_readers_see_it(name: str) -> None:
+    """The article in the body, each reader comment a record with its author and time, the
+    article's own author, and nothing of comments or widgets in the body."""
+    truth = TRUTH[name]
+    analysis = _analyze(name)
+    body = analysis.extraction.text
+    for sentence in truth["body_has"]:
+        assert sentence in body, f"{name}: article text lost: {sentence!r}"
+    for text in truth["body_lacks"]:
+        assert text not in body, f"{name}: {text!r} in the body"
+    assert analysis.extraction.authors == truth["authors"]
+    comments = analysis.comments
+    assert [(c.author, c.parent) for c in comments] == [(a, p) for a, _, p in truth["comments"]]
+    for comment, (_, start, _) in zip(comments, truth["comments"], strict=True):
+        assert comment.text.startswith(start), f"{name}: {comment.text!r}"
+        assert comment.markup == truth["markup"]
+        assert truth.get("comments_without_time") or comment.posted_at is not None
+    # No article paragraph became a comment.
+    assert not any(c.text in body or body.split("\n")[0] in c.text for c in comments)
+
+
+def test_forum_topic_is_an_article_not_a_listing() -> None:
+    """A phpBB topic's posts have linked headings, but they link within the page: it is
+    one article (the first post) with replies, not a listing of posts."""
+    analysis = _analyze("phpbb.html")
+    assert analysis.extraction.text.startswith("I swapped the rear pads")
+    assert len(analysis.comments) == 2
