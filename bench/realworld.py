@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.realworld_score import PageScore, Totals, comment_score, metadata_score, segment_score
+from bench.realworld_score import PageScore, Totals, comment_score, fold, metadata_score, segment_score
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "realworld" / "trafilatura-eval"
@@ -127,17 +127,27 @@ def remove_source_boilerplate(results: list[tuple[str, PageResult]]) -> None:
             page.body = without_paragraphs(page.body or "", boilerplate, config)
 
 
-def run_page(path: str, url: str) -> tuple[PageResult, PageResult, float]:
+def run_page(path: str, url: str, comment_segments: list[str]) -> tuple[PageResult, PageResult, float, list[bool]]:
     html = Path(path).read_bytes()
     ours = run_newsdedup(html, url)
     plain = run_trafilatura(html, url)
-    return ours, plain, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return ours, plain, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, in_saved_html(html, comment_segments)
 
 
-def score(truth: dict, result: PageResult) -> PageScore:
+def in_saved_html(html: bytes, segments: list[str]) -> list[bool]:
+    """Which labeled comment segments the saved page holds at all (a thread a script
+    loads later is not in the file, and no extractor can find it there)."""
+    from trafilatura import load_html
+
+    tree = load_html(html) if segments else None
+    text = fold(tree.text_content()) if tree is not None else ""
+    return [fold(segment) in text for segment in segments]
+
+
+def score(truth: dict, result: PageResult, on_page: list[bool]) -> PageScore:
     page = PageScore()
     segment_score(page, truth, result.body or "", result.comments)
-    comment_score(page, truth, result.body or "", result.comments)
+    comment_score(page, truth, result.body or "", result.comments, on_page)
     metadata_score(page, truth, result.title, result.authors, result.date)
     page.skipped = result.skipped
     return page
@@ -157,15 +167,18 @@ def main() -> None:
         pages = pages[: args.limit]
     started = time.perf_counter()
     with ProcessPoolExecutor(args.jobs) as pool:
-        futures = [pool.submit(run_page, str(args.eval / "pages" / item["file"]), url) for url, item in pages]
+        futures = [
+            pool.submit(run_page, str(args.eval / "pages" / item["file"]), url, item.get("comments") or [])
+            for url, item in pages
+        ]
         results = [f.result() for f in futures]
     wall = time.perf_counter() - started
 
-    remove_source_boilerplate([(url, ours) for (url, _), (ours, _, _) in zip(pages, results, strict=True)])
+    remove_source_boilerplate([(url, ours) for (url, _), (ours, *_) in zip(pages, results, strict=True)])
     ours_total, plain_total = Totals("newsdedup"), Totals("trafilatura")
     losses, details = [], []
-    for (url, item), (ours, plain, rss) in zip(pages, results, strict=True):
-        ours_page, plain_page = score(item, ours), score(item, plain)
+    for (url, item), (ours, plain, rss, on_page) in zip(pages, results, strict=True):
+        ours_page, plain_page = score(item, ours, on_page), score(item, plain, on_page)
         ours_total.add(ours_page, ours.ms, rss)
         plain_total.add(plain_page, plain.ms, rss)
         drop = plain_page.recall - ours_page.recall
@@ -183,8 +196,9 @@ def main() -> None:
     for total in (plain_total, ours_total):
         print(total.row())
     print(
-        "\ncomment recall: comment segments found in stored comment records (trafilatura: its "
-        "include_comments output); false comments: body (`with`) segments found in a comment record"
+        "\ncmt R: comment segments found in stored comment records (trafilatura: its include_comments output);"
+        "\ncmt R html: the same over the segments the saved HTML holds (the others load by script);"
+        "\nfalse cmt: body (`with`) segments found in a comment record"
     )
     skips = Counter(r[0].skipped.split(":")[0] for r in results if r[0].skipped)
     if skips:

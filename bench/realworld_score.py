@@ -20,6 +20,8 @@ class PageScore:
     false_comments: int = 0  # `with` segments found in a comment record
     comment_segments: int = 0
     comments_found: int = 0  # comment segments found in comment records
+    comments_in_html: int = 0  # comment segments the saved page holds at all
+    comments_found_in_html: int = 0
     comments_in_body: int = 0
     title: tuple[int, int] = (0, 0)  # right, labeled
     author: tuple[int, int] = (0, 0)
@@ -46,11 +48,14 @@ def segment_score(page: PageScore, truth: dict, body: str, comments: list[str]) 
             page.tn += 1
 
 
-def comment_score(page: PageScore, truth: dict, body: str, comments: list[str]) -> None:
+def comment_score(page: PageScore, truth: dict, body: str, comments: list[str], on_page: list[bool]) -> None:
     text, comment_text = fold(body), fold("\n".join(comments))
-    for segment in map(fold, truth.get("comments") or []):
+    for segment, in_html in zip(map(fold, truth.get("comments") or []), on_page, strict=True):
+        found = segment in comment_text
         page.comment_segments += 1
-        page.comments_found += segment in comment_text
+        page.comments_found += found
+        page.comments_in_html += in_html
+        page.comments_found_in_html += found and in_html
         page.comments_in_body += segment in text
 
 
@@ -96,7 +101,7 @@ class Totals:
         tp, fn, fp = self.total("tp"), self.total("fn"), self.total("fp")
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
-        segments = self.total("comment_segments")
+        segments, in_html = self.total("comment_segments"), self.total("comments_in_html")
         return {
             "system": self.name,
             "pages": len(self.pages),
@@ -106,6 +111,7 @@ class Totals:
             "false_comments": self.total("false_comments"),
             "false_comment_pages": sum(1 for p in self.pages if p.false_comments),
             "comment_recall": round(self.total("comments_found") / segments, 3) if segments else None,
+            "comment_recall_in_html": round(self.total("comments_found_in_html") / in_html, 3) if in_html else None,
             "comments_in_body": self.total("comments_in_body"),
             "title": self.accuracy("title"),
             "author": self.accuracy("author"),
@@ -118,17 +124,19 @@ class Totals:
     @staticmethod
     def header() -> str:
         return (
-            f"{'system':<12} {'P':>6} {'R':>6} {'F1':>6} {'false cmt':>9} {'cmt R':>6} {'cmt in body':>11} "
+            f"{'system':<12} {'P':>6} {'R':>6} {'F1':>6} {'false cmt':>9} {'cmt R':>6} {'cmt R html':>10} "
+            f"{'cmt in body':>11} "
             f"{'title':>6} {'author':>6} {'date':>6} {'skipped':>7} {'ms/page':>8} {'pages/s':>8} {'peak RSS':>9}"
         )
 
     def row(self) -> str:
         s = self.summary()
         comment_recall = f"{s['comment_recall']:.3f}" if s["comment_recall"] is not None else "-"
+        in_html = f"{s['comment_recall_in_html']:.3f}" if s["comment_recall_in_html"] is not None else "-"
         pages_per_s = 1000 / s["ms_per_page"] if s["ms_per_page"] else 0.0
         return (
             f"{s['system']:<12} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} "
-            f"{s['false_comments']:>9} {comment_recall:>6} {s['comments_in_body']:>11} {s['title']:>6} "
+            f"{s['false_comments']:>9} {comment_recall:>6} {in_html:>10} {s['comments_in_body']:>11} {s['title']:>6} "
             f"{s['author']:>6} {s['date']:>6} {s['skipped']:>7} {s['ms_per_page']:>8.1f} {pages_per_s:>8.1f} "
             f"{s['peak_rss_mb']:>7} MB"
         )

@@ -3,7 +3,7 @@
 Existing articles are not cleaned by the migration (it runs no pipeline code); their
 paragraphs are counted when they are next crawled or imported.
 
-Revision ID: 0008
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-03
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
