@@ -86,7 +86,7 @@ def run_newsdedup(html: bytes, url: str) -> PageResult:
         comments=[c.text for c in analysis.comments],
         title=extraction.title,
         authors=extraction.authors,
-        date=extraction.published_at.date().isoformat() if extraction.published_at else None,
+        date=extraction.published_at.isoformat() if extraction.published_at else None,
         ms=ms,
     )
 

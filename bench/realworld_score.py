@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 
 def fold(text: str | None) -> str:
@@ -75,7 +76,23 @@ def metadata_score(page: PageScore, truth: dict, title: str | None, authors: lis
     if "author" in truth and truth["author"] is not None:
         page.author = (int(author_names(authors) == author_names(truth["author"])), 1)
     if truth.get("date"):
-        page.date = (int((date or "")[:10] == truth["date"][:10]), 1)
+        page.date = (int(same_day(date, truth["date"][:10])), 1)
+
+
+def same_day(found: str | None, day: str) -> bool:
+    """A bare date must be the labeled day. A stored instant (UTC, to the minute) is right
+    when it falls on that calendar day somewhere: the labels are the day the site printed,
+    in its own zone (UTC-12 to UTC+14), and 23:30 in Lisbon is already tomorrow in UTC."""
+    if not found:
+        return False
+    try:
+        instant = datetime.fromisoformat(found)
+        start = datetime.fromisoformat(day).replace(tzinfo=UTC)
+    except ValueError:  # a label that is no ISO date ("2022-01.26")
+        return found[:10] == day
+    if len(found) <= 10:
+        return found == day
+    return start - timedelta(hours=14) <= instant < start + timedelta(hours=36)
 
 
 @dataclass
