@@ -25,7 +25,7 @@ from pipelines.errors import EmptyBody, ExtractionFailed, NotAnArticle, Rejected
 from pipelines.html import parse_page
 from pipelines.items import ArticleItem
 from pipelines.page import Extraction, ExtractRules, FetchedPage
-from pipelines.pagekind import declares_article, not_article_reason
+from pipelines.pagekind import ARTICLE_TYPES, declared_types, not_article_reason
 from pipelines.pool import WorkerPool, crawl_pool
 from pipelines.published import published_time
 from storage.records import CommentFields
@@ -120,11 +120,12 @@ def extract_article(
     # search and dedup, whatever form the page's bytes used.
     text = unicodedata.normalize("NFC", text)
     bylined = bool(document and document.author and document.date)
-    if reason := not_article_reason(tree, url, text, bylined=bylined):
+    declared = declared_types(tree)
+    if reason := not_article_reason(tree, url, text, declared, bylined=bylined):
         raise NotAnArticle(reason)
     # A page that says it is an article (schema.org/og:type, or a byline with a date) is
     # one however short; a page saying nothing needs enough text to be taken for one.
-    floor = config.min_article_chars if bylined or declares_article(tree) else config.min_text_chars
+    floor = config.min_article_chars if bylined or declared & ARTICLE_TYPES else config.min_text_chars
     if len(text) < floor:
         raise EmptyBody(f"main text has {len(text)} characters, fewer than {floor}")
     extraction = Extraction(

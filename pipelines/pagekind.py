@@ -127,10 +127,12 @@ def _site_page_reason(url: str) -> str | None:
     return None
 
 
-def not_article_reason(tree: HtmlElement, url: str, text: str, *, bylined: bool = False) -> str | None:
-    """Why the page is not one article, or None. ``text`` is its extracted main text;
-    ``bylined``: the page names an author and a date (an article's strongest own signal)."""
-    declared = declared_types(tree)
+def not_article_reason(
+    tree: HtmlElement, url: str, text: str, declared: set[str], *, bylined: bool = False
+) -> str | None:
+    """Why the page is not one article, or None. ``text`` is its extracted main text,
+    ``declared`` its declared_types(); ``bylined``: the page names an author and a date
+    (an article's strongest own signal)."""
     if declared & ARTICLE_TYPES:
         return None
     if listing := declared & LISTING_TYPES:
@@ -141,7 +143,3 @@ def not_article_reason(tree: HtmlElement, url: str, text: str, *, bylined: bool 
     if bylined:
         return None
     return _site_page_reason(url) or _headline_reason(tree, lines)
-
-
-def declares_article(tree: HtmlElement) -> bool:
-    return bool(declared_types(tree) & ARTICLE_TYPES)
