@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines.analysis import AnalyzeConfig, analyze_page
 from pipelines.errors import RejectedPage
-from pipelines.extract import ExtractConfig, ExtractRules, FetchedPage, analyze_page
+from pipelines.page import ExtractRules, FetchedPage
 from storage.records import CommentFields
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +75,7 @@ def _signature(author: str | None, posted: datetime | str | None, text: str) -> 
 
 def analyze(path: Path, truth: dict) -> tuple[str, list[CommentFields]]:
     page = FetchedPage(path.as_uri(), path.read_bytes(), None, datetime.fromisoformat(truth["fetched_at"]))
-    analysis = analyze_page(page, ExtractRules(timezone=truth["timezone"]), ExtractConfig())
+    analysis = analyze_page(page, ExtractRules(timezone=truth["timezone"]), AnalyzeConfig())
     return analysis.extraction.text, analysis.comments
 
 

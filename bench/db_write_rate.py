@@ -24,9 +24,9 @@ from rich.table import Table
 
 from bench.databases import bench_database, empty
 from bench.throughput_corpus import build
+from pipelines.analysis import AnalyzeConfig, analyze_page
 from pipelines.dedup import DedupConfig, StoryLinker, make_signature
 from pipelines.errors import RejectedPage
-from pipelines.extract import ExtractConfig, analyze_page
 from pipelines.items import ArticleItem
 from pipelines.page import ExtractRules, FetchedPage
 from pipelines.write import store_article
@@ -41,7 +41,7 @@ def _extract(path: Path) -> ArticleItem | None:
     now = datetime(2025, 1, 1, tzinfo=UTC)
     item = ArticleItem(url=path.resolve().as_uri(), body=path.read_bytes(), fetched_at=now)
     try:
-        analysis = analyze_page(FetchedPage(item.url, item.body, "text/html", now), ExtractRules(), ExtractConfig())
+        analysis = analyze_page(FetchedPage(item.url, item.body, "text/html", now), ExtractRules(), AnalyzeConfig())
     except RejectedPage:
         return None
     item.extraction, item.comments = analysis.extraction, analysis.comments

@@ -51,7 +51,7 @@ CORPORA = {"syndication": (syndication_corpus.generate, 120, 7), "quotes": (quot
 
 def import_corpus(corpus: Path, database: Path, settings: list[str]) -> float:
     database.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "crawler.cli", "import", str(corpus), "--db", f"sqlite:///{database}"]
+    command = [sys.executable, "-m", "cli", "import", str(corpus), "--db", f"sqlite:///{database}"]
     for setting in settings:
         command += ["--set", setting]
     started = time.perf_counter()

@@ -66,7 +66,7 @@ def two_process_trafilatura(pages: list[Path]) -> dict:
 
 def newsdedup_import(folder: Path, url: str, label: str, extra: list[str]) -> dict:
     started = time.perf_counter()
-    command = [sys.executable, "-m", "crawler.cli", "import", str(folder), "--db", url, *extra]
+    command = [sys.executable, "-m", "cli", "import", str(folder), "--db", url, *extra]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     with process, PeakTreeRSS(process.pid) as memory:
         _, stderr = process.communicate()

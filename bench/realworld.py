@@ -68,15 +68,15 @@ def run_trafilatura(html: bytes, url: str) -> PageResult:
 
 def run_newsdedup(html: bytes, url: str) -> PageResult:
     """The importer's path: the project's settings, analyze_page, then the store's boilerplate step."""
+    from pipelines.analysis import analyze_page
     from pipelines.errors import RejectedPage
-    from pipelines.extract import analyze_page
     from pipelines.page import ExtractRules, FetchedPage
 
-    config, sign = _project_configs()
+    config = _project_config()
     start = time.perf_counter()
     page = FetchedPage(url, html, None, datetime.now(UTC))
     try:
-        analysis = analyze_page(page, ExtractRules(), config, (), sign)
+        analysis = analyze_page(page, ExtractRules(), config)
     except RejectedPage as exc:
         return PageResult(skipped=f"{type(exc).__name__}: {exc}", ms=(time.perf_counter() - start) * 1000)
     ms = (time.perf_counter() - start) * 1000
@@ -91,22 +91,20 @@ def run_newsdedup(html: bytes, url: str) -> PageResult:
     )
 
 
-_CONFIGS: tuple | None = None
+_CONFIG = None
 
 
-def _project_configs() -> tuple:
-    """ExtractConfig and DedupConfig as a crawl or import builds them from the settings."""
-    global _CONFIGS  # noqa: PLW0603 - once per worker process
-    if _CONFIGS is None:
+def _project_config():  # type: ignore[no-untyped-def]
+    """The AnalyzeConfig a crawl or import builds from the project's settings."""
+    global _CONFIG  # noqa: PLW0603 - once per worker process
+    if _CONFIG is None:
         from scrapy.settings import Settings
 
         from crawler import settings as project_settings
-        from pipelines.dedup.pipeline import dedup_config
-        from pipelines.extract import extract_config
+        from pipelines.analysis import analyze_config
 
-        settings = Settings(project_settings.__dict__)
-        _CONFIGS = (extract_config(settings), dedup_config(settings))
-    return _CONFIGS
+        _CONFIG = analyze_config(Settings(project_settings.__dict__))
+    return _CONFIG
 
 
 def remove_source_boilerplate(results: list[tuple[str, PageResult]]) -> None:

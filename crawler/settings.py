@@ -54,10 +54,10 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
+# Two stages (pipelines/__init__.py): analyze each page in a worker (extract, comments,
+# dedup signature), then store it (write, link, record) in the crawl's one DB session.
 ITEM_PIPELINES = {
-    "pipelines.extract.ExtractPipeline": 100,
-    "pipelines.comments.CommentsPipeline": 200,
-    "pipelines.dedup.DedupPipeline": 300,
+    "pipelines.analyze.AnalyzePipeline": 100,
     "pipelines.store.StorePipeline": 900,
 }
 
@@ -98,7 +98,6 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 EXTENSIONS = {
     "crawler.loop_lag.LoopLagMonitor": 500,
-    "crawler.runs.RunRecorder": 510,
     "crawler.interpreter.InterpreterTuning": 520,
 }
 # CPython tuning for the crawl process (crawler/interpreter.py, with the measurements):

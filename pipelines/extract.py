@@ -1,45 +1,26 @@
-"""Main-text and metadata extraction with trafilatura, plus the ExtractPipeline adapter."""
+"""Main text and metadata of one parsed page with trafilatura (no Scrapy: the analyze stage,
+the importer's benches and the tests call it)."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import py3langid
 import trafilatura
 
-from pipelines.authors import article_authors
-from pipelines.comments import COMMENT_SECTION_XPATHS, FORUM, FoundComments, find_comments, parse_comments
-from pipelines.comments.cms import topic_text
-from pipelines.comments.markup import squash
+from pipelines.comments.markup import COMMENT_SECTION_XPATHS
 from pipelines.dates import parse_page_date
-from pipelines.dedup.config import DedupConfig
-from pipelines.dedup.pipeline import dedup_config
-from pipelines.dedup.signature import Signature, make_signature
-from pipelines.drops import drop_for
-from pipelines.errors import EmptyBody, ExtractionFailed, NotAnArticle, RejectedPage
-from pipelines.html import parse_page
-from pipelines.items import ArticleItem
-from pipelines.page import Extraction, ExtractRules, FetchedPage
+from pipelines.errors import EmptyBody, NotAnArticle
+from pipelines.page import Extraction, ExtractRules
 from pipelines.pagekind import ARTICLE_TYPES, declared_types, not_article_reason
-from pipelines.pool import WorkerPool, crawl_pool
 from pipelines.published import published_time
-from storage.records import CommentFields
 
 if TYPE_CHECKING:
-    from typing import Self
-
     from lxml.html import HtmlElement
-    from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
-    from scrapy.statscollectors import StatsCollector
-
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,132 +144,3 @@ def declared_url(tree: HtmlElement, xpath: str) -> str | None:
         if candidate.startswith(("http://", "https://")):
             return candidate
     return None
-
-
-@dataclass(slots=True)
-class PageAnalysis:
-    extraction: Extraction
-    comments: list[CommentFields]
-    signature: Signature | None = None
-
-
-def thread_comments(
-    pages: list[tuple[FetchedPage, HtmlElement]],
-    rules: ExtractRules,
-    language: str | None,
-    known: dict[int, FoundComments] | None = None,
-) -> list[CommentFields]:
-    """Comments of all pages of one article's thread, in page order, positions continuing.
-
-    ``known`` holds what find_comments already read, by id() of the page's tree.
-    """
-    comments: list[CommentFields] = []
-    seen: set[str] = set()
-    for page, tree in sorted(pages, key=lambda pair: pair[0].comment_page):
-        found = parse_comments(
-            tree,
-            timezone=rules.timezone,
-            fetched_at=page.fetched_at,
-            language=language,
-            first_position=len(comments) + 1,
-            found=(known or {}).get(id(tree)),
-        )
-        # A comment repeated on two pages (a reply shown with its parent) counts once.
-        comments.extend(c for c in found if c.key not in seen)
-        seen.update(c.key for c in found)
-    return comments
-
-
-def analyze_page(
-    page: FetchedPage,
-    rules: ExtractRules,
-    config: ExtractConfig,
-    comment_pages: tuple[FetchedPage, ...] = (),
-    sign: DedupConfig | None = None,
-) -> PageAnalysis:
-    """Parse a page once and extract both the article and its comments (runs in a worker).
-
-    ``comment_pages`` are the other pages of a paginated comment thread; only their
-    comments are read. With ``sign``, the final text's dedup signature is computed in the
-    same worker trip (the text is there already).
-    """
-    tree = parse_page(page.body, page.content_type, page.url, config.max_bytes)
-    # Comments first: the structural fallback marks the thread it reads, and extraction
-    # prunes the marked blocks (their author and date lines are no article text).
-    found = find_comments(tree)
-    extraction = extract_article(tree, page.url, rules, config, page.fetched_at)
-    if found[0] == FORUM and not rules.body_xpath and (first_post := topic_text(tree)):
-        # A forum topic's article is its first post; the replies are its comments.
-        extraction.text = unicodedata.normalize("NFC", first_post)
-    pages = [(page, tree)]
-    for extra in comment_pages:
-        try:
-            pages.append((extra, parse_page(extra.body, extra.content_type, extra.url, config.max_bytes)))
-        except RejectedPage as exc:
-            logger.warning("%s: comment page skipped: %s", extra.url, exc)
-    comments = thread_comments(pages, rules, extraction.language, {id(tree): found})
-    if not rules.author_xpath:
-        extraction.authors = article_authors(tree, extraction.authors, extraction.sitename)
-    extraction.text = without_comment_lines(extraction.text, comments, tree)
-    signature = make_signature(extraction.text, sign) if sign is not None and sign.enabled else None
-    return PageAnalysis(extraction, comments, signature)
-
-
-def without_comment_lines(text: str, comments: list[CommentFields], tree: HtmlElement) -> str:
-    """Drop body lines that are a reader comment's words, shown once on the page.
-
-    Comment markup no parser knows (a JSON-LD page's custom visible thread) can slip
-    into the body; a line that is on the page once and is a comment is that comment. A
-    paragraph a reader quotes is on the page twice, and stays in the body.
-    """
-    comment_lines = {squash(line) for c in comments for line in c.text.split("\n") if len(line) >= 20}
-    if not comment_lines:
-        return text
-    visible = squash(" ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]")))
-    kept = [line for line in text.split("\n") if squash(line) not in comment_lines or visible.count(squash(line)) > 1]
-    return "\n".join(kept)
-
-
-class ExtractPipeline:
-    """Runs analyze_page in the worker pool and drops pages that are not articles.
-
-    The worker also signs the text for dedup (``sign``, from the DEDUP_* settings): one
-    trip to the pool per page instead of two, each costing the crawl process ~2 ms of
-    pickling and future plumbing (docs/benchmarks.md). DedupPipeline counts them.
-    """
-
-    def __init__(
-        self, config: ExtractConfig, pool: WorkerPool, stats: StatsCollector, sign: DedupConfig | None = None
-    ) -> None:
-        self.config, self.pool, self.stats, self.sign = config, pool, stats, sign
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        assert crawler.stats is not None
-        return cls(extract_config(crawler.settings), crawl_pool(crawler), crawler.stats, dedup_config(crawler.settings))
-
-    async def open_spider(self) -> None:
-        await asyncio.to_thread(self.pool.start)
-
-    async def close_spider(self) -> None:
-        await self.pool.close()
-
-    async def process_item(self, item: ArticleItem | Any) -> ArticleItem | Any:
-        if not isinstance(item, ArticleItem):
-            return item  # a fetch outcome (304, error) for the store's frontier
-        page = FetchedPage(item.url, item.body, item.content_type, item.fetched_at, item.comment_page)
-        try:
-            analysis = await self.pool.run(
-                analyze_page, page, item.rules, self.config, tuple(item.comment_pages), self.sign
-            )
-        except RejectedPage as exc:
-            self.stats.inc_value(f"extract/rejected/{type(exc).__name__}")
-            raise drop_for(exc, item.url) from None
-        except Exception as exc:
-            # A parser crash on one page is that page's problem, not the crawl's.
-            logger.error("%s: extraction failed: %s: %s", item.url, type(exc).__name__, exc)
-            self.stats.inc_value("extract/error")
-            raise drop_for(ExtractionFailed(f"extraction failed: {exc}"), item.url) from exc
-        self.stats.inc_value("extract/articles")
-        item.extraction, item.comments, item.signature = analysis.extraction, analysis.comments, analysis.signature
-        return item

@@ -1,4 +1,5 @@
-"""The item that flows spider → extract → comments → store."""
+"""What spiders hand the pipelines: the ArticleItem that flows analyze → store, and the
+``fetch_outcome`` signal for fetches that give no item."""
 
 from __future__ import annotations
 
@@ -34,3 +35,9 @@ class ArticleItem:
     warc: WarcLocation | None = None
     # What the store did with it ("new", "updated: text, title", …), for reports.
     stored: str | None = None
+
+
+# Sent by a spider for a fetch that yields no item (304 not modified, a failed fetch), with
+# the arguments source, url, outcome and http_status: the store records it in the source's
+# frontier (storage.frontier outcome names), so the next run knows the URL.
+fetch_outcome = object()

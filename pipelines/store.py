@@ -1,34 +1,49 @@
-"""StorePipeline: one session per crawl, one savepoint per article, batched commits."""
+"""StorePipeline, the second stage: each analysed article written, linked and recorded
+through the crawl's CrawlStore, with the crawl's stats and run record."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from scrapy.exceptions import CloseSpider
 
-from pipelines.boilerplate import BoilerplateConfig, boilerplate_config
-from pipelines.dedup import DedupConfig, IndexMismatch, LinkReport, StoryLinker, check_index, dedup_config
-from pipelines.items import ArticleItem
-from pipelines.write import store_article
-from storage.db import make_engine, prepare_database, session_factory
-from storage.frontier import Outcome, record_outcome
-from storage.locks import crawl_lock, write_lock
-from storage.queries import ArticleChange, get_or_create_source
+from pipelines.boilerplate import boilerplate_config
+from pipelines.crawl_store import CrawlStore, StoreConfig, StoreFailed
+from pipelines.dedup import dedup_config
+from pipelines.items import ArticleItem, fetch_outcome
+from storage.frontier import Outcome
+from storage.queries import ArticleChange
 
 if TYPE_CHECKING:
     from typing import Self
 
+    from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-    from sqlalchemy.orm import Session
+
+    from pipelines.write import StoredArticle
 
 
 logger = logging.getLogger(__name__)
+
+# Stats keys "source/<name>/<counter>" (and ".../errors/<kind>") become the run's counts.
+# The finish reason of a crawl whose database refused it or went away (exit status 1).
+STORE_FAILED = "store_failed"
+RUN_COUNTERS = ("pages_fetched", "articles_new", "articles_updated", "comments_new", "duplicates")
+
+
+def store_config(settings: Any) -> StoreConfig:
+    """StoreConfig from a crawl's settings."""
+    return StoreConfig(
+        database_url=settings.get("NEWSDEDUP_DATABASE_URL"),
+        commit_every=max(1, settings.getint("STORE_COMMIT_EVERY", 20)),
+        dedup=dedup_config(settings),
+        boilerplate=boilerplate_config(settings),
+        dry_run=settings.getbool("STORE_DRY_RUN"),
+    )
 
 
 def crawl_lock_names(spider: object) -> list[str]:
@@ -36,208 +51,105 @@ def crawl_lock_names(spider: object) -> list[str]:
     return list(getattr(spider, "lock_names", None) or [f"spider:{getattr(spider, 'name', '?')}"])
 
 
-class StoreFailed(RuntimeError):
-    """The database refused a write or went away; the crawl stops instead of losing items."""
+def per_source_counts(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The run's counts per source, from the stats the crawl kept."""
+    counts: dict[str, dict[str, Any]] = {}
+    for key, value in stats.items():
+        parts = key.split("/")
+        if parts[0] != "source" or len(parts) < 3:
+            continue
+        source = counts.setdefault(parts[1], {name: 0 for name in RUN_COUNTERS} | {"errors": {}})
+        if parts[2] == "errors" and len(parts) == 4:
+            source["errors"][parts[3]] = value
+        elif parts[2] in RUN_COUNTERS:
+            source[parts[2]] = value
+    return counts
 
 
 class StorePipeline:
-    """Writes articles and their comments; owns the crawl's only DB session.
+    """Writes each article through the crawl's store; records what came of other fetches.
 
-    All DB work runs on one dedicated thread: the Scrapy event loop keeps downloading
-    while a commit waits on disk or network, and the session never crosses threads.
+    Pages dropped on the way (listings, non-HTML) and fetches that gave no item (304,
+    errors: the ``fetch_outcome`` signal) land in the frontier too, so the next run knows them.
     """
 
-    def __init__(
-        self,
-        database_url: str,
-        commit_every: int,
-        crawler: Crawler,
-        dedup: DedupConfig | None = None,
-        boilerplate: BoilerplateConfig | None = None,
-        dry_run: bool = False,
-    ) -> None:
-        self.database_url = database_url
-        # Every write is made (so the report says what would change) and rolled back.
-        self.dry_run = dry_run
-        self.commit_every = max(1, commit_every)
-        self.dedup = dedup or DedupConfig()
-        self.boilerplate = boilerplate or BoilerplateConfig()
-        self.linker = StoryLinker(self.dedup)
-        self._write_locked = False
+    def __init__(self, store: CrawlStore, crawler: Crawler) -> None:
+        self.store = store
         self.crawler = crawler
         self.stats: StatsCollector = crawler.stats  # type: ignore[assignment]
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdedup-store")
-        self._session: Session | None = None
-        self._pending = 0
         self._closing: asyncio.Future[None] | None = None
-        self._lock = ExitStack()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        s = crawler.settings
-        pipeline = cls(
-            s.get("NEWSDEDUP_DATABASE_URL"),
-            s.getint("STORE_COMMIT_EVERY", 20),
-            crawler,
-            dedup_config(s),
-            boilerplate_config(s),
-            dry_run=s.getbool("STORE_DRY_RUN"),
-        )
-        # Pages dropped on the way (listings, non-HTML) are recorded too, so the next run skips them.
+        pipeline = cls(CrawlStore(store_config(crawler.settings)), crawler)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.fetch_outcome, signal=fetch_outcome)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
-    async def _on_thread(self, fn, *args):  # type: ignore[no-untyped-def]
-        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
-
     async def open_spider(self) -> None:
-        await self._on_thread(self._open)
-
-    def _open(self) -> None:
-        engine = make_engine(self.database_url, writer=True)
-        # Held for the whole crawl (the OS releases it if this process is killed): one
-        # run per source at a time; other sources' crawls may write alongside.
-        self._lock.enter_context(crawl_lock(engine, crawl_lock_names(self.crawler.spider)))
+        """Open the store, or close the crawl before it fetches anything (reason "store_failed")."""
+        spider = self.crawler.spider
         try:
-            prepare_database(engine)
-        except BaseException:
-            self._lock.close()
-            raise
-        self._session = session_factory(engine)()
-        try:
-            check_index(self._session, self.dedup, self._where())
-        except IndexMismatch as exc:
-            self._session.close()
-            self._lock.close()
-            raise StoreFailed(str(exc)) from None
-        self._session.rollback()
-        logger.info("storing into %s", engine.url.render_as_string(hide_password=True))
-
-    async def close_spider(self) -> None:
-        try:
-            await self._on_thread(self._close)
-        finally:
-            self._thread.shutdown(wait=True)
-
-    def _close(self) -> None:
-        if self._session is None:
-            return
-        try:
-            self._commit()
-        finally:
-            bind = self._session.get_bind()
-            self._session.close()
-            self._lock.close()
-            bind.dispose()  # type: ignore[union-attr]
-
-    async def process_item(self, item: ArticleItem | Outcome) -> ArticleItem | Outcome:
-        try:
-            await self._on_thread(self._store if isinstance(item, ArticleItem) else self._record, item)
+            await self.store.call(self.store.open, crawl_lock_names(spider), getattr(spider, "name", "?"))
         except StoreFailed as exc:
-            logger.error("%s", exc)
-            self.stats.set_value("store/failed", str(exc))
+            self._failed(exc)
+            raise CloseSpider(STORE_FAILED) from None
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        try:
+            stored = await self.store.call(self.store.write, item)
+        except StoreFailed as exc:
+            self._failed(exc)
             if self.crawler.crawling and self._closing is None:
-                self._closing = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="store_failed"))
+                self._closing = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=STORE_FAILED))
             raise
+        item.stored = stored.summary
+        self._count(stored)
         return item
 
-    def _store(self, item: ArticleItem) -> None:
-        assert self._session is not None
-        linker = self.linker if self.dedup.enabled else None
-        for attempt in (1, 2):
-            try:
-                self._begin_write()
-                stored = store_article(self._session, item, linker, self.boilerplate)
-                break
-            except IntegrityError:
-                # Another process inserted the same URL between our select and insert.
-                if attempt == 2:
-                    raise
-            except SQLAlchemyError as exc:
-                raise StoreFailed(f"{self._where()}: could not store {item.url}: {_one_line(exc)}") from exc
-        change, merged = stored.change, stored.comments
-        item.stored = stored.summary
-        self._count(stored.source, change, merged.added)
-        if stored.links is not None:
-            self._count_links(stored.source, change, stored.links)
+    def _failed(self, exc: StoreFailed) -> None:
+        logger.error("%s", exc)
+        self.stats.set_value("store/failed", str(exc))
+
+    def item_dropped(self, item: object, exception: BaseException, **_: object) -> None:
+        if isinstance(item, ArticleItem) and item.source:
+            outcome = f"skipped:{type(exception).__name__}"
+            self.store.submit(self.store.record, Outcome(item.source, item.url, outcome, fetched_at=item.fetched_at))
+
+    def fetch_outcome(self, source: str, url: str, outcome: str, http_status: int | None = None, **_: object) -> None:
+        self.store.submit(self.store.record, Outcome(source, url, outcome, http_status))
+
+    async def close_spider(self) -> None:
+        # Pending articles land before the spider_closed handlers (progress, summaries) run.
+        await self.store.call(self.store.commit)
+
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
+        status = "finished" if reason == "finished" else f"failed: {reason}"
+        try:
+            await self.store.call(self.store.close, status, per_source_counts(self.stats.get_stats()))
+        finally:
+            self.store.shutdown()
+
+    def _count(self, stored: StoredArticle) -> None:
+        change, merged, source = stored.change, stored.comments, stored.source
         self.stats.inc_value(f"store/articles_{change.value}")
         self.stats.inc_value("store/comments_new", merged.added)
         self.stats.inc_value("store/comments_edited", merged.edited)
+        if change is not ArticleChange.UNCHANGED:
+            self.stats.inc_value(f"source/{source}/articles_{change.value}")
+        if merged.added:
+            self.stats.inc_value(f"source/{source}/comments_new", merged.added)
         if stored.recleaned:
             self.stats.inc_value("boilerplate/articles_recleaned", stored.recleaned)
         if change is not ArticleChange.UNCHANGED or merged.added or merged.edited:
             logger.debug("%s %s (%d new comments)", change.value, stored.article.canonical_url, merged.added)
-        self._pending += 1
-        if self._pending >= self.commit_every:
-            self._commit()
-
-    def _count(self, source: str, change: ArticleChange, new_comments: int) -> None:
-        if change is not ArticleChange.UNCHANGED:
-            self.stats.inc_value(f"source/{source}/articles_{change.value}")
-        if new_comments:
-            self.stats.inc_value(f"source/{source}/comments_new", new_comments)
-
-    def _begin_write(self) -> None:
-        """The first write of a transaction waits for other writers' transactions to end."""
-        assert self._session is not None
-        if not self._write_locked:
-            write_lock(self._session)
-            self._write_locked = True
-
-    def _count_links(self, source: str, change: ArticleChange, linked: LinkReport) -> None:
-        for method, n in linked.copies.items():
+        if (links := stored.links) is None:
+            return
+        for method, n in links.copies.items():
             self.stats.inc_value(f"dedup/copy_links/{method}", n)
-        if linked.quotes:
-            self.stats.inc_value("dedup/quote_links", linked.quotes)
-        if change is ArticleChange.NEW and linked.is_copy:
+        if links.quotes:
+            self.stats.inc_value("dedup/quote_links", links.quotes)
+        if change is ArticleChange.NEW and links.is_copy:
             self.stats.inc_value(f"source/{source}/duplicates")
             self.stats.inc_value("dedup/copies")
-
-    def _record(self, outcome: Outcome) -> None:
-        """Remember what came of a fetch in the source's frontier (seen_urls)."""
-        assert self._session is not None
-        try:
-            self._begin_write()
-            with self._session.begin_nested():
-                record_outcome(self._session, outcome, get_or_create_source(self._session, outcome.source))
-        except SQLAlchemyError as exc:
-            raise StoreFailed(f"{self._where()}: could not record {outcome.url}: {_one_line(exc)}") from exc
-
-    def item_dropped(self, item: object, exception: BaseException, **_: object) -> None:
-        if isinstance(item, ArticleItem) and item.source and self._session is not None:
-            outcome = Outcome(item.source, item.url, f"skipped:{type(exception).__name__}", fetched_at=item.fetched_at)
-            self._thread.submit(self._record, outcome).add_done_callback(_log_failure)
-
-    def _commit(self) -> None:
-        assert self._session is not None
-        if self.dry_run:
-            self._session.rollback()
-            self._pending = 0
-            self._write_locked = False
-            return
-        try:
-            self._session.commit()
-        except SQLAlchemyError as exc:
-            self._session.rollback()
-            self._write_locked = False
-            raise StoreFailed(
-                f"{self._where()}: commit failed, last {self._pending} articles not stored: {_one_line(exc)}"
-            ) from exc
-        self._pending = 0
-        self._write_locked = False
-
-    def _where(self) -> str:
-        return self.database_url.split("@")[-1] if "@" in self.database_url else self.database_url
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(getattr(exc, "orig", None) or exc).split())
-
-
-def _log_failure(future: Future[None]) -> None:
-    """A frontier row for a dropped page that could not be written: said, not swallowed.
-
-    The commit that follows fails loudly anyway; this names the page.
-    """
-    if (exc := future.exception()) is not None:
-        logger.error("%s", exc)

@@ -15,12 +15,11 @@ from pipelines.boilerplate import BoilerplateConfig, count_and_clean, remove_sou
 from pipelines.dedup import LinkReport, Signature, StoryLinker
 from pipelines.dedup.signature import make_signature
 from pipelines.items import ArticleItem
-from pipelines.urls import article_identity
 from storage.frontier import ARTICLE, Outcome, record_outcome
 from storage.models import Article
 from storage.queries import ArticleChange, CommentMerge, get_or_create_source, merge_comments, upsert_article
 from storage.records import ArticleFields
-from storage.urls import url_key
+from storage.urls import article_identity, url_key
 
 SAVED_PAGES_SOURCE = "saved-pages"
 

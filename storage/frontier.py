@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -104,6 +104,36 @@ def needs_fetch(known: KnownUrl | None, now: datetime, refresh_window: timedelta
     if known.outcome not in (ARTICLE, NOT_MODIFIED):
         return False
     return now - (known.published_at or known.first_seen_at) <= refresh_window
+
+
+@dataclass
+class Frontier:
+    """Known URLs per source and the refresh window: decides fetch, refetch or skip."""
+
+    refresh_window: timedelta
+    known: dict[str, dict[str, KnownUrl]] = field(default_factory=dict)
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @classmethod
+    def load(cls, session: Session, sources: list[str], refresh_window: timedelta) -> Frontier:
+        """The sources' frontier, read once at the start of a crawl."""
+        return cls(refresh_window, {name: known_urls(session, name) for name in sources})
+
+    def lookup(self, source: str, url: str) -> KnownUrl | None:
+        return self.known.get(source, {}).get(url)
+
+    def should_fetch(self, source: str, url: str) -> bool:
+        return needs_fetch(self.lookup(source, url), self.now, self.refresh_window)
+
+    def conditional_headers(self, source: str, url: str) -> dict[str, str]:
+        """If-None-Match / If-Modified-Since from the last fetch: a 304 costs no extraction."""
+        known = self.lookup(source, url)
+        headers = {}
+        if known is not None and known.etag:
+            headers["If-None-Match"] = known.etag
+        if known is not None and known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        return headers
 
 
 def known_document(known: KnownUrl) -> dict[str, str | None]:

@@ -1,22 +1,25 @@
 """Article identity from URLs: one row per article however it was reached.
 
-Pure functions over courlan and w3lib (no Scrapy), used by the store pipeline and by
-the migration that back-fills ``articles.url_key``.
+Pure functions over courlan and w3lib (no Scrapy), used by the spider (comment pages),
+the store (identity) and the migration that back-fills ``articles.url_key``. Every rule
+about what URL names which article lives here, and only here.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from courlan import extract_domain, normalize_url
-from w3lib.url import url_query_cleaner
+from w3lib.url import canonicalize_url, url_query_cleaner
 
 # Query parameters that select a rendering of the same article, not another article.
 _VARIANT_PARAMS = ("amp", "outputType", "output", "m", "mobile", "cpage")
 _INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?)$", re.IGNORECASE)
 # WordPress gives each page of a comment thread its own URL; it is still the same article.
 COMMENT_PAGE_SEGMENT = re.compile(r"/comment-page-\d+(?=/|$|[?#])")
+_COMMENT_PAGE_NUMBER = re.compile(r"/comment-page-(\d+)(?=/|$)|[?&]cpage=(\d+)")
 _AMP_SEGMENT = re.compile(r"/amp/?$", re.IGNORECASE)
 _AMP_SUFFIX = re.compile(r"\.amp(\.html?)$", re.IGNORECASE)
 # Host prefixes that serve the same article to other devices or readers.
@@ -65,3 +68,56 @@ def _site(url: str) -> str | None:
     if not url.startswith(("http://", "https://")):
         return None
     return extract_domain(url, fast=True) or urlsplit(url).hostname
+
+
+def without_comment_page(url: str) -> str:
+    """The article a comment page belongs to: WordPress's /comment-page-N/ and ?cpage=N removed.
+
+    WordPress gives each comment page its own canonical link; it is still the same article.
+    """
+    cleaned = url_query_cleaner(url, ("cpage",), remove=True, keep_fragments=True)
+    return COMMENT_PAGE_SEGMENT.sub("", cleaned)
+
+
+def comment_page_number(url: str) -> int | None:
+    """The page of a comment thread a URL shows (comment-page-N, ?cpage=N), if it names one."""
+    match = _COMMENT_PAGE_NUMBER.search(url.split("#", 1)[0])
+    return int(match.group(1) or match.group(2)) if match else None
+
+
+def comment_thread_base(url: str) -> str:
+    """The article URL a comment page belongs to: no page part, fragment or index.html."""
+    url = without_comment_page(url.split("#", 1)[0])
+    return re.sub(r"/index\.html?$", "/", url).rstrip("/")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleIdentity:
+    """Where an article lives (``canonical_url``), and another site's URL it declares, if any.
+
+    Syndication partners often set rel=canonical to the original on another site; that
+    page is still a copy with its own URL, source and comments, linked to the original
+    (method "url") rather than stored over it.
+    """
+
+    canonical_url: str
+    declared_elsewhere: str | None = None
+
+
+def article_identity(
+    fetched_url: str, canonical: str | None, og_url: str | None, home_url: str | None = None
+) -> ArticleIdentity:
+    """One article's identity from the URL it was fetched at and the URLs it declares.
+
+    A declared URL is trusted on the site the page came from (or the source's home site,
+    so a mirror or test server of a configured source maps onto the real URLs). A saved
+    page has no site of its own: its og:url stands for it.
+    """
+    own = fetched_url if fetched_url.startswith(("http://", "https://")) else og_url
+    trusted = [url for url in (own, home_url) if url]
+    declared = canonical or og_url
+    if declared and (not trusted or any(same_site(declared, url) for url in trusted)):
+        return ArticleIdentity(clean_article_url(declared))
+    if own:
+        return ArticleIdentity(clean_article_url(own), clean_article_url(declared) if declared else None)
+    return ArticleIdentity(canonicalize_url(without_comment_page(fetched_url)))

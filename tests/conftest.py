@@ -31,7 +31,7 @@ def expected() -> dict:
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """`newsdedup ARGS…` as a user runs it."""
     return subprocess.run(  # noqa: PLW1510 - callers assert on the exit code
-        [sys.executable, "-m", "crawler.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         capture_output=True,
         text=True,
         timeout=240,
@@ -125,3 +125,10 @@ def comparable(documents: list[dict], *, drop: tuple[str, ...] = ("id", "url")) 
         ({k: v for k, v in d.items() if k not in drop} for d in documents),
         key=lambda d: (d["source"], d["title"] or ""),
     )
+
+
+async def close_store(pipeline: object) -> None:
+    """What the engine does at the end of a crawl to the store stage: close_spider, then the
+    spider_closed signal (which finishes the run and releases the database)."""
+    await pipeline.close_spider()  # type: ignore[attr-defined]
+    await pipeline.spider_closed(None, "finished")  # type: ignore[attr-defined]

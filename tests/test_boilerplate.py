@@ -15,7 +15,7 @@ from pipelines.dedup import DedupConfig, make_signature
 from pipelines.extract import Extraction
 from pipelines.items import ArticleItem
 from pipelines.store import StorePipeline
-from tests.conftest import run_cli, stored_articles
+from tests.conftest import close_store, run_cli, stored_articles
 
 WHEN = datetime(2024, 12, 20, tzinfo=UTC)
 APPEAL = "The Ledger is reader-supported. Subscribe to The Ledger from $3 a week and keep local news alive."
@@ -57,7 +57,7 @@ def store(url: str, items: list[ArticleItem]) -> StorePipeline:
         await pipeline.open_spider()
         for each in items:
             await pipeline.process_item(each)
-        await pipeline.close_spider()
+        await close_store(pipeline)
 
     asyncio.run(crawl())
     return pipeline

@@ -154,7 +154,7 @@ def test_concurrent_imports_link_across_processes(small_corpus, db_url: str, tmp
     sequential = f"sqlite:///{tmp_path / 'sequential.db'}"
     for folder in (first, second):
         assert run_cli("import", str(folder), "--db", sequential).returncode == 0
-    command = [sys.executable, "-m", "crawler.cli", "import", "--db", db_url]
+    command = [sys.executable, "-m", "cli", "import", "--db", db_url]
     running = [
         subprocess.Popen([*command, str(folder)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for folder in (first, second)

@@ -8,11 +8,10 @@ import pytest
 
 from pipelines.dedup import DedupConfig, StoryLinker, make_signature
 from pipelines.dedup.text import simplify
-from pipelines.urls import article_identity
 from storage.db import make_engine, migrate, session_scope
 from storage.queries import upsert_article
 from storage.records import ArticleFields
-from storage.urls import url_key
+from storage.urls import article_identity, url_key
 
 ARTICLE = "https://www.example.com/2024/05/council-votes-on-budget/"
 

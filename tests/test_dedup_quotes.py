@@ -11,7 +11,7 @@ from faker.providers.lorem.en_US import Provider as Lorem
 from rich.console import Console
 from sqlalchemy import select
 
-from crawler.render import render_story
+from cli.render import render_story
 from pipelines.dedup import DedupConfig, StoryLinker, make_signature
 from pipelines.dedup.passages import boilerplate_shingles, shared_runs
 from pipelines.dedup.text import shingle_hashes, winnow

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipelines.extract import ExtractConfig, ExtractRules, FetchedPage, PageAnalysis, analyze_page
+from pipelines.analysis import AnalyzeConfig, PageAnalysis, analyze_page
+from pipelines.page import ExtractRules, FetchedPage
 from tests.conftest import FIXTURES
 
 ENGINES = FIXTURES / "engines"
@@ -22,7 +23,7 @@ def _analyze(name: str) -> PageAnalysis:
     page = FetchedPage(
         f"https://engines.example/{name}", (ENGINES / name).read_bytes(), "text/html", datetime(2024, 6, 1, tzinfo=UTC)
     )
-    return analyze_page(page, ExtractRules(), ExtractConfig())
+    return analyze_page(page, ExtractRules(), AnalyzeConfig())
 
 
 @pytest.mark.parametrize("name", sorted(TRUTH))

@@ -10,9 +10,11 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from crawler.sources import load_sources
+from pipelines.analysis import AnalyzeConfig, analyze_page
+from pipelines.analyze import AnalyzePipeline
 from pipelines.dedup import Signature
-from pipelines.extract import ExtractConfig, ExtractPipeline, ExtractRules, FetchedPage, analyze_page
 from pipelines.items import ArticleItem
+from pipelines.page import ExtractRules, FetchedPage
 from tests.conftest import FIXTURES
 
 FETCHED = datetime(2024, 12, 20, tzinfo=UTC)
@@ -32,7 +34,7 @@ def html_page(head: str, body: str) -> FetchedPage:
     return FetchedPage("https://example.org/news/1", html.encode(), "text/html; charset=utf-8", FETCHED)
 
 
-def run(pipeline: ExtractPipeline, item: ArticleItem) -> ArticleItem:
+def run(pipeline: AnalyzePipeline, item: ArticleItem) -> ArticleItem:
     async def go() -> ArticleItem:
         await pipeline.open_spider()
         try:
@@ -50,8 +52,8 @@ def item_for(path: str, rules: ExtractRules | None = None) -> ArticleItem:
 
 def test_pipeline_from_crawler_extracts_in_worker_processes() -> None:
     crawler = get_crawler(settings_dict={"EXTRACT_WORKERS": 1, "EXTRACT_MIN_TEXT_CHARS": 100})
-    pipeline = ExtractPipeline.from_crawler(crawler)
-    assert pipeline.config.min_text_chars == 100
+    pipeline = AnalyzePipeline.from_crawler(crawler)
+    assert pipeline.config.extract.min_text_chars == 100
     item = run(
         pipeline, item_for("sites/antiwar/2014/01/01/al-qaeda-seizes-parts-of-two-major-iraqi-cities/index.html")
     )
@@ -63,7 +65,7 @@ def test_pipeline_from_crawler_extracts_in_worker_processes() -> None:
 
 def test_pipeline_drops_listing_pages_with_a_reason() -> None:
     crawler = get_crawler(settings_dict={"EXTRACT_WORKERS": 0})
-    pipeline = ExtractPipeline.from_crawler(crawler)
+    pipeline = AnalyzePipeline.from_crawler(crawler)
     with pytest.raises(DropItem, match=r"jawareport/index.html: listing of \d posts") as caught:
         run(pipeline, item_for("sites/jawareport/index.html"))
     assert type(caught.value).__name__ == "NotAnArticle"
@@ -72,11 +74,11 @@ def test_pipeline_drops_listing_pages_with_a_reason() -> None:
 
 def test_source_overrides_fix_what_the_generic_extractor_gets_wrong() -> None:
     path = "sites/captainsjournal/2010/09/17/aqi-courting-shiite-gangs/index.html"
-    generic = analyze_page(page(path), ExtractRules(), ExtractConfig()).extraction
+    generic = analyze_page(page(path), ExtractRules(), AnalyzeConfig()).extraction
     assert generic.title == "The Captain's Journal"  # the blog name in the theme's only <h1>
     assert generic.authors == ["Herschel Smith"]  # read from the visible byline, its date left out
     source = next(s for s in load_sources(FIXTURES / "sources.toml") if s.name == "captainsjournal")
-    fixed = analyze_page(page(path), source.rules, ExtractConfig()).extraction
+    fixed = analyze_page(page(path), source.rules, AnalyzeConfig()).extraction
     assert (fixed.title, fixed.authors) == ("AQI Courting Shi’ite Gangs?", ["Herschel Smith"])
 
 
@@ -91,7 +93,7 @@ def test_date_and_body_overrides() -> None:
         f"<span class='stamp'>21 mars 2011, 09:41</span><div class='story'><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></div>"
         "<div class='promo'><p>Subscribe now for unlimited access to every story we publish.</p></div>",
     )
-    extraction = analyze_page(fetched, rules, ExtractConfig()).extraction
+    extraction = analyze_page(fetched, rules, AnalyzeConfig()).extraction
     assert extraction.published_at == datetime(2011, 3, 21, 8, 41, tzinfo=UTC)
     assert "Subscribe now" not in extraction.text
     assert extraction.text.count("The council voted") == 2
@@ -101,7 +103,7 @@ def test_several_authors_are_a_list() -> None:
     fetched = html_page(
         '<meta name="author" content="Jane Roe; John Doe">', f"<h1>Contract extended</h1><p>{PARAGRAPH * 2}</p>"
     )
-    assert analyze_page(fetched, ExtractRules(), ExtractConfig()).extraction.authors == ["Jane Roe", "John Doe"]
+    assert analyze_page(fetched, ExtractRules(), AnalyzeConfig()).extraction.authors == ["Jane Roe", "John Doe"]
 
 
 def test_language_is_detected_from_the_text() -> None:
@@ -110,4 +112,4 @@ def test_language_is_detected_from_the_text() -> None:
         "zahlreiche Anwohner den Sitzungssaal gefüllt hatten, um gegen das Verfahren zu protestieren. "
     )
     fetched = html_page("<title>Vertrag verlängert</title>", f"<p>{german * 3}</p>")
-    assert analyze_page(fetched, ExtractRules(), ExtractConfig()).extraction.language == "de"
+    assert analyze_page(fetched, ExtractRules(), AnalyzeConfig()).extraction.language == "de"

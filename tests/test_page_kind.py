@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from pipelines.analysis import AnalyzeConfig, analyze_page
 from pipelines.errors import EmptyBody, NotAnArticle
-from pipelines.extract import ExtractConfig, ExtractRules, FetchedPage, analyze_page
 from pipelines.html import decode_html
+from pipelines.page import ExtractRules, FetchedPage
 
 FETCHED = datetime(2024, 12, 20, tzinfo=UTC)
 NAV = '<nav><a href="/">Home</a> <a href="/section/latest.html">Latest</a> <a href="/about.html">About</a></nav>'
@@ -31,7 +32,7 @@ def page(html: str, url: str = "https://ledger.example/2024/05/14/bridge-budget.
 
 
 def analyze(fetched: FetchedPage):
-    return analyze_page(fetched, ExtractRules(), ExtractConfig())
+    return analyze_page(fetched, ExtractRules(), AnalyzeConfig())
 
 
 def teaser(n: int, excerpt: str = "A short summary of the story in one sentence for the teaser.") -> str:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipelines.extract import ExtractConfig, ExtractRules, FetchedPage, analyze_page
+from pipelines.analysis import AnalyzeConfig, analyze_page
 from pipelines.items import ArticleItem
+from pipelines.page import ExtractRules, FetchedPage
 from pipelines.write import store_article
 from storage.db import make_engine, migrate, session_scope
 from storage.models import Article
@@ -29,7 +30,7 @@ BODY = (
 def extract(head: str, url: str = DATED, byline: str = "", timezone: str = "UTC"):
     html = f"<html><head><title>Council</title>{head}</head><body><article>{byline}{BODY}</article></body></html>"
     page = FetchedPage(url, html.encode(), "text/html; charset=utf-8", FETCHED)
-    return page, analyze_page(page, ExtractRules(timezone=timezone), ExtractConfig()).extraction
+    return page, analyze_page(page, ExtractRules(timezone=timezone), AnalyzeConfig()).extraction
 
 
 def test_a_dated_url_and_a_full_published_time_store_that_time(tmp_path) -> None:

@@ -29,7 +29,7 @@ def test_migrations_reach_head_and_match_the_models(db_url: str) -> None:
     assert diff == [], "models changed without a migration: run alembic revision --autogenerate"
 
 
-@pytest.mark.parametrize("modules", ["storage.db, storage.queries, storage.models, storage.frontier", "crawler.cli"])
+@pytest.mark.parametrize("modules", ["storage.db, storage.queries, storage.models, storage.frontier", "cli"])
 def test_storage_and_query_cli_do_not_import_scrapy(modules: str) -> None:
     code = f"import sys, {modules}; print('scrapy' in sys.modules, 'trafilatura' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

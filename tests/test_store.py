@@ -10,11 +10,12 @@ import pytest
 from scrapy.utils.test import get_crawler
 from sqlalchemy import text
 
+from pipelines.crawl_store import StoreFailed
 from pipelines.extract import Extraction
 from pipelines.items import ArticleItem
-from pipelines.store import StoreFailed, StorePipeline
+from pipelines.store import StorePipeline
 from storage.db import make_engine
-from tests.conftest import stored_articles
+from tests.conftest import close_store, stored_articles
 
 WHEN = datetime(2024, 12, 20, tzinfo=UTC)
 
@@ -55,7 +56,7 @@ def store(url: str, commit_every: int, items_before: int, items_after: int) -> t
         except StoreFailed as exc:
             failure = str(exc)
         with contextlib.suppress(StoreFailed):
-            await pipeline.close_spider()
+            await close_store(pipeline)
         return failure
 
     return pipeline, asyncio.run(crawl())
@@ -85,7 +86,7 @@ def test_everything_is_committed_at_close(sqlite_url: str, commit_every: int) ->
         await pipeline.open_spider()
         for n in range(1, 6):
             await pipeline.process_item(article(n))
-        await pipeline.close_spider()
+        await close_store(pipeline)
 
     asyncio.run(crawl())
     assert len(stored_articles(sqlite_url)) == 5

@@ -271,7 +271,7 @@ def test_upsert_names_what_changed(tmp_path: Path) -> None:
 def test_charset_comes_from_the_archived_headers(tmp_path: Path) -> None:
     """A legacy page that names its charset only in the HTTP header it was served with."""
     from crawler.spiders import archived_item
-    from pipelines.extract import ExtractConfig, analyze_page
+    from pipelines.analysis import AnalyzeConfig, analyze_page
     from pipelines.page import FetchedPage
 
     sentence = "Le café du coin sert un thé très naïf à côté de l’église — voilà. "
@@ -284,4 +284,4 @@ def test_charset_comes_from_the_archived_headers(tmp_path: Path) -> None:
     item = archived_item(archived)
     assert (item.url, item.fetched_at, item.warc) == (exchange.url, exchange.fetched_at, archived.location)
     page = FetchedPage(item.url, item.body, item.content_type, item.fetched_at)
-    assert sentence.strip() in analyze_page(page, item.rules, ExtractConfig()).extraction.text
+    assert sentence.strip() in analyze_page(page, item.rules, AnalyzeConfig()).extraction.text

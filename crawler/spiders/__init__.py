@@ -10,12 +10,23 @@ from pipelines.items import ArticleItem
 from pipelines.page import ExtractRules, FetchedPage
 
 if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
     from scrapy.http import Response
 
+    from pipelines.crawl_store import CrawlStore
     from pipelines.warc_read import ArchivedResponse
 
 
 LOCAL_FILES_SLOT = "local-files"
+
+
+def crawl_store(crawler: Crawler) -> CrawlStore | None:
+    """The crawl's open store (None when the store stage is switched off): the one way a
+    spider reads the database."""
+    from pipelines.store import StorePipeline
+
+    pipeline = crawler.get_item_pipeline(StorePipeline)
+    return pipeline.store if pipeline is not None and pipeline.store.is_open else None
 
 
 def local_file_meta(url: str) -> dict[str, Any]:

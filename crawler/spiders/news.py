@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import timedelta
@@ -14,11 +13,11 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.frontier import Frontier
 from crawler.sources import load_sources
-from crawler.spiders import article_item, comment_page, local_file_meta
-from crawler.spiders.comment_pages import comment_pages, own_page_number
-from storage.frontier import NOT_MODIFIED, Outcome
+from crawler.spiders import article_item, crawl_store, local_file_meta
+from crawler.spiders.comment_pages import CommentThreadMixin, comment_pages, own_page_number
+from pipelines.items import fetch_outcome
+from storage.frontier import NOT_MODIFIED, Frontier
 from storage.locks import source_lock_names
 
 if TYPE_CHECKING:
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-class NewsSpider(SitemapSpider):
+class NewsSpider(CommentThreadMixin, SitemapSpider):
     """``scrapy crawl news -a sources=PATH [-a source=NAME] [-a base_url=URL]``.
 
     Sitemaps go through SitemapSpider's own body handling (gzip, size caps, no entity
@@ -70,13 +69,11 @@ class NewsSpider(SitemapSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         settings = self.crawler.settings
-        if settings.getbool("INCREMENTAL_ENABLED", True):
-            self.frontier = await asyncio.to_thread(
-                Frontier.load,
-                settings.get("NEWSDEDUP_DATABASE_URL"),
-                [source.name for source in self.source_list],
-                timedelta(days=settings.getfloat("REFRESH_WINDOW_DAYS", 3)),
-            )
+        store = crawl_store(self.crawler)
+        if store is not None and settings.getbool("INCREMENTAL_ENABLED", True):
+            names = [source.name for source in self.source_list]
+            window = timedelta(days=settings.getfloat("REFRESH_WINDOW_DAYS", 3))
+            self.frontier = await store.call(store.read, lambda session: Frontier.load(session, names, window))
         for source in self.source_list:
             # Entry points are fetched on every run, even when a previous one saw them.
             for url in source.feeds:
@@ -111,7 +108,7 @@ class NewsSpider(SitemapSpider):
         """Per-source page count, for crawl_runs."""
         self.crawler.stats.inc_value(f"source/{source.name}/pages_fetched")
 
-    def fetch_failed(self, failure: Failure) -> Iterable[Outcome]:
+    def fetch_failed(self, failure: Failure) -> None:
         """Dead host, timeout, HTTP error: one line with the URL and the reason; the crawl goes on.
 
         A failed article is recorded so the next run tries it again.
@@ -124,8 +121,14 @@ class NewsSpider(SitemapSpider):
         if source is not None:
             self.crawler.stats.inc_value(f"source/{source.name}/errors/{kind}")
             if request.callback == self.parse_article:
-                response = getattr(failure.value, "response", None)
-                yield Outcome(source.name, request.url, f"error:{kind}", getattr(response, "status", None))
+                status = getattr(getattr(failure.value, "response", None), "status", None)
+                self.fetch_outcome(source, request.url, f"error:{kind}", status)
+
+    def fetch_outcome(self, source: Source, url: str, outcome: str, http_status: int | None) -> None:
+        """Tell the store what came of a fetch that gives no item (pipelines.items.fetch_outcome)."""
+        self.crawler.signals.send_catch_log(
+            fetch_outcome, source=source.name, url=url, outcome=outcome, http_status=http_status
+        )
 
     def article_request(self, url: str, source: Source) -> Request | None:
         """A request for an article page, or None (counted) when the URL is outside the source."""
@@ -207,7 +210,7 @@ class NewsSpider(SitemapSpider):
         self.count_fetch(source)
         if response.status == 304:
             self.crawler.stats.inc_value("newsdedup/not_modified")
-            yield Outcome(source.name, response.url, NOT_MODIFIED, 304)
+            self.fetch_outcome(source, response.url, NOT_MODIFIED, 304)
             return
         item = article_item(response, source=source.name, home=source.home, rules=source.rules)
         linked = comment_pages(response)
@@ -216,36 +219,3 @@ class NewsSpider(SitemapSpider):
             return
         item.comment_page = own_page_number(response, linked)
         yield from self._next_comment_page(item, linked, source)
-
-    def _next_comment_page(self, item: ArticleItem, pending: dict[int, str], source: Source) -> Iterable[Any]:
-        """Fetch the thread's comment pages one after another, then yield the one item."""
-        fetched = {item.comment_page} | {page.comment_page for page in item.comment_pages}
-        todo = {n: url for n, url in pending.items() if n not in fetched}
-        if not todo:
-            yield item
-            return
-        number = min(todo)
-        yield self.request(
-            todo[number],
-            self.parse_comment_page,
-            source,
-            errback=self.comment_page_failed,
-            cb_kwargs={"item": item, "pending": todo, "number": number},
-            dont_filter=True,
-        )
-
-    def parse_comment_page(
-        self, response: Response, source: Source, item: ArticleItem, pending: dict[int, str], number: int
-    ) -> Iterable[Any]:
-        self.count_fetch(source)
-        self.crawler.stats.inc_value("newsdedup/comment_pages")
-        item.comment_pages.append(comment_page(response, number))
-        yield from self._next_comment_page(item, {**comment_pages(response), **pending}, source)
-
-    def comment_page_failed(self, failure: Failure) -> Iterable[Any]:
-        """A lost comment page costs its comments, not the article."""
-        self.fetch_failed(failure)
-        kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
-        pending = {n: url for n, url in kwargs["pending"].items() if n != kwargs["number"]}
-        item = kwargs["item"]
-        yield from self._next_comment_page(item, pending, kwargs["source"])

@@ -7,28 +7,29 @@ updates the row in place, merges comments and re-links the story, as on a re-cra
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from crawler.progress import ARCHIVE_PROGRESS
 from crawler.sources import load_sources
-from crawler.spiders import archived_item
+from crawler.spiders import archived_item, crawl_store
 from crawler.spiders.warc import ArchiveSpider
 from pipelines.warc_read import WarcError, read_response_at
 from storage.archive import ArchivedArticle, archived_articles
-from storage.db import session_for_url
 from storage.search import NO_FILTER, ArticleFilter
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from pipelines.items import ArticleItem
 
 logger = logging.getLogger(__name__)
 
 
 class ReprocessSpider(ArchiveSpider):
-    """``newsdedup reprocess [--sources FILE] [filters]`` (crawler/cli/warcs.py)."""
+    """``newsdedup reprocess [--sources FILE] [filters]`` (cli/warcs.py)."""
 
     name = "reprocess"
 
@@ -48,16 +49,17 @@ class ReprocessSpider(ArchiveSpider):
         self.lock_names = lock_names or ["reprocess"]
 
     async def start(self) -> AsyncIterator[Any]:
-        url = self.crawler.settings.get("NEWSDEDUP_DATABASE_URL")
+        store = crawl_store(self.crawler)
+        if store is None:
+            raise RuntimeError("reprocess reads the stored articles through the store stage (StorePipeline)")
         after = 0
-        while page := await asyncio.to_thread(self._page, url, after):
+        while page := await store.call(store.read, partial(self._page, after=after)):
             async for item in self.throttled(self._items(page)):
                 yield item
             after = page[-1].id
 
-    def _page(self, url: str, after: int) -> list[ArchivedArticle]:
-        with session_for_url(url) as session:
-            return archived_articles(session, self.filters, after_id=after)
+    def _page(self, session: Session, *, after: int) -> list[ArchivedArticle]:
+        return archived_articles(session, self.filters, after_id=after)
 
     def _items(self, page: list[ArchivedArticle]) -> Iterator[ArticleItem | None]:
         for article in page:

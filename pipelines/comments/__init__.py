@@ -17,22 +17,16 @@ from typing import TYPE_CHECKING
 from pipelines.comments import cms, engines, fallback, schema
 from pipelines.comments.markup import COMMENT_SECTION_XPATHS, RawComment, block_text, clean_date_text, complete_date
 from pipelines.dates import parse_machine_date, parse_page_date
-from pipelines.items import ArticleItem
 from storage.records import CommentFields
 
 if TYPE_CHECKING:
-    from typing import Self
-
     from lxml.html import HtmlElement
-    from scrapy.crawler import Crawler
-    from scrapy.statscollectors import StatsCollector
 
 
 __all__ = [
     "COMMENT_SECTION_XPATHS",
     "FORUM",
     "PARSERS",
-    "CommentsPipeline",
     "FoundComments",
     "RawComment",
     "block_text",
@@ -126,32 +120,3 @@ def parse_comments(
         )
         for i in kept
     ]
-
-
-class CommentsPipeline:
-    """Counts the comments the extract stage parsed, or discards them when disabled.
-
-    Parsing happens in the extract stage's worker so each page is parsed once; this
-    stage owns the comment settings and stats.
-    """
-
-    def __init__(self, enabled: bool, stats: StatsCollector) -> None:
-        self.enabled, self.stats = enabled, stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        assert crawler.stats is not None
-        return cls(crawler.settings.getbool("COMMENTS_ENABLED", True), crawler.stats)
-
-    def process_item(self, item: ArticleItem | object) -> ArticleItem | object:
-        if not isinstance(item, ArticleItem):
-            return item
-        if not self.enabled:
-            item.comments = []
-            return item
-        for comment in item.comments:
-            self.stats.inc_value(f"comments/markup/{comment.markup}")
-        self.stats.inc_value("comments/parsed", len(item.comments))
-        if undated := sum(c.posted_at is None for c in item.comments):
-            self.stats.inc_value("comments/undated", undated)
-        return item

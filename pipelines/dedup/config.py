@@ -1,10 +1,18 @@
-"""DedupConfig: every dedup default in one place, shared by the crawl and the importer."""
+"""Dedup configuration: every default, the DEDUP_* settings that override them, and the
+check that a stored index was built with the same ones. Shared by the crawl, the
+importer, ``reprocess`` and ``dedup rebuild``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pipelines.dedup.text import NORMALIZATION, SHINGLE_HASH
+from storage.dedup import foreign_params
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +85,43 @@ class DedupConfig:
     def common_passage_bar(self, indexed: int) -> int:
         """How many stories may hold a passage fingerprint before it counts as boilerplate."""
         return max(self.passage_common_min, int(self.passage_common_fraction * indexed))
+
+
+def dedup_config(settings: BaseSettings) -> DedupConfig:
+    """DedupConfig from the DEDUP_* settings (defaults live on the dataclass)."""
+    defaults = DedupConfig()
+    window = settings.get("DEDUP_WINDOW_DAYS", defaults.window_days)
+    return DedupConfig(
+        enabled=settings.getbool("DEDUP_ENABLED", defaults.enabled),
+        shingle_size=settings.getint("DEDUP_SHINGLE_SIZE", defaults.shingle_size),
+        num_perm=settings.getint("DEDUP_NUM_PERM", defaults.num_perm),
+        seed=settings.getint("DEDUP_SEED", defaults.seed),
+        bands=settings.getint("DEDUP_BANDS", defaults.bands),
+        rows=settings.getint("DEDUP_ROWS", defaults.rows),
+        copy_jaccard=settings.getfloat("DEDUP_COPY_JACCARD", defaults.copy_jaccard),
+        copy_containment=settings.getfloat("DEDUP_COPY_CONTAINMENT", defaults.copy_containment),
+        copy_min_size_ratio=settings.getfloat("DEDUP_COPY_MIN_SIZE_RATIO", defaults.copy_min_size_ratio),
+        copy_lede_fraction=settings.getfloat("DEDUP_COPY_LEDE_FRACTION", defaults.copy_lede_fraction),
+        lede_shingles=settings.getint("DEDUP_LEDE_SHINGLES", defaults.lede_shingles),
+        window_days=None if window in (None, "", "None", "none") else float(window),
+        passage_window=settings.getint("DEDUP_PASSAGE_WINDOW", defaults.passage_window),
+        quote_min_fraction=settings.getfloat("DEDUP_QUOTE_MIN_FRACTION", defaults.quote_min_fraction),
+        quote_min_shingles=settings.getint("DEDUP_QUOTE_MIN_SHINGLES", defaults.quote_min_shingles),
+        quote_min_passages=settings.getint("DEDUP_QUOTE_MIN_PASSAGES", defaults.quote_min_passages),
+        passage_common_min=settings.getint("DEDUP_PASSAGE_COMMON_MIN", defaults.passage_common_min),
+        passage_common_fraction=settings.getfloat("DEDUP_PASSAGE_COMMON_FRACTION", defaults.passage_common_fraction),
+        max_candidates=settings.getint("DEDUP_MAX_CANDIDATES", defaults.max_candidates),
+    )
+
+
+class IndexMismatch(RuntimeError):
+    """The stored signatures were built with other DEDUP_* settings than this crawl's."""
+
+
+def check_index(session: Session, config: DedupConfig, where: str) -> None:
+    """Refuse to mix signatures built differently (they would give wrong similarities)."""
+    if config.enabled and (other := foreign_params(session, config.params)):
+        raise IndexMismatch(
+            f"{where}: the dedup index was built with {other}, the settings say {config.params}: "
+            "restore the DEDUP_* settings it was built with, or run `newsdedup dedup rebuild` with the new ones"
+        )

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from crawler.cli.common import (
+from cli.common import (
     AuthorOption,
     CommentsOption,
     DbOption,
@@ -26,7 +26,7 @@ from crawler.cli.common import (
     out,
     parse_settings,
 )
-from crawler.cli.imports import prepare_run
+from cli.imports import prepare_run
 from storage.archive import count_archived, iter_archived, source_names
 from storage.db import session_scope
 from storage.locks import source_lock_names
@@ -67,7 +67,6 @@ def reprocess(
 
       newsdedup reprocess --since 2024-01-01 --sources sources.toml
     """
-    from crawler import settings as project
     from crawler.run import run_crawl
     from crawler.sources import SourcesError, load_sources
     from crawler.spiders.reprocess import ReprocessSpider
@@ -86,12 +85,9 @@ def reprocess(
         total = count_archived(session, filters)
     engine.dispose()
     overrides = parse_settings(settings) | {"STORE_DRY_RUN": dry_run}
-    if dry_run:
-        # Nothing stored: not a run for crawl_runs either.
-        overrides["EXTENSIONS"] = {**project.EXTENSIONS, "crawler.runs.RunRecorder": None}
     if workers is not None:
         overrides["EXTRACT_WORKERS"] = workers
-    _, run_settings = prepare_run(db, lock_names, overrides)
+    _, run_settings = prepare_run(db, overrides)
     args = {"sources": str(sources) if sources else None, "filters": filters, "lock_names": lock_names, "total": total}
     result = run_crawl(ReprocessSpider, args, run_settings, console, "INFO" if verbose else "WARNING")
     stats = result.stats

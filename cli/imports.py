@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 from rich.table import Table
 
-from crawler.cli.common import DbOption, SetOption, app, console, fail, open_database, parse_settings
+from cli.common import DbOption, SetOption, app, console, fail, open_database, parse_settings
 from storage.db import session_for_url
-from storage.locks import CrawlLocked, crawl_lock, source_lock_names
 from storage.queries import count_rows
 
 if TYPE_CHECKING:
@@ -74,14 +73,6 @@ def import_(
 
       newsdedup import warcs/ --sources sources.toml            # a crawl's WARC_DIR
     """
-    # Scrapy and the pipelines load here, not at import: the query commands stay light.
-    from crawler.run import run_crawl
-    from crawler.sources import SourcesError, load_sources
-    from crawler.spiders.news import NewsSpider
-    from crawler.spiders.pages import SavedPagesSpider
-    from pipelines.warc_read import is_warc_path
-
-    sources_file = path if path.is_file() else path / "sources.toml"
     if not path.exists():
         raise fail(f"{path}: no such file or folder", 2)
     overrides = parse_settings(settings)
@@ -89,64 +80,63 @@ def import_(
         overrides["EXTRACT_WORKERS"] = workers
     if full:
         overrides["INCREMENTAL_ENABLED"] = False
-    if is_warc_path(path):
+    spider, args, offline = import_plan(path, source, timezone, sources, base_url)
+    if offline:
         overrides.update(OFFLINE_SETTINGS)
-        spider, args, lock_names = warc_import(path, sources, base_url)
-    elif sources_file.is_file():
-        try:
-            sources = load_sources(sources_file, only=source)
-        except SourcesError as exc:
-            raise fail(str(exc), 2) from None
-        if all(url.startswith("file:") for s in sources for url in s.entry_urls):
-            overrides.update(OFFLINE_SETTINGS)
-        spider, args = NewsSpider, {"sources": str(sources_file), "source": source}
-        lock_names = source_lock_names(s.name for s in sources)
-    else:
-        overrides.update(OFFLINE_SETTINGS)
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise fail(f"--timezone: unknown timezone {timezone!r} (use an IANA name like 'Europe/Paris')", 2) from None
-        spider, args = SavedPagesSpider, {"path": str(path), "timezone": timezone}
-        lock_names = [f"pages:{path.resolve()}"]
-    url, settings = prepare_run(db, lock_names, overrides)
-    result = run_crawl(spider, args, settings, console, "INFO" if verbose else "WARNING")
+    # Scrapy and the pipelines load here, not at import: the query commands stay light.
+    from crawler.run import run_crawl
+
+    url, run_settings = prepare_run(db, overrides)
+    result = run_crawl(spider, args, run_settings, console, "INFO" if verbose else "WARNING")
     print_summary(result, url)
     if not result.ok:
         raise fail(f"import did not finish: {result.finish_reason}")
 
 
-def warc_import(path: Path, sources: Path | None, base_url: str | None) -> tuple[type, dict[str, Any], list[str]]:
-    """The spider, its arguments and its locks for WARC files."""
+def import_plan(
+    path: Path, source: str | None, timezone: str, sources: Path | None, base_url: str | None
+) -> tuple[type, dict[str, Any], bool]:
+    """The spider that reads ``path``, its arguments, and whether it reads local files only."""
     from crawler.sources import SourcesError, load_sources
+    from crawler.spiders.news import NewsSpider
+    from crawler.spiders.pages import SavedPagesSpider
     from crawler.spiders.warc import WarcSpider
+    from pipelines.warc_read import is_warc_path
 
+    sources_file = path if path.is_file() else path / "sources.toml"
     try:
-        names = [s.name for s in load_sources(sources, base_url=base_url)] if sources else []
+        if is_warc_path(path):
+            if sources:
+                load_sources(sources, base_url=base_url)  # a broken file fails here, in one line
+            args = {"path": str(path), "sources": str(sources) if sources else None, "base_url": base_url}
+            return WarcSpider, args, True
+        if sources_file.is_file():
+            configured = load_sources(sources_file, only=source)
+            local = all(url.startswith("file:") for s in configured for url in s.entry_urls)
+            return NewsSpider, {"sources": str(sources_file), "source": source}, local
     except SourcesError as exc:
         raise fail(str(exc), 2) from None
-    args = {"path": str(path), "sources": str(sources) if sources else None, "base_url": base_url}
-    return WarcSpider, args, [f"warc:{path.resolve()}", *source_lock_names(names)]
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise fail(f"--timezone: unknown timezone {timezone!r} (use an IANA name like 'Europe/Paris')", 2) from None
+    return SavedPagesSpider, {"path": str(path), "timezone": timezone}, True
 
 
-def prepare_run(db: str | None, lock_names: list[str], overrides: dict[str, Any]) -> tuple[str, Settings]:
+def prepare_run(db: str | None, overrides: dict[str, Any]) -> tuple[str, Settings]:
     """The database URL and settings for a run in this process, after the checks that
-    give a clean one-line error up front: the locks are free, the dedup index matches."""
+    give a clean one-line error up front: the database opens, the DEDUP_* settings are
+    valid. (The crawl's store takes the locks and checks the dedup index when it opens.)"""
     from crawler.run import project_settings
-    from pipelines.dedup import IndexMismatch, check_index_at, dedup_config
+    from pipelines.dedup import dedup_config
 
     engine = open_database(db)
-    try:
-        with crawl_lock(engine, lock_names):
-            pass  # the run takes it for real; this is for a clean message up front
-    except CrawlLocked as exc:
-        raise fail(str(exc)) from None
     url = engine.url.render_as_string(hide_password=False)
     engine.dispose()
     settings = project_settings(url, overrides)
     try:
-        check_index_at(url, dedup_config(settings))
-    except (IndexMismatch, ValueError) as exc:
+        dedup_config(settings)
+    except ValueError as exc:
         raise fail(str(exc), 2) from None
     return url, settings
 

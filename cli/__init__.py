@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.cli import browse, crawls, imports, reports, schema, stories, warcs
-from crawler.cli.common import app
+from cli import browse, crawls, imports, reports, schema, stories, warcs
+from cli.common import app
 
 __all__ = ["app", "browse", "crawls", "imports", "reports", "schema", "stories", "warcs"]

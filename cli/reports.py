@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from crawler.cli.common import (
+from cli.common import (
     AllCopiesOption,
     AuthorOption,
     CommentsOption,
@@ -33,7 +33,7 @@ from crawler.cli.common import (
     out,
     print_json_lines,
 )
-from crawler.cli.warcs import export_warc
+from cli.warcs import export_warc
 from storage.db import session_scope
 from storage.reports import (
     ARTICLE_COLUMNS,

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from crawler.cli.common import DbOption, JsonOption, app, console, open_database, out, print_json_lines
+from cli.common import DbOption, JsonOption, app, console, open_database, out, print_json_lines
 from storage.db import session_scope
 from storage.frontier import forget as forget_source
 from storage.frontier import known_document, known_urls

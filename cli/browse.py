@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from crawler.cli.common import (
+from cli.common import (
     AllCopiesOption,
     AuthorOption,
     CommentsOption,
@@ -26,7 +26,7 @@ from crawler.cli.common import (
     out,
     print_json_lines,
 )
-from crawler.render import render_article, render_story
+from cli.render import render_article, render_story
 from storage.db import session_scope
 from storage.queries import article_document, find_article, list_articles
 from storage.stories import story_document

@@ -1,6 +1,6 @@
-"""`python -m crawler.cli` is the `newsdedup` command."""
+"""`python -m cli` is the `newsdedup` command."""
 
-from crawler.cli import app
+from cli import app
 
 # Guarded: extraction workers are spawned processes that import the main module again.
 if __name__ == "__main__":

@@ -25,12 +25,26 @@ app.add_typer(dedup_app, name="dedup")
 console = Console(stderr=True)
 out = Console()
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db", envvar=DATABASE_URL_ENV, help="Database URL (default sqlite:///newsdedup.db).", show_default=False
-    ),
-]
+def _or_global(ctx: typer.Context, param: typer.CallbackParam, value: object) -> object:
+    """A command's option, else the same option given before the command
+    (`newsdedup --db URL articles` as well as `newsdedup articles --db URL`)."""
+    if value in (None, False) and param.name:
+        return ctx.find_root().params.get(param.name, value)
+    return value
+
+
+DB_HELP = f"Database URL (default: ${DATABASE_URL_ENV}, else sqlite:///newsdedup.db)."
+JSON_HELP = "One JSON object per line, for scripts."
+DbOption = Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False, callback=_or_global)]
+JsonOption = Annotated[bool, typer.Option("--json", help=JSON_HELP, callback=_or_global)]
+
+
+@app.callback()
+def global_options(
+    db: Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """newsdedup: news and blog ingestion with boilerplate removal and dedup."""
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -53,8 +67,6 @@ def open_database(db: str | None) -> Engine:
         ) from None
     return engine
 
-
-JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per line, for scripts.")]
 
 SetOption = Annotated[
     list[str] | None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.cli.common import DbOption, console, db_app, fail
+from cli.common import DbOption, console, db_app, fail
 from storage.db import make_engine, migrate, resolve_database_url
 
 

@@ -8,7 +8,7 @@ import typer
 from rich.progress import Progress
 from sqlalchemy import Engine, func, select
 
-from crawler.cli.common import (
+from cli.common import (
     DbOption,
     JsonOption,
     SetOption,
@@ -21,7 +21,7 @@ from crawler.cli.common import (
     parse_settings,
     print_json_lines,
 )
-from crawler.render import render_story
+from cli.render import render_story
 from storage.clusters import split_from_story
 from storage.db import make_engine, session_scope
 from storage.dedup import clear_index

@@ -1,0 +1,225 @@
+"""CrawlStore: a crawl's one door to the database.
+
+It holds the crawl's lock, its one session, its run record and its pending writes, and
+does all of it on one dedicated thread: the Scrapy event loop keeps downloading while a
+commit waits on disk or network, and the session never crosses threads. The spider
+reads the frontier through it and the store stage writes through it; no other part of
+a crawl opens a session. No Scrapy here: StorePipeline adapts it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from pipelines.boilerplate import BoilerplateConfig
+from pipelines.dedup import DedupConfig, IndexMismatch, StoryLinker, check_index
+from pipelines.write import StoredArticle, store_article
+from storage.db import SchemaOutOfDate, make_engine, prepare_database, session_factory
+from storage.frontier import Outcome, record_outcome
+from storage.locks import CrawlLocked, crawl_lock, write_lock
+from storage.queries import get_or_create_source
+from storage.runs import finish_run, start_run
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from pipelines.items import ArticleItem
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class StoreFailed(RuntimeError):
+    """The database refused a write or went away; the crawl stops instead of losing items."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreConfig:
+    """How a crawl writes (STORE_*, plus the dedup and boilerplate settings it links with)."""
+
+    database_url: str
+    commit_every: int = 20
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+    boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    # Every write is made (so the report says what would change) and rolled back; no run is recorded.
+    dry_run: bool = False
+
+
+class CrawlStore:
+    """Open with ``open()``, then ``write``/``record``/``read``, then ``close()`` (each on the
+    store thread: ``await store.call(store.write, item)``)."""
+
+    def __init__(self, config: StoreConfig) -> None:
+        self.config = config
+        self.linker = StoryLinker(config.dedup) if config.dedup.enabled else None
+        self.run_id: int | None = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdedup-store")
+        self._session: Session | None = None
+        self._pending = 0
+        self._write_locked = False
+        self._held = ExitStack()
+
+    # -- the store thread ---------------------------------------------------------
+
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(*args)`` on the store thread and wait for it without blocking the loop."""
+        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        """Queue ``fn(*args)`` on the store thread from synchronous code; a failure is logged."""
+        future = self._thread.submit(fn, *args)
+        future.add_done_callback(_log_failure)
+        return future
+
+    def shutdown(self) -> None:
+        self._thread.shutdown(wait=True)
+
+    # -- on the store thread ------------------------------------------------------
+
+    @property
+    def where(self) -> str:
+        url = self.config.database_url
+        return url.split("@")[-1] if "@" in url else url
+
+    @property
+    def is_open(self) -> bool:
+        return self._session is not None
+
+    def open(self, lock_names: list[str], spider: str) -> None:
+        """Lock the crawl's sources, bring up the schema, check the dedup index, open the run.
+
+        StoreFailed, with one line saying why, when any of it cannot be done.
+        """
+        try:
+            self._open(lock_names, spider)
+        except (IndexMismatch, CrawlLocked, SchemaOutOfDate) as exc:
+            raise StoreFailed(str(exc)) from None
+        except (SQLAlchemyError, OSError) as exc:
+            raise StoreFailed(f"{self.where}: cannot open database: {_one_line(exc)}") from None
+
+    def _open(self, lock_names: list[str], spider: str) -> None:
+        engine = make_engine(self.config.database_url, writer=True)
+        # Held for the whole crawl (the OS releases it if this process is killed): one
+        # run per source at a time; other sources' crawls may write alongside.
+        self._held.callback(engine.dispose)
+        self._held.enter_context(crawl_lock(engine, lock_names))
+        try:
+            prepare_database(engine)
+            self._session = session_factory(engine)()
+            self._held.callback(self._session.close)
+            check_index(self._session, self.config.dedup, self.where)
+            if not self.config.dry_run:
+                self.run_id = start_run(self._session, spider)
+            self._session.commit()
+        except BaseException:
+            self._release()
+            raise
+        logger.info("storing into %s", engine.url.render_as_string(hide_password=True))
+
+    def read(self, query: Callable[[Session], T]) -> T:
+        """``query(session)`` on the crawl's session (the frontier, archived articles)."""
+        assert self._session is not None
+        try:
+            return query(self._session)
+        except SQLAlchemyError as exc:
+            raise StoreFailed(f"{self.where}: could not read: {_one_line(exc)}") from exc
+
+    def write(self, item: ArticleItem) -> StoredArticle:
+        """Store one article (its savepoint); commits every ``commit_every`` articles."""
+        assert self._session is not None
+        for attempt in (1, 2):
+            try:
+                self._begin_write()
+                stored = store_article(self._session, item, self.linker, self.config.boilerplate)
+                break
+            except IntegrityError:
+                # Another process inserted the same URL between our select and insert.
+                if attempt == 2:
+                    raise
+            except SQLAlchemyError as exc:
+                raise StoreFailed(f"{self.where}: could not store {item.url}: {_one_line(exc)}") from exc
+        self._pending += 1
+        if self._pending >= self.config.commit_every:
+            self.commit()
+        return stored
+
+    def record(self, outcome: Outcome) -> None:
+        """Remember what came of a fetch in the source's frontier (seen_urls)."""
+        if self._session is None:
+            return
+        try:
+            self._begin_write()
+            with self._session.begin_nested():
+                record_outcome(self._session, outcome, get_or_create_source(self._session, outcome.source))
+        except SQLAlchemyError as exc:
+            raise StoreFailed(f"{self.where}: could not record {outcome.url}: {_one_line(exc)}") from exc
+
+    def commit(self) -> None:
+        if self._session is None:
+            return
+        self._write_locked = False
+        if self.config.dry_run:
+            self._session.rollback()
+            self._pending = 0
+            return
+        try:
+            self._session.commit()
+        except SQLAlchemyError as exc:
+            self._session.rollback()
+            raise StoreFailed(
+                f"{self.where}: commit failed, last {self._pending} articles not stored: {_one_line(exc)}"
+            ) from exc
+        self._pending = 0
+
+    def close(self, status: str, per_source: dict[str, Any]) -> None:
+        """Commit what is pending, close the run with its counts, release the database."""
+        if self._session is None:
+            return
+        try:
+            self.commit()
+        finally:
+            try:
+                if self.run_id is not None:
+                    self._finish_run(status, per_source)
+            finally:
+                self._release()
+
+    def _finish_run(self, status: str, per_source: dict[str, Any]) -> None:
+        assert self._session is not None and self.run_id is not None
+        try:
+            finish_run(self._session, self.run_id, status, per_source)
+            self._session.commit()
+        except SQLAlchemyError as exc:
+            logger.error("%s: could not record the end of crawl run %s: %s", self.where, self.run_id, _one_line(exc))
+
+    def _begin_write(self) -> None:
+        """The first write of a transaction waits for other writers' transactions to end."""
+        assert self._session is not None
+        if not self._write_locked:
+            write_lock(self._session)
+            self._write_locked = True
+
+    def _release(self) -> None:
+        self._session = None
+        self._held.close()
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())
+
+
+def _log_failure(future: Future[Any]) -> None:
+    """Work queued from a signal (a dropped page's frontier row) that failed: said, not swallowed.
+
+    The commit that follows fails loudly anyway; this names the page.
+    """
+    if (exc := future.exception()) is not None:
+        logger.error("%s", exc)
