@@ -170,12 +170,17 @@ def main() -> None:
             f"datasketch MinHashLSH in memory, {args.compare_lsh} signatures: "
             f"{comparison['rss_growth_mb']} MB RSS ({per_doc:.1f} KB/article), {comparison['insert_ms']} ms/insert"
         )
+    save_report(results, comparison, args.compare_lsh)
+
+
+def save_report(results: list[dict], comparison: dict | None, compare_lsh: int) -> None:
+    """Merge this run's rows into bench/out/dedup_scale.json (runs of other sizes stay)."""
     report = OUT / "dedup_scale.json"
     previous = json.loads(report.read_text()) if report.exists() else {}
     for row in results:
         previous[f"{row['backend']}-{row['articles']}"] = row
     if comparison:
-        previous[f"in-memory-lsh-{args.compare_lsh}"] = comparison
+        previous[f"in-memory-lsh-{compare_lsh}"] = comparison
     report.write_text(json.dumps(previous, indent=2))
 
 

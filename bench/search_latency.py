@@ -31,9 +31,9 @@ from sqlalchemy import insert, text
 
 from bench.databases import article_row, bench_database, empty
 from bench.syndication_text import Writer
+from storage.articles import list_articles
 from storage.db import make_engine, migrate, session_factory
 from storage.models import Article, Source
-from storage.queries import list_articles
 from storage.reports import biggest_stories
 from storage.search import ArticleFilter, search_articles
 

@@ -27,8 +27,8 @@ from cli.common import (
     print_json_lines,
 )
 from cli.render import render_article, render_story
+from storage.articles import article_document, find_article, list_articles
 from storage.db import session_scope
-from storage.queries import article_document, find_article, list_articles
 from storage.stories import story_document
 
 

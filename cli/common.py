@@ -25,6 +25,7 @@ app.add_typer(dedup_app, name="dedup")
 console = Console(stderr=True)
 out = Console()
 
+
 def _or_global(ctx: typer.Context, param: typer.CallbackParam, value: object) -> object:
     """A command's option, else the same option given before the command
     (`newsdedup --db URL articles` as well as `newsdedup articles --db URL`)."""

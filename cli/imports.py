@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 
 from cli.common import DbOption, SetOption, app, console, fail, open_database, parse_settings
+from storage.articles import count_rows
 from storage.db import session_for_url
-from storage.queries import count_rows
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings

@@ -22,12 +22,12 @@ from cli.common import (
     print_json_lines,
 )
 from cli.render import render_story
+from storage.articles import find_article
 from storage.clusters import split_from_story
 from storage.db import make_engine, session_scope
 from storage.dedup import clear_index
 from storage.locks import write_lock
 from storage.models import Article
-from storage.queries import find_article
 from storage.stories import story_document
 
 # Articles linked per transaction: other writers get the database between batches.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -31,6 +31,9 @@ from storage.archive import count_archived, iter_archived, source_names
 from storage.db import session_scope
 from storage.locks import source_lock_names
 from storage.search import ArticleFilter
+
+if TYPE_CHECKING:
+    from crawler.run import CrawlResult
 
 
 def default_sources() -> Path | None:
@@ -90,6 +93,13 @@ def reprocess(
     _, run_settings = prepare_run(db, overrides)
     args = {"sources": str(sources) if sources else None, "filters": filters, "lock_names": lock_names, "total": total}
     result = run_crawl(ReprocessSpider, args, run_settings, console, "INFO" if verbose else "WARNING")
+    print_reprocess_summary(result, unarchived, dry_run)
+    if not result.ok:
+        raise fail(f"reprocess did not finish: {result.finish_reason}")
+
+
+def print_reprocess_summary(result: CrawlResult, unarchived: int, dry_run: bool) -> None:
+    """The counts, then each changed article, then each one kept as stored."""
     stats = result.stats
     table = Table(title="reprocess summary" + (" (dry run: nothing stored)" if dry_run else ""), show_header=False)
     table.add_row("archived responses read", str(stats.get("reprocess/read", 0)))
@@ -105,8 +115,6 @@ def reprocess(
         out.print(f"{verb}{what}  {page_url}", highlight=False, soft_wrap=True)
     for page_url, reason in result.tally.skipped:
         console.print(f"  kept as stored {page_url}: {reason}", highlight=False, soft_wrap=True)
-    if not result.ok:
-        raise fail(f"reprocess did not finish: {result.finish_reason}")
 
 
 def export_warc(db: str | None, filters: ArticleFilter, output: Path | None) -> None:

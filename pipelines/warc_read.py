@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from pipelines.warc_records import Records, next_record_start
 from storage.records import WarcLocation
 
 logger = logging.getLogger(__name__)
@@ -28,20 +28,10 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # A larger body is not a page (DOWNLOAD_MAXSIZE of a crawl); it is not read into memory.
 MAX_BODY_BYTES = 16 * 1024 * 1024
-# Where a record can start: a gzip member (per-record gzip) or a WARC header line.
-_RECORD_STARTS = (b"\x1f\x8b\x08", b"WARC/1.")
-_SCAN_CHUNK = 1024 * 1024
 
 
 class WarcError(ValueError):
     """A record that cannot be read; the message names the file, offset and reason."""
-
-
-class _Records(ArchiveIterator):  # type: ignore[misc]
-    """warcio's iterator without its multi-line stderr warning for a lying Content-Length:
-    the reader reports that itself, in one line (``err_count`` still counts it)."""
-
-    INC_RECORD = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +127,7 @@ def read_response_at(location: WarcLocation) -> ArchivedResponse:
     try:
         with open(location.file, "rb") as fh:
             fh.seek(location.offset)
-            record = next(iter(_Records(fh)), None)
+            record = next(iter(Records(fh)), None)
             if record is None or record.rec_type != "response":
                 raise WarcError(f"{where}: not a response record")
             if reason := _skip_reason(record):
@@ -157,7 +147,7 @@ def read_response_at(location: WarcLocation) -> ArchivedResponse:
 def open_record(location: WarcLocation, fh: IO[bytes]) -> Any:
     """The parsed record at ``location`` in an open file (for copying it elsewhere)."""
     fh.seek(location.offset)
-    record = next(iter(_Records(fh)), None)
+    record = next(iter(Records(fh)), None)
     if record is None:
         raise WarcError(f"{location.file}: record at offset {location.offset}: no record there")
     return record
@@ -205,7 +195,7 @@ class WarcReader:
         start: int | None = 0
         while start is not None:
             fh.seek(start)
-            records = _Records(fh)
+            records = Records(fh)
             seen = 0
             previous: tuple[Any, int] | None = None
             try:
@@ -238,10 +228,10 @@ class WarcReader:
                     yield Broken(str(path), 0, "not a WARC file")
                     return
                 yield Broken(str(path), offset, str(exc) if isinstance(exc, WarcError) else _one_line(exc))
-                start = _next_record_start(fh, offset + 1)
+                start = next_record_start(fh, offset + 1)
 
     def _read_whole_gzip(self, path: Path, fh: IO[bytes], skip: int) -> Iterator[ArchivedResponse | Skipped | Broken]:
-        records = _Records(gzip.GzipFile(fileobj=fh))
+        records = Records(gzip.GzipFile(fileobj=fh))
         try:
             for n, record in enumerate(records):
                 if n >= skip:
@@ -289,34 +279,3 @@ def _truncated(path: Path, read: tuple[Any, int] | None) -> Broken | None:
 def _missing(record: Any) -> int:
     """Bytes of the record's Content-Length its stream ran out before (warcio's LimitReader)."""
     return max(0, getattr(record.raw_stream, "limit", 0))
-
-
-def _next_record_start(fh: IO[bytes], start: int) -> int | None:
-    """The next offset at or after ``start`` where a readable record begins, or None."""
-    position = start
-    while True:
-        fh.seek(position)
-        chunk = fh.read(_SCAN_CHUNK + 8)
-        if not chunk:
-            return None
-        hits = sorted(i for marker in _RECORD_STARTS for i in _find_all(chunk, marker) if i < _SCAN_CHUNK)
-        for hit in hits:
-            if _readable_at(fh, position + hit):
-                return position + hit
-        position += _SCAN_CHUNK
-
-
-def _find_all(chunk: bytes, marker: bytes) -> Iterator[int]:
-    i = chunk.find(marker)
-    while i != -1:
-        yield i
-        i = chunk.find(marker, i + 1)
-
-
-def _readable_at(fh: IO[bytes], offset: int) -> bool:
-    """Whether a record's headers parse at ``offset`` (a marker inside data does not)."""
-    fh.seek(offset)
-    try:
-        return next(iter(_Records(fh)), None) is not None
-    except (ArchiveLoadFailed, zlib.error, EOFError, ValueError):
-        return False

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Article, ArticleLink, ArticleSignature, DedupBand, DedupPassage, StorySplit
+from storage.models import Article, ArticleLink, ArticleSignature, DedupBand, DedupPassage
 
 COPY = "copy"
 QUOTE = "quote"
@@ -29,7 +29,6 @@ _STORED_SIGNATURE = select(ArticleSignature.minhash, ArticleSignature.params).wh
 _INSERT_SIGNATURE = ArticleSignature.__table__.insert()
 _INSERT_BAND = DedupBand.__table__.insert()
 _INSERT_PASSAGE = DedupPassage.__table__.insert()
-_INSERT_LINK = ArticleLink.__table__.insert()
 _SHARED = func.count().label("shared")
 _BAND_MATCHES = (
     select(DedupBand.article_id, _SHARED)
@@ -79,14 +78,6 @@ _CANDIDATES = select(
     Article.story_id,
     Article.published_source,
 ).where(Article.id.in_(bindparam("ids", expanding=True)))
-_SPLITS = select(StorySplit.url_key, StorySplit.other_url_key).where(
-    (StorySplit.url_key == bindparam("url_key")) | (StorySplit.other_url_key == bindparam("url_key"))
-)
-_LINK_EXISTS = select(ArticleLink.id).where(
-    ArticleLink.article_id == bindparam("article_id"),
-    ArticleLink.target_id == bindparam("target_id"),
-    ArticleLink.kind == bindparam("kind"),
-)
 
 
 def pack_keys(keys: Iterable[int]) -> bytes:
@@ -219,23 +210,6 @@ def stored_passages(session: Session, article_ids: Collection[int]) -> dict[int,
     return {article_id: set(unpack_keys(data)) for article_id, data in rows}
 
 
-def quote_links_among(session: Session, article_ids: Collection[int]) -> list[tuple[int, int, int]]:
-    """(link id, post, quoted) of the quote links between two of ``article_ids``."""
-    ids = list(article_ids)
-    rows = session.execute(
-        select(ArticleLink.id, ArticleLink.article_id, ArticleLink.target_id).where(
-            ArticleLink.kind == QUOTE, ArticleLink.article_id.in_(ids), ArticleLink.target_id.in_(ids)
-        )
-    )
-    return [tuple(row) for row in rows]  # type: ignore[misc]
-
-
-def delete_links(session: Session, link_ids: Collection[int]) -> None:
-    if link_ids:
-        session.execute(delete(ArticleLink).where(ArticleLink.id.in_(list(link_ids))))
-        session.flush()
-
-
 def identity_candidates(session: Session, article: Article) -> dict[int, str]:
     """Articles that are this one by declaration or by identical text: {id: method}.
 
@@ -259,38 +233,6 @@ def candidates(session: Session, ids: Collection[int]) -> list[Candidate]:
 
 def texts(session: Session, ids: Collection[int]) -> dict[int, str]:
     return dict(session.execute(select(Article.id, Article.text).where(Article.id.in_(ids))).all())
-
-
-def split_keys(session: Session, url_key: str) -> set[str]:
-    """URL identities a user has split from this article (never linked as copies)."""
-    rows = session.execute(_SPLITS, {"url_key": url_key})
-    return {other if first == url_key else first for first, other in rows}
-
-
-def add_link(
-    session: Session, article_id: int, target_id: int, kind: str, method: str, score: float, detail: dict
-) -> bool:
-    """Record that ``article_id`` copies/quotes ``target_id``; False when already recorded."""
-    pair = {"article_id": article_id, "target_id": target_id, "kind": kind}
-    if session.scalar(_LINK_EXISTS, pair) is not None:
-        return False
-    session.execute(_INSERT_LINK, {**pair, "method": method, "score": score, "detail": detail})
-    return True
-
-
-def remove_links(session: Session, article_id: int) -> set[int]:
-    """Drop every link to or from an article; returns the articles it was linked with."""
-    rows = session.execute(
-        select(ArticleLink.article_id, ArticleLink.target_id).where(
-            (ArticleLink.article_id == article_id) | (ArticleLink.target_id == article_id)
-        )
-    )
-    neighbours = {a if b == article_id else b for a, b in rows}
-    session.execute(
-        delete(ArticleLink).where((ArticleLink.article_id == article_id) | (ArticleLink.target_id == article_id))
-    )
-    session.flush()
-    return neighbours
 
 
 def _chunks(values: list[int], size: int) -> Iterable[list[int]]:

@@ -106,23 +106,31 @@ def source_stats(session: Session) -> list[dict[str, Any]]:
         .order_by(Source.name)
     )
     last_crawls = _last_finished_crawls(session)
-    rows = []
-    for name, n_articles, n_copies, newest, n_comments, n_urls, n_errors in session.execute(stmt):
-        urls, errors = n_urls or 0, n_errors or 0
-        rows.append(
-            {
-                "source": name,
-                "articles": n_articles or 0,
-                "copies": int(n_copies or 0),
-                "comments": n_comments or 0,
-                "newest_article": iso(newest),
-                "last_crawl": last_crawls.get(name),
-                "urls_fetched": urls,
-                "fetch_errors": errors,
-                "error_rate": round(errors / urls, 4) if urls else None,
-            }
-        )
-    return rows
+    return [_source_row(*row, last_crawls) for row in session.execute(stmt)]
+
+
+def _source_row(
+    name: str,
+    n_articles: int | None,
+    n_copies: int | None,
+    newest: Any,
+    n_comments: int | None,
+    n_urls: int | None,
+    n_errors: int | None,
+    last_crawls: dict[str, Any],
+) -> dict[str, Any]:
+    urls, errors = n_urls or 0, n_errors or 0
+    return {
+        "source": name,
+        "articles": n_articles or 0,
+        "copies": int(n_copies or 0),
+        "comments": n_comments or 0,
+        "newest_article": iso(newest),
+        "last_crawl": last_crawls.get(name),
+        "urls_fetched": urls,
+        "fetch_errors": errors,
+        "error_rate": round(errors / urls, 4) if urls else None,
+    }
 
 
 def _last_finished_crawls(session: Session) -> dict[str, str]:

@@ -112,8 +112,8 @@ def imported_fixtures(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def stored_articles(url: str) -> list[dict]:
     """Everything stored, as plain dicts, through the same query the CLI uses."""
+    from storage.articles import article_documents
     from storage.db import session_for_url
-    from storage.queries import article_documents
 
     with session_for_url(url) as session:
         return list(article_documents(session))

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
+from storage.articles import count_rows
 from storage.db import session_for_url
-from storage.queries import count_rows
 from tests.conftest import empty_postgres, run_cli
 
 

@@ -16,6 +16,7 @@ from pipelines.dedup.passages import boilerplate_shingles, without
 from pipelines.dedup.signature import Overlap, overlap, shingle_set
 from pipelines.dedup.text import shingle_hashes
 from storage import dedup
+from storage import links as story_links
 
 
 def common_passages(session: Session, config: DedupConfig, keys: tuple[int, ...]) -> tuple[set[int], set[int]]:
@@ -55,7 +56,7 @@ def drop_boilerplate_quotes(session: Session, config: DedupConfig, common: set[i
     longer holds without it goes. Runs once per fingerprint crossing the bar, so the
     result does not depend on the order the holders arrived in. Returns links dropped.
     """
-    links = dedup.quote_links_among(session, dedup.passage_holders(session, newly_common))
+    links = story_links.quote_links_among(session, dedup.passage_holders(session, newly_common))
     if not links:
         return 0
     ids = {article_id for _, post, quoted in links for article_id in (post, quoted)}
@@ -73,5 +74,5 @@ def drop_boilerplate_quotes(session: Session, config: DedupConfig, common: set[i
         rare = len((stored.get(post, set()) & stored.get(quoted, set())) - common)
         if not is_quote(config, measured.fraction_of_other(), measured, rare):
             stale.append(link_id)
-    dedup.delete_links(session, stale)
+    story_links.delete_links(session, stale)
     return len(stale)

@@ -20,6 +20,7 @@ from pipelines.dedup.passages import opening_shingles, opens_within, shared_runs
 from pipelines.dedup.signature import Overlap, Signature, overlap, shingle_set
 from pipelines.dedup.text import shingle_hashes
 from storage import clusters, dedup
+from storage import links as story_links
 from storage.models import Article
 
 # Copy links made into one story per new article, and candidates of one story tried.
@@ -64,7 +65,7 @@ class StoryLinker:
             return LinkReport(story_id=article.story_id)
         former: set[int] = set()
         if stored is not None:
-            former = dedup.remove_links(session, article.id)
+            former = story_links.remove_links(session, article.id)
             dedup.drop_signature(session, article.id)
         dedup.save_signature(
             session,
@@ -122,7 +123,7 @@ class StoryLinker:
             return []
         shared_blocks = boilerplate.boilerplate_of(article.text, config, common)
         mine = without(signature.shingles, shared_blocks)
-        split = dedup.split_keys(session, article.url_key)
+        split = story_links.split_keys(session, article.url_key)
         quotes: list[_QuoteCandidate] = []
         rank = {candidate_id: n for n, candidate_id in enumerate(methods)}
         found = sorted(dedup.candidates(session, methods), key=lambda c: rank[c.id])
@@ -267,4 +268,4 @@ def _add(
     }
     if passages:
         detail["passages"] = passages
-    dedup.add_link(session, post, source, kind, method, round(score, 4), detail)
+    story_links.add_link(session, post, source, kind, method, round(score, 4), detail)
