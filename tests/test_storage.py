@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from storage.db import head_revision, make_engine, migrate, schema_revision, ses
 from storage.models import Base, managed_by_migrations_only
 from storage.queries import ArticleChange, merge_comments, upsert_article
 from storage.records import ArticleFields, CommentFields
+from tests.conftest import ROOT
 
 
 def test_migrations_reach_head_and_match_the_models(db_url: str) -> None:
@@ -29,11 +31,32 @@ def test_migrations_reach_head_and_match_the_models(db_url: str) -> None:
     assert diff == [], "models changed without a migration: run alembic revision --autogenerate"
 
 
-@pytest.mark.parametrize("modules", ["storage.db, storage.queries, storage.models, storage.frontier", "cli"])
-def test_storage_and_query_cli_do_not_import_scrapy(modules: str) -> None:
-    code = f"import sys, {modules}; print('scrapy' in sys.modules, 'trafilatura' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "False False"
+STORAGE_MODULES = ", ".join(
+    f"storage.{path.stem}" for path in sorted((ROOT / "storage").glob("*.py")) if path.stem != "__init__"
+)
+
+
+@pytest.mark.parametrize("modules", [STORAGE_MODULES, "cli"])
+def test_storage_and_query_cli_do_not_import_scrapy_or_the_pipelines(modules: str) -> None:
+    code = (
+        f"import sys, {modules}; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'scrapy', 'trafilatura', 'pipelines', 'crawler'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert out.strip() == "[]"
+
+
+def test_a_crawl_opens_the_database_only_through_its_store() -> None:
+    """No module of the crawl opens its own engine or session: the CrawlStore is the one door."""
+    openers = {"session_for_url", "session_scope", "session_factory", "make_engine", "sessionmaker", "create_engine"}
+    found = []
+    for path in [*(ROOT / "crawler").rglob("*.py"), *(ROOT / "pipelines").rglob("*.py")]:
+        if path.name == "crawl_store.py":
+            continue
+        names = {n.id for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Name)}
+        names |= {n.attr for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Attribute)}
+        found += [f"{path.relative_to(ROOT)}: {name}" for name in sorted(names & openers)]
+    assert found == []
 
 
 def _article(text: str, **kw) -> ArticleFields:
