@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-import feedparser
 from scrapy import Request
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
@@ -16,6 +15,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from crawler.sources import load_sources
 from crawler.spiders import article_item, crawl_store, local_file_meta
 from crawler.spiders.comment_pages import CommentThreadMixin, comment_pages, own_page_number
+from crawler.spiders.feeds import read_feed
 from pipelines.items import fetch_outcome
 from storage.frontier import NOT_MODIFIED, Frontier
 from storage.locks import source_lock_names
@@ -156,25 +156,14 @@ class NewsSpider(CommentThreadMixin, SitemapSpider):
 
     def parse_feed(self, response: Response, source: Source, page: int = 1) -> Iterable[Request]:
         self.count_fetch(source)
-        # No content-location: feedparser mangles file:// bases; links are joined below.
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        feed = feedparser.parse(response.body, response_headers={"content-type": content_type})
-        if feed.bozo and not feed.entries:
-            logger.error("%s: not a usable feed: %s", response.url, feed.get("bozo_exception"))
-            self.crawler.stats.inc_value("newsdedup/feed_errors")
-            return
-        if feed.bozo:
-            # feedparser refused the strict parse (bad XML, entity tricks) and read it leniently,
-            # without expanding entities.
-            logger.warning("%s: malformed feed, read leniently: %s", response.url, feed.get("bozo_exception"))
-            self.crawler.stats.inc_value("newsdedup/feed_malformed")
-        self.crawler.stats.inc_value("newsdedup/feed_entries", len(feed.entries))
-        links = (response.urljoin(entry.link) for entry in feed.entries if entry.get("link"))
-        yield from self._requests(links, source)
-        # Paged feeds (RFC 5005 rel="next"): older entries, a bounded number of pages back.
-        older = [link["href"] for link in feed.feed.get("links", []) if link.get("rel") == "next" and link.get("href")]
-        if older and page < self.crawler.settings.getint("FEED_MAX_PAGES", 5):
-            yield self.request(response.urljoin(older[0]), self.parse_feed, source, cb_kwargs={"page": page + 1})
+        feed = read_feed(response)
+        if feed.problem:
+            logger.log(logging.WARNING if feed.links else logging.ERROR, "%s: %s: %s", response.url, *feed.problem)
+            self.crawler.stats.inc_value("newsdedup/feed_malformed" if feed.links else "newsdedup/feed_errors")
+        self.crawler.stats.inc_value("newsdedup/feed_entries", len(feed.links))
+        yield from self._requests(feed.links, source)
+        if feed.older and page < self.crawler.settings.getint("FEED_MAX_PAGES", 5):
+            yield self.request(feed.older, self.parse_feed, source, cb_kwargs={"page": page + 1})
 
     def parse_sitemap(self, response: Response, source: Source) -> Iterable[Request]:
         self.count_fetch(source)
