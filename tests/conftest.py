@@ -28,8 +28,23 @@ def expected() -> dict:
     return json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 
 
+SLOW_TESTS: set[str] = set()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    SLOW_TESTS.update(item.nodeid for item in items if item.get_closest_marker("slow"))
+
+
+def require_slow_tier(what: str) -> None:
+    """`pytest -m "not slow"` stays in-process: a subprocess in an unmarked test is a test bug."""
+    current = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0]
+    if current and current not in SLOW_TESTS:
+        pytest.fail(f"{current} runs {what} in a subprocess: mark it @pytest.mark.slow")
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """`newsdedup ARGS…` as a user runs it."""
+    require_slow_tier("the CLI")
     return subprocess.run(  # noqa: PLW1510 - callers assert on the exit code
         [sys.executable, "-m", "cli", *args],
         capture_output=True,
@@ -42,6 +57,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
 
 def run_scrapy(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """`scrapy crawl …` from the project folder, as cron would run it."""
+    require_slow_tier("Scrapy")
     return subprocess.run(  # noqa: PLW1510 - callers assert on the exit code
         [sys.executable, "-m", "scrapy", *args],
         capture_output=True,

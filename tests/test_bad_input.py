@@ -39,6 +39,7 @@ BROKEN_CONFIGS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(BROKEN_CONFIGS))
 def test_broken_sources_file_gives_one_line(tmp_path: Path, case: str) -> None:
     content, fragments = BROKEN_CONFIGS[case]
@@ -54,6 +55,7 @@ def test_broken_sources_file_gives_one_line(tmp_path: Path, case: str) -> None:
     assert not (tmp_path / "x.db").exists(), "nothing is written for a broken config"
 
 
+@pytest.mark.slow
 def test_scrapy_crawl_with_broken_sources_exits_nonzero(tmp_path: Path) -> None:
     sources = tmp_path / "sources.toml"
     sources.write_text(BROKEN_CONFIGS["missing home"][0], encoding="utf-8")
@@ -66,6 +68,7 @@ def test_scrapy_crawl_with_broken_sources_exits_nonzero(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr and "Spider opened" not in result.stderr
 
 
+@pytest.mark.slow
 def test_unknown_source_name(tmp_path: Path) -> None:
     result = run_cli("import", "fixtures/", "--source", "nosuch", "--db", f"sqlite:///{tmp_path / 'x.db'}")
     assert result.returncode == 2
@@ -86,6 +89,7 @@ def bad_pages(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_bad_pages_are_skipped_and_the_run_goes_on(bad_pages: Path, imported_fixtures: str, tmp_path: Path) -> None:
     db = tmp_path / "copy.db"
     shutil.copy(imported_fixtures.removeprefix("sqlite:///"), db)
@@ -108,6 +112,7 @@ def test_bad_pages_are_skipped_and_the_run_goes_on(bad_pages: Path, imported_fix
     assert {a["canonical_url"] for a in after} == {b["canonical_url"] for b in before}
 
 
+@pytest.mark.slow
 def test_dead_host_is_one_line_and_the_crawl_finishes(tmp_path: Path) -> None:
     sources = tmp_path / "sources.toml"
     sources.write_text(
@@ -131,6 +136,7 @@ def test_dead_host_is_one_line_and_the_crawl_finishes(tmp_path: Path) -> None:
     assert "'finish_reason': 'finished'" in result.stderr
 
 
+@pytest.mark.slow
 def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
     result = run_cli("import", "fixtures/", "--db", "postgresql+psycopg://nobody@127.0.0.1:9/none")
     assert result.returncode == 1
@@ -138,6 +144,7 @@ def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_outdated_schema_is_refused_with_what_to_run(sqlite_url: str) -> None:
     engine = make_engine(sqlite_url)
     migrate(engine)

@@ -8,6 +8,7 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from scrapy.utils.test import get_crawler
 
 from pipelines.boilerplate import BoilerplateConfig, paragraph_key
@@ -100,6 +101,7 @@ def test_copies_of_one_story_in_a_source_keep_their_text(sqlite_url: str) -> Non
     assert all(APPEAL in body for body in texts(sqlite_url).values())
 
 
+@pytest.mark.slow
 def test_offline_import_of_a_saved_site_learns_its_boilerplate(tmp_path: Path, sqlite_url: str) -> None:
     for n in range(4):
         paragraphs = "".join(f"<p>{p}</p>" for p in story(n).split("\n"))

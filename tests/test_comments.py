@@ -52,6 +52,7 @@ def _import_version(tmp_path: Path, page: str, db: str, timezone: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prefix", ["", "nosid_"])
 def test_recrawl_adds_new_keeps_moderated_updates_edited(tmp_path: Path, sqlite_url: str, prefix: str) -> None:
     recrawl = TRUTH["recrawl"]
@@ -64,6 +65,7 @@ def test_recrawl_adds_new_keeps_moderated_updates_edited(tmp_path: Path, sqlite_
     assert _records(article["comments"]) == _records(wanted)
 
 
+@pytest.mark.slow
 def test_reimporting_the_same_page_adds_nothing(tmp_path: Path, sqlite_url: str) -> None:
     recrawl = TRUTH["recrawl"]
     for attempt in ("first", "second"):
@@ -72,6 +74,7 @@ def test_reimporting_the_same_page_adds_nothing(tmp_path: Path, sqlite_url: str)
     assert len(article["comments"]) == len(recrawl["v2_comments"])
 
 
+@pytest.mark.slow
 def test_paginated_thread_lands_on_one_article(tmp_path: Path, sqlite_url: str) -> None:
     pagination = TRUTH["pagination"]
     sources = tmp_path / "sources.toml"
@@ -89,6 +92,7 @@ def test_paginated_thread_lands_on_one_article(tmp_path: Path, sqlite_url: str) 
     assert _records(article["comments"]) == _records(pagination["comments"])
 
 
+@pytest.mark.slow
 def test_show_prints_the_thread(imported_fixtures: str) -> None:
     result = run_cli(
         "show", "https://www.outsidethebeltway.com/iraqi-insurgents-turn-guns-on-al-qaeda/", "--db", imported_fixtures

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 
+import pytest
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
@@ -12,6 +13,7 @@ from crawler.middlewares import CompressedBodyMiddleware
 from tests.conftest import FIXTURES, comparable, run_scrapy, stored_articles
 
 
+@pytest.mark.slow
 def test_http_crawl_matches_file_import(fixture_server, imported_fixtures: str, sqlite_url: str) -> None:
     result = run_scrapy(
         "crawl",
@@ -41,6 +43,7 @@ def test_http_crawl_matches_file_import(fixture_server, imported_fixtures: str, 
     assert all(r["canonical_url"] == r["url"] for r in stored)
 
 
+@pytest.mark.slow
 def test_scrapy_crawl_of_file_urls_follows_feeds_and_sitemaps(sqlite_url: str, expected: dict) -> None:
     """As cron would run it, with a relative sources path: every entry point is usable."""
     result = run_scrapy(

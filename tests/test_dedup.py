@@ -17,6 +17,9 @@ from storage.models import Article, ArticleLink, ArticleSignature, DedupBand, De
 from storage.urls import url_key
 from tests.conftest import ROOT, run_cli
 
+# Every test here runs the CLI or Scrapy in a subprocess, or a server: the slow tier.
+pytestmark = pytest.mark.slow
+
 
 def _find(session, reference: str) -> Article:
     """An article by canonical URL, or (pages without one) by its fixture path."""

@@ -7,6 +7,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 from faker.providers.lorem.en_US import Provider as Lorem
 from rich.console import Console
 from sqlalchemy import select
@@ -48,6 +49,7 @@ def engine_for(tmp_path, name: str):
     return engine
 
 
+@pytest.mark.slow
 def test_a_block_shared_across_sites_links_nothing_and_a_real_quote_shows_its_passages(tmp_path) -> None:
     linker = StoryLinker(DedupConfig())
     engine = engine_for(tmp_path, "block.db")
@@ -80,6 +82,7 @@ def test_a_block_shared_across_sites_links_nothing_and_a_real_quote_shows_its_pa
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_the_later_article_quotes_the_earlier_whatever_the_import_order(tmp_path) -> None:
     original = "\n".join(prose(n, 70) for n in range(1, 7))
     quoted = "\n".join(original.split("\n")[2:4])
@@ -95,6 +98,7 @@ def test_the_later_article_quotes_the_earlier_whatever_the_import_order(tmp_path
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_without_times_the_text_the_passage_is_a_smaller_part_of_quotes(tmp_path) -> None:
     brief = "\n".join(prose(n, 60) for n in range(1, 4))
     essay = f"{prose(60, 200)}\n{brief.split(chr(10))[1]}\n{prose(61, 200)}"

@@ -50,6 +50,7 @@ def item_for(path: str, rules: ExtractRules | None = None) -> ArticleItem:
     return ArticleItem(url=p.url, body=p.body, fetched_at=FETCHED, rules=rules or ExtractRules())
 
 
+@pytest.mark.slow  # spawns a worker process
 def test_pipeline_from_crawler_extracts_in_worker_processes() -> None:
     crawler = get_crawler(settings_dict={"EXTRACT_WORKERS": 1, "EXTRACT_MIN_TEXT_CHARS": 100})
     pipeline = AnalyzePipeline.from_crawler(crawler)

@@ -9,6 +9,9 @@ import pytest
 
 from tests.conftest import FIXTURES, stored_articles
 
+# Every test here runs the CLI or Scrapy in a subprocess, or a server: the slow tier.
+pytestmark = pytest.mark.slow
+
 TRUTH = __import__("json").loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 ARTICLES = {entry["path"]: entry for entry in TRUTH["articles"]}
 

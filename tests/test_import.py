@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import comparable, run_cli, stored_articles
+
+# Every test here runs the CLI or Scrapy in a subprocess, or a server: the slow tier.
+pytestmark = pytest.mark.slow
 
 
 def test_import_twice_keeps_the_same_rows(db_url: str, expected: dict) -> None:

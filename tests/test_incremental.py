@@ -23,6 +23,9 @@ from storage.runs import recent_runs
 from tests.conftest import FIXTURES, ROOT, comparable, run_cli, run_scrapy, stored_articles
 from tests.fixture_server import FixtureServer
 
+# Every test here runs the CLI or Scrapy in a subprocess, or a server: the slow tier.
+pytestmark = pytest.mark.slow
+
 EVERYTHING_IN_WINDOW = "36500"  # days: the fixture posts are 2005-2014
 
 

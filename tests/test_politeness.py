@@ -13,6 +13,9 @@ import pytest
 from tests.conftest import FIXTURES, run_scrapy, stored_articles
 from tests.fixture_server import FixtureServer
 
+# Every test here runs the CLI or Scrapy in a subprocess, or a server: the slow tier.
+pytestmark = pytest.mark.slow
+
 ARTICLE = "sites/antiwar/2014/01/01/al-qaeda-seizes-parts-of-two-major-iraqi-cities/index.html"
 
 

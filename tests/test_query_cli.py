@@ -12,6 +12,9 @@ from storage.articles import count_rows
 from storage.db import session_for_url
 from tests.conftest import empty_postgres, run_cli
 
+# Every test here runs the CLI or Scrapy in a subprocess, or a server: the slow tier.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def imported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:

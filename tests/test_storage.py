@@ -36,6 +36,7 @@ STORAGE_MODULES = ", ".join(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("modules", [STORAGE_MODULES, "cli"])
 def test_storage_and_query_cli_do_not_import_scrapy_or_the_pipelines(modules: str) -> None:
     code = (

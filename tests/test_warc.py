@@ -177,6 +177,7 @@ def test_writer_rotates_by_size_and_every_file_starts_with_warcinfo(tmp_path: Pa
 # --- end to end (subprocesses: ~35 s in all) ----------------------------------------------
 
 
+@pytest.mark.slow
 def test_warc_import_gives_the_database_a_folder_import_gives(
     sites_warc, tmp_path: Path, imported_fixtures: str, pg_url: str
 ) -> None:
@@ -204,6 +205,7 @@ def test_warc_import_gives_the_database_a_folder_import_gives(
     assert story_groups(pg_url) == story_groups(imported_fixtures)
 
 
+@pytest.mark.slow
 def test_crawl_archive_import_reprocess_export_round_trip(
     fixture_server, imported_fixtures: str, tmp_path: Path
 ) -> None:
