@@ -4,7 +4,7 @@ importer, ``reprocess`` and ``dedup rebuild``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from pipelines.dedup.text import NORMALIZATION, SHINGLE_HASH
@@ -88,30 +88,22 @@ class DedupConfig:
 
 
 def dedup_config(settings: BaseSettings) -> DedupConfig:
-    """DedupConfig from the DEDUP_* settings (defaults live on the dataclass)."""
-    defaults = DedupConfig()
-    window = settings.get("DEDUP_WINDOW_DAYS", defaults.window_days)
-    return DedupConfig(
-        enabled=settings.getbool("DEDUP_ENABLED", defaults.enabled),
-        shingle_size=settings.getint("DEDUP_SHINGLE_SIZE", defaults.shingle_size),
-        num_perm=settings.getint("DEDUP_NUM_PERM", defaults.num_perm),
-        seed=settings.getint("DEDUP_SEED", defaults.seed),
-        bands=settings.getint("DEDUP_BANDS", defaults.bands),
-        rows=settings.getint("DEDUP_ROWS", defaults.rows),
-        copy_jaccard=settings.getfloat("DEDUP_COPY_JACCARD", defaults.copy_jaccard),
-        copy_containment=settings.getfloat("DEDUP_COPY_CONTAINMENT", defaults.copy_containment),
-        copy_min_size_ratio=settings.getfloat("DEDUP_COPY_MIN_SIZE_RATIO", defaults.copy_min_size_ratio),
-        copy_lede_fraction=settings.getfloat("DEDUP_COPY_LEDE_FRACTION", defaults.copy_lede_fraction),
-        lede_shingles=settings.getint("DEDUP_LEDE_SHINGLES", defaults.lede_shingles),
-        window_days=None if window in (None, "", "None", "none") else float(window),
-        passage_window=settings.getint("DEDUP_PASSAGE_WINDOW", defaults.passage_window),
-        quote_min_fraction=settings.getfloat("DEDUP_QUOTE_MIN_FRACTION", defaults.quote_min_fraction),
-        quote_min_shingles=settings.getint("DEDUP_QUOTE_MIN_SHINGLES", defaults.quote_min_shingles),
-        quote_min_passages=settings.getint("DEDUP_QUOTE_MIN_PASSAGES", defaults.quote_min_passages),
-        passage_common_min=settings.getint("DEDUP_PASSAGE_COMMON_MIN", defaults.passage_common_min),
-        passage_common_fraction=settings.getfloat("DEDUP_PASSAGE_COMMON_FRACTION", defaults.passage_common_fraction),
-        max_candidates=settings.getint("DEDUP_MAX_CANDIDATES", defaults.max_candidates),
-    )
+    """DedupConfig from the DEDUP_<FIELD> settings (defaults live on the dataclass).
+
+    DEDUP_WINDOW_DAYS=None (or empty) compares across any time.
+    """
+    values: dict[str, object] = {}
+    for spec in fields(DedupConfig):
+        name = f"DEDUP_{spec.name.upper()}"
+        if (raw := settings.get(name)) is None:
+            continue
+        if spec.type == "bool":
+            values[spec.name] = settings.getbool(name)
+        elif raw in ("", "None", "none"):
+            values[spec.name] = None
+        else:
+            values[spec.name] = int(raw) if spec.type == "int" else float(raw)
+    return DedupConfig(**values)  # type: ignore[arg-type]
 
 
 class IndexMismatch(RuntimeError):
