@@ -31,6 +31,8 @@ class ArticleItem:
     comments: list[CommentFields] = field(default_factory=list, repr=False)
     # The dedup signature (pipelines.dedup.Signature), linked by the store.
     signature: object | None = field(default=None, repr=False)
+    # The URLs that redirected to ``url`` (Scrapy's redirect_urls): the frontier knows them too.
+    redirected_from: list[str] = field(default_factory=list, repr=False)
     # Where the response is archived (WARC_DIR, or the WARC file it was imported from).
     warc: WarcLocation | None = None
     # What the store did with it ("new", "updated: text, title", …), for reports.

@@ -108,16 +108,26 @@ def store_article(
                 if other is not article:
                     linker.link(session, other, make_signature(other.text, linker.config))
         if item.source is not None:  # saved pages belong to no source's frontier
-            outcome = Outcome(
-                article.source.name,
-                item.url,
-                ARTICLE,
-                200,
-                item.etag,
-                item.last_modified,
-                article.id,
-                article.published_at,
-                item.fetched_at,
-            )
-            record_outcome(session, outcome, article.source)
+            record_fetch(session, item, article)
     return StoredArticle(article, article.source.name, change, merged, links, len(recleaned), tuple(changed))
+
+
+def record_fetch(session: Session, item: ArticleItem, article: Article) -> None:
+    """The fetching source's frontier learns the page: its URL and the URLs that redirected
+    to it, even when the article's row belongs to another source (a mirror, a copy under
+    another site's canonical). Seen means seen: the next run skips or revalidates them all.
+    """
+    source = get_or_create_source(session, item.source, item.source_home) if item.source else article.source
+    for url in dict.fromkeys([item.url, *item.redirected_from]):
+        outcome = Outcome(
+            source.name,
+            url,
+            ARTICLE,
+            200,
+            item.etag,
+            item.last_modified,
+            article.id,
+            article.published_at,
+            item.fetched_at,
+        )
+        record_outcome(session, outcome, source)

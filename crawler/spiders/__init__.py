@@ -55,6 +55,7 @@ def article_item(
         etag=_header(response, "ETag"),
         last_modified=_header(response, "Last-Modified"),
         rules=rules or ExtractRules(),
+        redirected_from=list(response.meta.get("redirect_urls", [])) if response.request is not None else [],
         # Set by WarcArchiveMiddleware when the crawl archives (WARC_DIR).
         warc=response.meta.get(WARC_META) if response.request is not None else None,
     )
