@@ -1,11 +1,12 @@
-"""A crawlable corpus made of copies of the fixture articles (one site, one sitemap).
-
-Each copy gets its own canonical URL so every page is a new article to the pipeline.
-"""
+"""Corpus helpers: a crawlable corpus of fixture-article copies (one site, one sitemap; each
+copy has its own canonical URL, so every page is a new article), and the output folder and
+summary line the generated corpora share."""
 
 from __future__ import annotations
 
 import json
+import shutil
+import time
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -41,3 +42,22 @@ def build_corpus(dest: Path, pages: int) -> Path:
         encoding="utf-8",
     )
     return sources
+
+
+def prepare_out_dir(out_dir: Path, stories: int) -> None:
+    """An empty ``out_dir``: a previous corpus (recognised by its truth.json) is replaced;
+    any other non-empty folder is refused rather than mixed with pages the truth would not list."""
+    if stories < 1:
+        raise ValueError(f"stories must be at least 1, not {stories}")
+    out_dir = Path(out_dir)
+    if out_dir.exists() and any(out_dir.iterdir()):
+        if not (out_dir / "truth.json").is_file():
+            raise FileExistsError(f"{out_dir} is not empty and holds no truth.json: refusing to overwrite it")
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+
+def print_counts(out_dir: Path, counts: dict, started: float) -> None:
+    """One line: what a corpus generator wrote, and how long it took."""
+    what = ", ".join(f"{value} {name.replace('_', ' ')}" for name, value in counts.items())
+    print(f"{out_dir}: {what} in {time.perf_counter() - started:.1f}s")

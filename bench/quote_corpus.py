@@ -19,7 +19,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench.syndication_corpus import Art, Corpus, prepare_out_dir
+from bench.corpus import prepare_out_dir, print_counts
+from bench.syndication_corpus import Art, Corpus
 from bench.syndication_sites import BLOGS, NEWS, WIRES, Page, Site
 
 # Blogs whose domains sort before the wires': imported first, they must still be the quoters.
@@ -150,9 +151,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--url-only", type=float, default=0.0, help="share of pages dated by their URL only")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    s = generate(args.out, args.stories, args.seed, args.url_only)
-    print(f"{args.out}: {s['pages']} pages, {s['stories']} stories, {s['copies']} copies, "
-          f"{s['quote_posts']} quoting posts, {s['words']} words in {time.perf_counter() - started:.1f}s")  # fmt: skip
+    print_counts(args.out, generate(args.out, args.stories, args.seed, args.url_only), started)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,7 @@
 """A labeled syndication corpus for the dedup benchmark: wire stories, their edited copies on
 partner sites, the same article under other URLs, blog posts that quote stories, and hard
-negatives (same topic, a reused background paragraph, shared legal boilerplate).
-
-Deterministic from the seed: same seed, same Faker version → byte-identical files.
-
-    .venv/bin/python -m bench.syndication_corpus --out bench/out/syndication --stories 120 --seed 7
+negatives (same topic, a reused background paragraph, shared legal boilerplate). Same seed
+and Faker version, byte-identical files: ``python -m bench.syndication_corpus --stories 120 --seed 7``.
 """
 
 from __future__ import annotations
@@ -13,7 +10,6 @@ import argparse
 import json
 import random
 import re
-import shutil
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -22,6 +18,7 @@ from pathlib import Path
 
 from faker import Faker
 
+from bench.corpus import prepare_out_dir, print_counts
 from bench.syndication_sites import BLOGS, DISCLAIMER, FINANCE, NEWS, SITES, WIRES, Page, Site, render, stamp
 from bench.syndication_text import Cast, Writer, word_edits
 
@@ -282,19 +279,6 @@ class Corpus:
         }
 
 
-def prepare_out_dir(out_dir: Path, stories: int) -> None:
-    """An empty ``out_dir``: a previous corpus (recognised by its truth.json) is replaced;
-    any other non-empty folder is refused rather than mixed with pages the truth would not list."""
-    if stories < 1:
-        raise ValueError(f"stories must be at least 1, not {stories}")
-    out_dir = Path(out_dir)
-    if out_dir.exists() and any(out_dir.iterdir()):
-        if not (out_dir / "truth.json").is_file():
-            raise FileExistsError(f"{out_dir} is not empty and holds no truth.json: refusing to overwrite it")
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-
-
 def generate(out_dir: Path, stories: int = 120, seed: int = 7) -> dict:
     """Write the corpus and its ``truth.json`` under ``out_dir``; returns the counts."""
     prepare_out_dir(out_dir, stories)
@@ -310,12 +294,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    s = generate(args.out, args.stories, args.seed)
-    print(
-        f"{args.out}: {s['pages']} pages, {s['stories']} stories, {s['copies']} copies, "
-        f"{s['url_variants']} url variants, {s['quote_posts']} quoting posts, {s['negatives']} negatives, "
-        f"{s['words']} words in {time.perf_counter() - started:.1f}s"
-    )
+    print_counts(args.out, generate(args.out, args.stories, args.seed), started)
 
 
 if __name__ == "__main__":
