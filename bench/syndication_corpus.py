@@ -282,8 +282,7 @@ class Corpus:
 def generate(out_dir: Path, stories: int = 120, seed: int = 7) -> dict:
     """Write the corpus and its ``truth.json`` under ``out_dir``; returns the counts."""
     prepare_out_dir(out_dir, stories)
-    corpus = Corpus(stories, seed)
-    corpus.build()
+    (corpus := Corpus(stories, seed)).build()
     return corpus.write(out_dir)
 
 
