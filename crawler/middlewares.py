@@ -1,6 +1,6 @@
-"""Downloader middlewares: retries that wait as the server asks, no requests to private
-or loopback addresses on behalf of a live source (SSRF), and compressed HTML handed to
-Scrapy's decompression without a wasted charset guess."""
+"""Downloader middlewares: retries that wait as the server asks, robots.txt Crawl-delay
+honoured, no requests to private or loopback addresses on behalf of a live source (SSRF),
+and compressed HTML handed to Scrapy's decompression without a wasted charset guess."""
 
 from __future__ import annotations
 
@@ -13,9 +13,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.utils.response import response_status_message
+from twisted.internet import defer, error
+
+# What a server that answers too late raises (Scrapy's DOWNLOAD_TIMEOUT, a TCP timeout).
+TIMEOUTS = (defer.TimeoutError, TimeoutError, error.TimeoutError, error.TCPTimedOutError)
 
 if TYPE_CHECKING:
     from typing import Self
@@ -48,6 +53,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         middleware = super().from_crawler(crawler)
         middleware.backoff_base = crawler.settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
         middleware.max_delay = crawler.settings.getfloat("RETRY_MAX_DELAY", 60.0)
+        middleware.retry_timeouts = crawler.settings.getbool("RETRY_TIMEOUTS", False)
         return middleware
 
     def _delay(self, request: Request, response: Response | None) -> float:
@@ -69,10 +75,55 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> Any:
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
             return None
+        if isinstance(exception, TIMEOUTS) and not self.retry_timeouts:
+            return None  # the frontier backs the URL off across runs instead
         retry = self._retry(request, exception)
         if retry is not None:
             await asyncio.sleep(self._delay(request, None))
         return retry
+
+
+async def robots_crawl_delay(crawler: Crawler, request: Request) -> float | None:
+    """The Crawl-delay robots.txt asks of this crawler on the request's host, if any.
+
+    Scrapy reads robots.txt for Allow/Disallow only; its parser (Protego) knows the delay.
+    """
+    robots = crawler.get_downloader_middleware(RobotsTxtMiddleware)
+    if robots is None or request.meta.get("dont_obey_robotstxt") or request.url.startswith("file:"):
+        return None  # (the robots.txt request itself must not wait for its own parser)
+    parser = await robots.robot_parser(request)
+    crawl_delay = getattr(parser, "crawl_delay", None)
+    useragent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT")
+    return crawl_delay(useragent) if crawl_delay is not None else None
+
+
+class CrawlDelayMiddleware:
+    """A robots.txt Crawl-delay larger than DOWNLOAD_DELAY becomes that host's delay, and
+    AutoThrottle may not lower it."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.floor = crawler.settings.getfloat("DOWNLOAD_DELAY")
+        self.applied: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        delay = await robots_crawl_delay(self.crawler, request)
+        if delay is None or delay <= self.floor:
+            return
+        request.meta["autothrottle_dont_adjust_delay"] = True
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        if self.applied.get(key) != delay:
+            self.applied[key] = delay
+            self.crawler.stats.set_value(f"politeness/crawl_delay/{key}", delay)
+            # For the slot when the downloader creates it, and for it if it exists already.
+            downloader.per_slot_settings.setdefault(key, {})["delay"] = delay
+            if (slot := downloader.slots.get(key)) is not None:
+                slot.delay = max(slot.delay, delay)
 
 
 def _forbidden(address: str) -> bool:

@@ -18,17 +18,25 @@ NEWSDEDUP_DATABASE_URL = resolve_database_url()
 # The sources file `scrapy crawl news` reads when no `-a sources=PATH` is given.
 NEWSDEDUP_SOURCES = os.environ.get("NEWSDEDUP_SOURCES", "sources.toml")
 
-# Politeness: identify ourselves, obey robots.txt, adapt to each server's latency.
+# Politeness: identify ourselves, obey robots.txt (its Crawl-delay too), one request at a
+# time per host and at least DOWNLOAD_DELAY seconds between them; AutoThrottle slows down
+# further for a slow server, never below DOWNLOAD_DELAY. With NEWSDEDUP_FRONTIER (many
+# processes, docs/distributed.md) these limits hold per host for the whole fleet.
 USER_AGENT = "newsdedup/0.1 (+https://github.com/newsdedup/newsdedup)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 4
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+# At least DOWNLOAD_DELAY, not Scrapy's random 0.5x-1.5x of it.
+RANDOMIZE_DOWNLOAD_DELAY = False
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
-AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SafeDestinationMiddleware": 50,
+    # After RobotsTxtMiddleware (100), which has read the host's robots.txt by then.
+    "crawler.middlewares.CrawlDelayMiddleware": 110,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.CompressedBodyMiddleware": 595,
@@ -47,6 +55,11 @@ RETRY_ENABLED = True
 RETRY_BACKOFF_BASE = 1.0
 RETRY_MAX_DELAY = 60.0
 RETRY_TIMES = 3
+# A timeout is not retried in the run (three more DOWNLOAD_TIMEOUTs of waiting): the
+# frontier tries the URL again on a later run, after FRONTIER_ERROR_BACKOFF_HOURS x 2^(failures-1)
+# (at most a week). Every failed fetch backs off that way.
+RETRY_TIMEOUTS = False
+FRONTIER_ERROR_BACKOFF_HOURS = 1.0
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 # Local files (offline imports, file:// sources) are read without politeness delays.
 DOWNLOAD_SLOTS = {"local-files": {"concurrency": 16, "delay": 0, "jitter": 0}}

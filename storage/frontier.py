@@ -27,6 +27,7 @@ class KnownUrl:
     published_at: datetime | None
     etag: str | None
     last_modified: str | None
+    failures: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ def record_outcome(session: Session, outcome: Outcome, source: Source | None = N
     failed = outcome.outcome.startswith("error:")
     if not (failed and row.outcome in (ARTICLE, NOT_MODIFIED)) and outcome.outcome != NOT_MODIFIED:
         row.outcome = outcome.outcome
+    row.failures = (row.failures or 0) + 1 if failed else 0
     row.last_fetched_at = outcome.fetched_at or utcnow()
     row.http_status = outcome.http_status or row.http_status
     row.http_etag = outcome.etag or row.http_etag
@@ -78,6 +80,7 @@ def known_urls(session: Session, source: str) -> dict[str, KnownUrl]:
             row.published_at,
             row.http_etag,
             row.http_last_modified,
+            row.failures,
         )
         for row in session.scalars(stmt)
     }
@@ -92,14 +95,33 @@ def forget(session: Session, source: str) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def needs_fetch(known: KnownUrl | None, now: datetime, refresh_window: timedelta) -> bool:
-    """Fetch a URL never fetched, one that failed, or an article still in its refresh window.
+# A URL that failed N times in a row waits ERROR_BACKOFF x 2^(N-1) before the next try, at
+# most MAX_ERROR_BACKOFF: a dead host or a page that times out costs one attempt per
+# backoff period, not a full set of retries on every scheduled run.
+ERROR_BACKOFF = timedelta(hours=1)
+MAX_ERROR_BACKOFF = timedelta(days=7)
+
+
+def error_backoff(failures: int, base: timedelta = ERROR_BACKOFF) -> timedelta:
+    """How long after its last failed fetch a URL is left alone."""
+    return min(MAX_ERROR_BACKOFF, base * 2 ** max(0, failures - 1)) if failures else timedelta(0)
+
+
+def needs_fetch(
+    known: KnownUrl | None, now: datetime, refresh_window: timedelta, backoff: timedelta = ERROR_BACKOFF
+) -> bool:
+    """Fetch a URL never fetched, one whose failures have waited their backoff, or an
+    article still in its refresh window.
 
     Listings and other skipped pages are not fetched again; an article is refreshed
     (with conditional GET) while it is younger than the window, counted from its
     publication, else from when it was first seen.
     """
-    if known is None or known.outcome.startswith("error:"):
+    if known is None:
+        return True
+    if known.failures and now - known.last_fetched_at < error_backoff(known.failures, backoff):
+        return False
+    if known.outcome.startswith("error:"):
         return True
     if known.outcome not in (ARTICLE, NOT_MODIFIED):
         return False
@@ -112,18 +134,21 @@ class Frontier:
 
     refresh_window: timedelta
     known: dict[str, dict[str, KnownUrl]] = field(default_factory=dict)
+    error_backoff: timedelta = ERROR_BACKOFF
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @classmethod
-    def load(cls, session: Session, sources: list[str], refresh_window: timedelta) -> Frontier:
+    def load(
+        cls, session: Session, sources: list[str], refresh_window: timedelta, error_backoff: timedelta = ERROR_BACKOFF
+    ) -> Frontier:
         """The sources' frontier, read once at the start of a crawl."""
-        return cls(refresh_window, {name: known_urls(session, name) for name in sources})
+        return cls(refresh_window, {name: known_urls(session, name) for name in sources}, error_backoff)
 
     def lookup(self, source: str, url: str) -> KnownUrl | None:
         return self.known.get(source, {}).get(url)
 
     def should_fetch(self, source: str, url: str) -> bool:
-        return needs_fetch(self.lookup(source, url), self.now, self.refresh_window)
+        return needs_fetch(self.lookup(source, url), self.now, self.refresh_window, self.error_backoff)
 
     def conditional_headers(self, source: str, url: str) -> dict[str, str]:
         """If-None-Match / If-Modified-Since from the last fetch: a 304 costs no extraction."""
@@ -145,4 +170,5 @@ def known_document(known: KnownUrl) -> dict[str, str | None]:
         "published_at": iso(known.published_at),
         "etag": known.etag,
         "last_modified": known.last_modified,
+        "failures": known.failures,
     }

@@ -253,6 +253,8 @@ class SeenUrl(Base):
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
     # Copied from the article: the refresh window is measured from publication.
     published_at: Mapped[datetime | None]
+    # Failed fetches in a row: the next runs wait longer and longer before trying again.
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<SeenUrl id={self.id} url={self.url!r} outcome={self.outcome!r}>"

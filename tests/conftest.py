@@ -55,9 +55,17 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
     )
 
 
-def run_scrapy(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+# The test server is ours: crawls of it skip the 1 s per-host delay (test_politeness checks
+# the defaults with polite=True).
+LOCAL_SERVER_SETTINGS = ("DOWNLOAD_DELAY=0", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "AUTOTHROTTLE_TARGET_CONCURRENCY=2")
+
+
+def run_scrapy(*args: str, cwd: Path | None = None, polite: bool = False) -> subprocess.CompletedProcess[str]:
     """`scrapy crawl …` from the project folder, as cron would run it."""
     require_slow_tier("Scrapy")
+    if args[:1] == ("crawl",) and not polite:
+        # Before the test's own -s options, which win.
+        args = (*args[:2], *(part for setting in LOCAL_SERVER_SETTINGS for part in ("-s", setting)), *args[2:])
     return subprocess.run(  # noqa: PLW1510 - callers assert on the exit code
         [sys.executable, "-m", "scrapy", *args],
         capture_output=True,

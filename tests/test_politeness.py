@@ -43,12 +43,33 @@ def write_site(tmp_path: Path, server: FixtureServer, links: list[str], *, local
     return sources
 
 
-def crawl(sources: Path, db: str, *settings: str):
-    args = ["crawl", "news", "-a", f"sources={sources}", "-s", f"NEWSDEDUP_DATABASE_URL={db}"]
-    args += ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"]
+def crawl(sources: Path, db: str, *settings: str, polite: bool = False):
+    args = ["crawl", "news", "-a", f"sources={sources}", "-s", f"NEWSDEDUP_DATABASE_URL={db}", "-s", "LOG_LEVEL=INFO"]
+    if not polite:
+        args += ["-s", "AUTOTHROTTLE_ENABLED=False"]
     for setting in settings:
         args += ["-s", setting]
-    return run_scrapy(*args)
+    return run_scrapy(*args, polite=polite)
+
+
+def test_by_default_one_request_at_a_time_per_host_and_the_robots_crawl_delay(
+    server, tmp_path: Path, sqlite_url: str
+) -> None:
+    """A local site that says nothing about delay is fetched at most once a second; one
+    whose robots.txt asks for a longer Crawl-delay gets it."""
+    pages = ["/" + str(page.relative_to(server.root)) for page in sorted(server.root.glob("sites/*/20*/**/index.html"))]
+    sources = write_site(tmp_path, server, pages[:3])
+    started = len(server.request_times)
+    result = crawl(sources, sqlite_url, polite=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    gaps = [b - a for (_, a), (_, b) in itertools.pairwise(server.request_times[started:])]
+    assert len(gaps) >= 4 and min(gaps) >= 0.95, gaps
+    (server.root / "robots.txt").write_text("User-agent: *\nCrawl-delay: 1.6\n")
+    server.requests.clear()
+    started = len(server.request_times)
+    assert crawl(sources, sqlite_url, "INCREMENTAL_ENABLED=False", polite=True).returncode == 0
+    gaps = [b - a for (_, a), (_, b) in itertools.pairwise(server.request_times[started:])][1:]  # after robots.txt
+    assert len(gaps) >= 3 and min(gaps) >= 1.55, gaps
 
 
 def test_retry_after_is_honoured_and_errors_do_not_stop_the_crawl(server, tmp_path: Path, sqlite_url: str) -> None:

@@ -97,3 +97,33 @@ def test_comment_merge_adds_new_keeps_old_and_updates_edited(db_url: str) -> Non
         parent = next(x for x in article.comments if x.text == "reply (edited)").parent_id
         assert parent == next(x for x in article.comments if x.text == "first").id
     engine.dispose()
+
+
+def test_a_failing_url_is_backed_off_across_runs_and_forgiven_by_a_success(db_url: str) -> None:
+    from datetime import timedelta
+
+    from storage.frontier import ARTICLE, Frontier, Outcome, record_outcome
+
+    engine = make_engine(db_url)
+    migrate(engine)
+    url, start = "https://example.org/slow-page", datetime(2024, 5, 1, tzinfo=UTC)
+
+    def frontier_at(hours: float) -> Frontier:
+        with session_scope(engine) as session:
+            frontier = Frontier.load(session, ["example"], timedelta(days=3))
+        frontier.now = start + timedelta(hours=hours)
+        return frontier
+
+    for failure, hours in enumerate((0, 1.5), start=1):
+        with session_scope(engine) as session:
+            record_outcome(
+                session, Outcome("example", url, "error:TimeoutError", fetched_at=start + timedelta(hours=hours))
+            )
+        assert frontier_at(hours).lookup("example", url).failures == failure
+    # Two failures in a row: two hours after the last one before the next try.
+    assert not frontier_at(1.5 + 1.9).should_fetch("example", url)
+    assert frontier_at(1.5 + 2.1).should_fetch("example", url)
+    with session_scope(engine) as session:
+        record_outcome(session, Outcome("example", url, ARTICLE, 200, fetched_at=start + timedelta(hours=4)))
+    assert frontier_at(4).lookup("example", url).failures == 0
+    engine.dispose()

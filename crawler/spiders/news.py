@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
@@ -73,7 +74,10 @@ class NewsSpider(CommentThreadMixin, SitemapSpider):
         if store is not None and settings.getbool("INCREMENTAL_ENABLED", True):
             names = [source.name for source in self.source_list]
             window = timedelta(days=settings.getfloat("REFRESH_WINDOW_DAYS", 3))
-            self.frontier = await store.call(store.read, lambda session: Frontier.load(session, names, window))
+            backoff = timedelta(hours=settings.getfloat("FRONTIER_ERROR_BACKOFF_HOURS", 1))
+            self.frontier = await store.call(
+                store.read, partial(Frontier.load, sources=names, refresh_window=window, error_backoff=backoff)
+            )
         for source in self.source_list:
             # Entry points are fetched on every run, even when a previous one saw them.
             for url in source.feeds:
