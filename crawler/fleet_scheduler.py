@@ -38,13 +38,17 @@ logger = logging.getLogger(__name__)
 class FleetScheduler(Scheduler):
     """``SCHEDULER = "crawler.fleet_scheduler.FleetScheduler"`` with ``REDIS_URL`` set."""
 
+    crawler: Crawler
     idle_grace: float = 0.0
+    idle_poll: float = 0.5
     last_busy: float = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         instance = super().from_crawler(crawler)
+        instance.crawler = crawler
         instance.idle_grace = crawler.settings.getfloat("FLEET_IDLE_GRACE", 10.0)
+        instance.idle_poll = crawler.settings.getfloat("FLEET_IDLE_POLL", 0.5)
         instance.last_busy = time.monotonic()
         crawler.signals.connect(instance.spider_idle, signal=signals.spider_idle)
         return instance
@@ -89,4 +93,10 @@ class FleetScheduler(Scheduler):
     def spider_idle(self, spider: Spider) -> None:
         """Stay open a grace period after the last request taken: others may add more."""
         if time.monotonic() - self.last_busy < self.idle_grace:
+            # An idle engine asks the scheduler again only on its 5 s heartbeat, by which
+            # time a short crawl is over; ask every FLEET_IDLE_POLL seconds instead.
+            # (ExecutionEngine._slot is private: without it we fall back to the heartbeat.)
+            slot = getattr(self.crawler.engine, "_slot", None)
+            if slot is not None and getattr(slot, "nextcall", None) is not None:
+                slot.nextcall.schedule(self.idle_poll)
             raise DontCloseSpider

@@ -26,6 +26,14 @@ class FixtureHandler(SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        # (Host header, path, start, end) of every request, for the politeness tests.
+        host, path, start = self.headers.get("Host", ""), self.path, time.monotonic()
+        try:
+            self._get()
+        finally:
+            self.server.request_spans.append((host, path, start, time.monotonic()))
+
+    def _get(self) -> None:
         self.server.requests.append(self.path)
         self.server.request_times.append((self.path, time.monotonic()))
         if self.server.delay:
@@ -119,6 +127,7 @@ class FixtureServer(ThreadingHTTPServer):
         self.delay = delay
         self.requests: list[str] = []
         self.request_times: list[tuple[str, float]] = []
+        self.request_spans: list[tuple[str, str, float, float]] = []
         self.responses: list[tuple[str, int]] = []
         self.flaky_seen: dict[str, int] = {}
         self.lock = threading.Lock()
