@@ -122,7 +122,7 @@ class FixtureHandler(SimpleHTTPRequestHandler):
 class FixtureServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, root: Path, delay: float = 0.0) -> None:
+    def __init__(self, root: Path, delay: float = 0.0, host: str = "127.0.0.1") -> None:
         self.root = root
         self.delay = delay
         self.requests: list[str] = []
@@ -131,11 +131,12 @@ class FixtureServer(ThreadingHTTPServer):
         self.responses: list[tuple[str, int]] = []
         self.flaky_seen: dict[str, int] = {}
         self.lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), lambda *a: FixtureHandler(*a, directory=str(root)))
+        # host: any loopback address (127.0.0.2, …) for a second "host" in Scrapy's eyes.
+        super().__init__((host, 0), lambda *a: FixtureHandler(*a, directory=str(root)))
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/"
+        return f"http://{self.server_address[0]}:{self.server_address[1]}/"
 
     def __enter__(self) -> FixtureServer:
         threading.Thread(target=self.serve_forever, daemon=True).start()
