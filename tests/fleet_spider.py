@@ -24,7 +24,6 @@ class FleetSpider(Spider):
             # The fixture server is on loopback, which SafeDestinationMiddleware refuses
             # for live sources; this spider has no sources.
             "crawler.middlewares.SafeDestinationMiddleware": None,
-            "crawler.fleet_politeness.FleetPolitenessMiddleware": 950,
         },
     }
 

@@ -35,9 +35,8 @@ def run_fleet(base_url: str, redis_url: str, workers: int, *settings: str) -> li
         sys.executable, "-m", "scrapy", "crawl", "fleet",
         "-a", f"base_urls={base_url}",
         "-s", "SPIDER_MODULES=tests.fleet_spider",
-        "-s", "SCHEDULER=crawler.fleet_scheduler.FleetScheduler",
-        "-s", "DUPEFILTER_CLASS=scrapy_redis.dupefilter.RFPDupeFilter",
-        "-s", f"REDIS_URL={redis_url}",
+        # Fleet mode as the project will switch it on: the add-on and the frontier URL.
+        "-s", 'ADDONS={"crawler.fleet.FleetMode": 0}',
         "-s", f"NEWSDEDUP_FRONTIER={redis_url}",
         "-s", "FLEET_IDLE_GRACE=2",
         # Only the fleet limits apply: no per-process delay, two requests per host per worker allowed.
