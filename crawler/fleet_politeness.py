@@ -34,8 +34,9 @@ import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from redis.exceptions import RedisError
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 if TYPE_CHECKING:
@@ -198,9 +199,15 @@ class FleetPolitenessMiddleware:
                 await asyncio.sleep(self.poll)
                 continue
             self._client()
-            taken, left_ms, resting = await self._scripts["acquire"](
-                keys=[key], args=[f"busy:{token}", int(lease * 1000)]
-            )
+            try:
+                taken, left_ms, resting = await self._scripts["acquire"](
+                    keys=[key], args=[f"busy:{token}", int(lease * 1000)]
+                )
+            except RedisError as exc:
+                # No host can be taken without Redis; the scheduler stops the worker.
+                self._count("fleet_politeness/redis_errors")
+                message = f"fleet politeness: Redis unreachable ({exc}), not fetching {request.url}"
+                raise IgnoreRequest(message) from None
             if taken:
                 break
             if resting and left_ms > 0:
@@ -229,9 +236,18 @@ class FleetPolitenessMiddleware:
         key, token, slot = lease
         self._held.pop(key, None)
         delay_ms = int(self.host_delay(request, slot) * 1000)
-        still_ours = await self._scripts["release"](keys=[key], args=[f"busy:{token}", f"rest:{token}", delay_ms])
+        try:
+            still_ours = await self._scripts["release"](keys=[key], args=[f"busy:{token}", f"rest:{token}", delay_ms])
+        except RedisError as exc:
+            # The response is good; the host frees itself when the lease runs out.
+            logger.warning("could not release host %s (Redis: %s); it frees itself in its lease", slot, exc)
+            self._count("fleet_politeness/redis_errors")
+            return
         if not still_ours:
             # The download outlived the lease: another worker may have started on the host.
             logger.warning("lease on host %s ran out before %s finished", slot, request.url)
-            if self.stats is not None:
-                self.stats.inc_value("fleet_politeness/lease_lost")
+            self._count("fleet_politeness/lease_lost")
+
+    def _count(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key)

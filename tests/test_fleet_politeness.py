@@ -4,8 +4,11 @@ three real `scrapy crawl` processes against one host of the fixture server."""
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import time
 from itertools import pairwise
 from pathlib import Path
 
@@ -104,3 +107,39 @@ def test_robots_crawl_delay_wins_when_larger(tmp_path: Path, redis_url: str) -> 
     assert min(gap for _, _, gap in between) >= 0.1 - SLACK, between
     after_pages = [gap for before, _, gap in between if before != "/robots.txt"]
     assert after_pages and min(after_pages) >= 0.5 - SLACK, between
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server (apt-get install redis-server)")
+def test_worker_stops_cleanly_when_redis_goes_away(tmp_path: Path) -> None:
+    """A Redis of its own, stopped mid-run: the worker says so once and exits, not hangs."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    redis_proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""], stdout=subprocess.DEVNULL
+    )
+    write_site(tmp_path, pages=40)
+    try:
+        with FixtureServer(tmp_path) as server:
+            url = f"redis://127.0.0.1:{port}/0"
+            args = [
+                sys.executable, "-m", "scrapy", "crawl", "fleet", "-a", f"base_urls={server.base_url}",
+                "-s", "SPIDER_MODULES=tests.fleet_spider", "-s", 'ADDONS={"crawler.fleet.FleetMode": 0}',
+                "-s", f"NEWSDEDUP_FRONTIER={url}", "-s", "FLEET_HOST_DELAY=0.3", "-s", "CONCURRENT_REQUESTS=2",
+                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
+            ]  # fmt: skip
+            env = {**os.environ, "NEWSDEDUP_DATABASE_URL": "sqlite://"}
+            pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+            worker = subprocess.Popen(args, cwd=ROOT, env=env, **pipes)
+            deadline = time.monotonic() + 60
+            while len(server.requests) < 6 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            redis_proc.terminate()
+            _, err = worker.communicate(timeout=60)
+    finally:
+        redis_proc.kill()
+        redis_proc.wait()
+    assert "'finish_reason': 'frontier_unavailable'" in err, err[-3000:]
+    assert err.count("is unreachable") == 1, err[-3000:]
+    assert "Traceback" not in err, err[-3000:]
