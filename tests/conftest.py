@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from storage.db import make_engine
 from tests.fixture_server import FixtureServer
+from tests.redis_service import redis_url  # noqa: F401 - a fixture, shared by import
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

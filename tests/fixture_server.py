@@ -26,6 +26,14 @@ class FixtureHandler(SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        # (Host header, path, start, end) of every request, for the politeness tests.
+        host, path, start = self.headers.get("Host", ""), self.path, time.monotonic()
+        try:
+            self._get()
+        finally:
+            self.server.request_spans.append((host, path, start, time.monotonic()))
+
+    def _get(self) -> None:
         self.server.requests.append(self.path)
         self.server.request_times.append((self.path, time.monotonic()))
         if self.server.delay:
@@ -114,19 +122,21 @@ class FixtureHandler(SimpleHTTPRequestHandler):
 class FixtureServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, root: Path, delay: float = 0.0) -> None:
+    def __init__(self, root: Path, delay: float = 0.0, host: str = "127.0.0.1") -> None:
         self.root = root
         self.delay = delay
         self.requests: list[str] = []
         self.request_times: list[tuple[str, float]] = []
+        self.request_spans: list[tuple[str, str, float, float]] = []
         self.responses: list[tuple[str, int]] = []
         self.flaky_seen: dict[str, int] = {}
         self.lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), lambda *a: FixtureHandler(*a, directory=str(root)))
+        # host: any loopback address (127.0.0.2, …) for a second "host" in Scrapy's eyes.
+        super().__init__((host, 0), lambda *a: FixtureHandler(*a, directory=str(root)))
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/"
+        return f"http://{self.server_address[0]}:{self.server_address[1]}/"
 
     def __enter__(self) -> FixtureServer:
         threading.Thread(target=self.serve_forever, daemon=True).start()
