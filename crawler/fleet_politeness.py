@@ -8,7 +8,8 @@ process that shares the frontier (``NEWSDEDUP_FRONTIER=redis://…``):
 * at most one request in flight per host (per download slot key) in the whole fleet;
 * at least a delay between the end of one response from a host and the start of the
   next request to it: ``FLEET_HOST_DELAY`` (1 s), or the host's robots.txt
-  ``Crawl-delay``, or this process's AutoThrottle delay for the host, whichever is larger.
+  ``Crawl-delay`` (read by CrawlDelayMiddleware), or this process's AutoThrottle delay
+  for the host, whichever is larger.
 
 One Redis key per host holds the state. Before a download the middleware takes it with
 ``SET key busy:<token> NX PX <lease>`` (the lease covers the download timeout, so a
@@ -93,13 +94,11 @@ class FleetPolitenessMiddleware:
         self.redis_url = redis_url
         self.delay, self.poll, self.lease_margin, self.key_prefix = delay, poll, lease_margin, key_prefix
         self.timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 180)
-        self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT") or ""
         self.stats = crawler.stats
         self._redis: Redis | None = None
         self._scripts: dict[str, Any] = {}
         # Hosts this process holds: key → monotonic deadline of the lease.
         self._held: dict[str, float] = {}
-        self._robots: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -149,30 +148,15 @@ class FleetPolitenessMiddleware:
         return None if slot in EXEMPT_SLOTS else slot
 
     def host_delay(self, request: Request, slot: str) -> float:
-        """FLEET_HOST_DELAY, robots.txt Crawl-delay, this process's AutoThrottle delay: the largest."""
+        """FLEET_HOST_DELAY, or this process's delay for the host when larger: the robots.txt
+        Crawl-delay (CrawlDelayMiddleware, which runs before this one) or AutoThrottle's."""
         delay = self.delay
-        robots = self._robots_parser(request)
-        if robots is not None and hasattr(robots, "crawl_delay"):
-            delay = max(delay, robots.crawl_delay(self.user_agent) or 0.0)
         downloader = getattr(self.crawler.engine, "downloader", None)
-        local = downloader.slots.get(slot) if downloader else None
-        if local is not None:
-            delay = max(delay, local.delay)
+        if downloader is not None:
+            delay = max(delay, downloader.per_slot_settings.get(slot, {}).get("delay", 0.0))
+            if (local := downloader.slots.get(slot)) is not None:
+                delay = max(delay, local.delay)
         return delay
-
-    def _robots_parser(self, request: Request) -> Any:
-        # RobotsTxtMiddleware keeps one parser per netloc (a Deferred while loading, None
-        # when robots.txt failed); Scrapy offers no public accessor.
-        if self._robots is None:
-            from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-
-            downloader = getattr(self.crawler.engine, "downloader", None)
-            middlewares = downloader.middleware.middlewares if downloader else ()
-            self._robots = next((m for m in middlewares if isinstance(m, RobotsTxtMiddleware)), False)
-        if not self._robots:
-            return None
-        parser = self._robots._parsers.get(urlsplit(request.url).netloc)
-        return parser if hasattr(parser, "allowed") else None
 
     def lease_seconds(self, request: Request, slot: str) -> float:
         # Covers the download, and the wait in this process's slot queue for its own

@@ -22,6 +22,13 @@ NEWSDEDUP_SOURCES = os.environ.get("NEWSDEDUP_SOURCES", "sources.toml")
 # time per host and at least DOWNLOAD_DELAY seconds between them; AutoThrottle slows down
 # further for a slow server, never below DOWNLOAD_DELAY. With NEWSDEDUP_FRONTIER (many
 # processes, docs/distributed.md) these limits hold per host for the whole fleet.
+# Fleet mode (docs/distributed.md): NEWSDEDUP_FRONTIER=redis://host:6379/0 makes this crawl
+# one worker of a fleet sharing that Redis queue and dupefilter (crawler/fleet.py switches
+# it on) and one PostgreSQL; FLEET_RUN names the run all its workers share.
+NEWSDEDUP_FRONTIER = os.environ.get("NEWSDEDUP_FRONTIER") or None
+FLEET_RUN = os.environ.get("NEWSDEDUP_FLEET_RUN") or None
+FLEET_HOST_DELAY = 1.0
+ADDONS = {"crawler.fleet.FleetMode": 0}
 USER_AGENT = "newsdedup/0.1 (+https://github.com/newsdedup/newsdedup)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16

@@ -26,7 +26,7 @@ from storage.db import SchemaOutOfDate, make_engine, prepare_database, session_f
 from storage.frontier import Outcome, record_outcome
 from storage.locks import CrawlLocked, crawl_lock, write_lock
 from storage.queries import get_or_create_source
-from storage.runs import finish_run, start_run
+from storage.runs import finish_run, leave_run, start_run
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -51,6 +51,9 @@ class StoreConfig:
     boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
     # Every write is made (so the report says what would change) and rolled back; no run is recorded.
     dry_run: bool = False
+    # Fleet mode (NEWSDEDUP_FRONTIER): one of many workers of the run named ``fleet_run``.
+    fleet: bool = False
+    fleet_run: str | None = None
 
 
 class CrawlStore:
@@ -100,7 +103,7 @@ class CrawlStore:
         """
         try:
             self._open(lock_names, spider)
-        except (IndexMismatch, CrawlLocked, SchemaOutOfDate) as exc:
+        except (IndexMismatch, CrawlLocked, SchemaOutOfDate, FleetMisconfigured) as exc:
             raise StoreFailed(str(exc)) from None
         except (SQLAlchemyError, OSError) as exc:
             raise StoreFailed(f"{self.where}: cannot open database: {_one_line(exc)}") from None
@@ -195,7 +198,10 @@ class CrawlStore:
     def _finish_run(self, status: str, per_source: dict[str, Any]) -> None:
         assert self._session is not None and self.run_id is not None
         try:
-            finish_run(self._session, self.run_id, status, per_source)
+            if self.config.fleet_run:
+                leave_run(self._session, self.run_id, status, per_source)
+            else:
+                finish_run(self._session, self.run_id, status, per_source)
             self._session.commit()
         except SQLAlchemyError as exc:
             logger.error("%s: could not record the end of crawl run %s: %s", self.where, self.run_id, _one_line(exc))
@@ -210,6 +216,22 @@ class CrawlStore:
     def _release(self) -> None:
         self._session = None
         self._held.close()
+
+
+class FleetMisconfigured(RuntimeError):
+    """Fleet mode without what it needs (a PostgreSQL database, a run name)."""
+
+
+def _check_fleet(config: StoreConfig, dialect: str) -> None:
+    if dialect == "sqlite":
+        raise FleetMisconfigured(
+            "fleet mode (NEWSDEDUP_FRONTIER) needs PostgreSQL: a SQLite file has one writer at a time"
+        )
+    if not config.fleet_run:
+        raise FleetMisconfigured(
+            "fleet mode (NEWSDEDUP_FRONTIER) needs FLEET_RUN, the name every worker of a run shares "
+            "(e.g. -s FLEET_RUN=$(date -u +%Y%m%dT%H))"
+        )
 
 
 def _one_line(exc: BaseException) -> str:

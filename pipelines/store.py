@@ -43,6 +43,8 @@ def store_config(settings: Any) -> StoreConfig:
         dedup=dedup_config(settings),
         boilerplate=boilerplate_config(settings),
         dry_run=settings.getbool("STORE_DRY_RUN"),
+        fleet=bool(settings.get("NEWSDEDUP_FRONTIER")),
+        fleet_run=settings.get("FLEET_RUN") or None,
     )
 
 

@@ -264,6 +264,7 @@ class CrawlRun(Base):
     """One `scrapy crawl news` / `newsdedup import` run and what it did, per source."""
 
     __tablename__ = "crawl_runs"
+    __table_args__ = (UniqueConstraint("fleet_run", name="uq_crawl_runs_fleet_run"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     spider: Mapped[str] = mapped_column(String(40))
@@ -275,6 +276,10 @@ class CrawlRun(Base):
     per_source: Mapped[dict] = mapped_column(JSON, default=dict)
     host: Mapped[str | None] = mapped_column(String(200))
     pid: Mapped[int | None] = mapped_column(Integer)
+    # A fleet's run (FLEET_RUN, docs/distributed.md): one row for all its workers, each
+    # listed in ``workers`` ({worker, started_at, finished_at, status, per_source}).
+    fleet_run: Mapped[str | None] = mapped_column(String(200))
+    workers: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     def __repr__(self) -> str:
         return f"<CrawlRun id={self.id} status={self.status!r}>"

@@ -78,14 +78,17 @@ class NewsSpider(CommentThreadMixin, SitemapSpider):
             self.frontier = await store.call(
                 store.read, partial(Frontier.load, sources=names, refresh_window=window, error_backoff=backoff)
             )
+        # Entry points are fetched on every run, even when a previous one saw them. In a
+        # fleet every worker yields them and the run's shared dupefilter (fresh for each
+        # FLEET_RUN) lets one copy through: seeded once per run.
+        again = not settings.get("NEWSDEDUP_FRONTIER")
         for source in self.source_list:
-            # Entry points are fetched on every run, even when a previous one saw them.
             for url in source.feeds:
-                yield self.request(url, self.parse_feed, source, dont_filter=True)
+                yield self.request(url, self.parse_feed, source, dont_filter=again)
             for url in source.sitemaps:
-                yield self.request(url, self.parse_sitemap, source, dont_filter=True)
+                yield self.request(url, self.parse_sitemap, source, dont_filter=again)
             for url in source.sections:
-                yield self.request(url, self.parse_section, source, dont_filter=True)
+                yield self.request(url, self.parse_section, source, dont_filter=again)
 
     def request(
         self,
