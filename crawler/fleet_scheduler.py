@@ -49,6 +49,7 @@ class FleetScheduler(Scheduler):
     idle_grace: float = 0.0
     idle_poll: float = 0.5
     last_busy: float = 0.0
+    keys_ttl: int = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -57,6 +58,8 @@ class FleetScheduler(Scheduler):
         instance.idle_grace = crawler.settings.getfloat("FLEET_IDLE_GRACE", 10.0)
         instance.idle_poll = crawler.settings.getfloat("FLEET_IDLE_POLL", 0.5)
         instance.last_busy = time.monotonic()
+        # A named run's keys (FLEET_RUN) are of no use once it is over: they expire.
+        instance.keys_ttl = crawler.settings.getint("FLEET_KEYS_TTL", 86400) if crawler.settings.get("FLEET_RUN") else 0
         crawler.signals.connect(instance.spider_idle, signal=signals.spider_idle)
         return instance
 
@@ -80,6 +83,9 @@ class FleetScheduler(Scheduler):
         # emptied on purpose (SCHEDULER_FLUSH_ON_START, or `redis-cli del`), never on close.
         with suppress(RedisError):  # gone: already said in frontier_lost
             logger.info("leaving the shared queue %s in place (%d requests)", self.queue.key, len(self.queue))
+            if self.keys_ttl:
+                for key in (self.queue.key, self.df.key):
+                    self.server.expire(key, self.keys_ttl)
 
     def frontier_lost(self, exc: RedisError) -> None:
         """Stop this worker cleanly: nothing can be taken from or added to the frontier."""

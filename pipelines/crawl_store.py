@@ -26,7 +26,7 @@ from storage.db import SchemaOutOfDate, make_engine, prepare_database, session_f
 from storage.frontier import Outcome, record_outcome
 from storage.locks import CrawlLocked, crawl_lock, write_lock
 from storage.queries import get_or_create_source
-from storage.runs import finish_run, leave_run, start_run
+from storage.runs import finish_run, join_run, leave_run, start_run
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -110,17 +110,22 @@ class CrawlStore:
 
     def _open(self, lock_names: list[str], spider: str) -> None:
         engine = make_engine(self.config.database_url, writer=True)
-        # Held for the whole crawl (the OS releases it if this process is killed): one
-        # run per source at a time; other sources' crawls may write alongside.
         self._held.callback(engine.dispose)
-        self._held.enter_context(crawl_lock(engine, lock_names))
+        if self.config.fleet:
+            _check_fleet(self.config, engine.dialect.name)
+        else:
+            # Held for the whole crawl (the OS releases it if this process is killed): one
+            # run per source at a time; other sources' crawls may write alongside. A
+            # fleet's workers all crawl every source: write_lock orders their writes.
+            self._held.enter_context(crawl_lock(engine, lock_names))
         try:
             prepare_database(engine)
             self._session = session_factory(engine)()
             self._held.callback(self._session.close)
             check_index(self._session, self.config.dedup, self.where)
             if not self.config.dry_run:
-                self.run_id = start_run(self._session, spider)
+                run = self.config.fleet_run
+                self.run_id = join_run(self._session, spider, run) if run else start_run(self._session, spider)
             self._session.commit()
         except BaseException:
             self._release()

@@ -95,10 +95,28 @@ def pg_url() -> Iterator[str]:
     yield empty_postgres()
 
 
-def empty_postgres() -> str:
-    """Empty the test database and return its URL; skip (fail under CI) when unreachable."""
+def _create_database(url: str) -> None:
+    """CREATE DATABASE for ``url`` on its server when it is missing (a fresh CI machine
+    has only `test` and `postgres`)."""
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = make_engine(target.set(database="postgres").render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database})
+        if exists.scalar() is None:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+def empty_postgres(suffix: str = "") -> str:
+    """Empty the test database (or its sibling ``<name><suffix>``, created when missing)
+    and return its URL; skip (fail under CI) when the server is unreachable."""
+    url = PG_URL + suffix
     try:
-        _reset_postgres(PG_URL)
+        if suffix:
+            _create_database(url)
+        _reset_postgres(url)
     except OperationalError as exc:
         reason = " ".join(str(exc.orig).split())[:200]
         message = (
@@ -109,7 +127,7 @@ def empty_postgres() -> str:
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    return PG_URL
+    return url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from bench.syndication_corpus import generate
 from storage.db import make_engine
-from tests.conftest import PG_URL, ROOT, _reset_postgres, empty_postgres
+from tests.conftest import ROOT, empty_postgres
 
 # Enough stories that without storage.locks.write_lock copies race: with its advisory lock
 # turned off, 4 of these 30 stories came out split in two (measured once, 2 cores).
@@ -50,7 +50,7 @@ def split_corpus(corpus: Path, out: Path) -> tuple[Path, Path, dict[str, str]]:
 def import_cmd(folder: Path, url: str) -> list[str]:
     # The default STORE_COMMIT_EVERY (20 articles a transaction): the longer a writer's
     # transaction, the more of its copies another writer would miss without the write lock.
-    return [sys.executable, "-m", "crawler.cli", "import", str(folder), "--db", url, "--workers", "1"]
+    return [sys.executable, "-m", "cli", "import", str(folder), "--db", url, "--workers", "1"]
 
 
 def snapshot(url: str) -> dict:
@@ -102,8 +102,7 @@ def test_two_imports_at_once_store_each_article_and_story_once(tmp_path: Path) -
     together = snapshot(url)
 
     # The same two imports one after the other, into the second database.
-    sequential_url = PG_URL.rsplit("/", 1)[0] + "/" + PG_URL.rsplit("/", 1)[1] + "2"
-    _reset_postgres(sequential_url)
+    sequential_url = empty_postgres("_sequential")
     for folder in (a, b):
         result = subprocess.run(import_cmd(folder, sequential_url), check=False, cwd=ROOT, env=env, capture_output=True)
         assert result.returncode == 0, result.stderr.decode()[-3000:]
