@@ -17,7 +17,14 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+WORKERS_ENV = "NEWSDEDUP_EXTRACT_WORKERS"
+
+
 def default_workers() -> int:
+    """$NEWSDEDUP_EXTRACT_WORKERS when set (the test suite runs its small imports with one),
+    else one per CPU."""
+    if os.environ.get(WORKERS_ENV, "").strip():
+        return int(os.environ[WORKERS_ENV])
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
@@ -100,6 +107,6 @@ class WorkerPool:
 
 
 def crawl_pool(crawler: Any) -> WorkerPool:
-    """The crawl's pool of worker processes: EXTRACT_WORKERS of them (-1: one per CPU)."""
+    """The crawl's pool of worker processes: EXTRACT_WORKERS of them (-1: the default, see default_workers)."""
     workers = crawler.settings.getint("EXTRACT_WORKERS", -1)
     return WorkerPool(default_workers() if workers < 0 else workers, preload=("pipelines.extract",))

@@ -23,6 +23,23 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 PG_URL = os.environ.get("NEWSDEDUP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
+# The CLI and `scrapy crawl` subprocesses extract inline, not in one spawned worker per
+# CPU: the fixture imports are ~20 pages, and each worker costs ~5 s of CPU to start
+# (trafilatura, datasketch/scipy, py3langid's model): a fixture import took 19 s of CPU
+# with 2 workers, 13.5 s with 1, 9.5 s inline. The pool itself is still exercised:
+# tests/test_incremental.py kills a crawl with EXTRACT_WORKERS=1, tests/test_extract.py.
+os.environ.setdefault("NEWSDEDUP_EXTRACT_WORKERS", "0")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Byte-compile the project once: with PYTHONDONTWRITEBYTECODE=1 (as in CI images and
+    this sandbox) every CLI subprocess and each of its workers otherwise compiles the
+    project's ~9,000 lines again (~0.35 s of CPU a process)."""
+    import compileall
+
+    for package in ("crawler", "pipelines", "storage", "bench", "tests"):
+        compileall.compile_dir(ROOT / package, quiet=1)
+
 
 @pytest.fixture(scope="session")
 def expected() -> dict:

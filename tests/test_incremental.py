@@ -180,7 +180,9 @@ def test_killed_run_then_normal_run_equals_one_clean_run(tmp_path: Path, sqlite_
                 sys.executable,
                 "-m",
                 "scrapy",
-                *crawl_args(server, root, sqlite_url, "-s", "STORE_COMMIT_EVERY=1", "-s", "CONCURRENT_REQUESTS=1"),
+                # EXTRACT_WORKERS=1: the suite's default is inline (conftest), this test kills workers.
+                *crawl_args(server, root, sqlite_url, "-s", "STORE_COMMIT_EVERY=1", "-s", "EXTRACT_WORKERS=1"),
+                *("-s", "CONCURRENT_REQUESTS=1"),
             ],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
