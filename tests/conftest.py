@@ -170,6 +170,17 @@ def imported_fixtures(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+@pytest.fixture
+def imported_copy(imported_fixtures: str, tmp_path: Path) -> str:
+    """A writable copy of the session's fixture import, for tests whose subject is what
+    comes after a first import (a copy of the file costs ms, an import ~10 s of CPU)."""
+    import shutil
+
+    target = tmp_path / "imported.db"
+    shutil.copy(imported_fixtures.removeprefix("sqlite:///"), target)
+    return f"sqlite:///{target}"
+
+
 def stored_articles(url: str) -> list[dict]:
     """Everything stored, as plain dicts, through the same query the CLI uses."""
     from storage.articles import article_documents

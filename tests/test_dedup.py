@@ -91,8 +91,8 @@ def test_fixture_copies_and_quotes(db_url: str, expected: dict) -> None:
             assert abs(score - wanted[post, source]) < 0.12, (post, source, score)
 
 
-def test_story_and_split_from_the_cli(sqlite_url: str, expected: dict) -> None:
-    assert run_cli("import", "fixtures/", "--db", sqlite_url).returncode == 0
+def test_story_and_split_from_the_cli(imported_copy: str, expected: dict) -> None:
+    sqlite_url = imported_copy
     original, copy = expected["dedup"]["stories"][0]
     shown = run_cli("story", copy, "--db", sqlite_url, "--json")
     assert shown.returncode == 0, shown.stderr
@@ -115,8 +115,8 @@ def test_story_and_split_from_the_cli(sqlite_url: str, expected: dict) -> None:
     assert alone.returncode == 2 and "alone in its story" in alone.stderr
 
 
-def test_reimport_changes_nothing_and_recomputes_nothing(sqlite_url: str) -> None:
-    assert run_cli("import", "fixtures/", "--db", sqlite_url).returncode == 0
+def test_reimport_changes_nothing_and_recomputes_nothing(imported_copy: str) -> None:
+    sqlite_url = imported_copy
     before = index_snapshot(sqlite_url)
     assert run_cli("import", "fixtures/", "--full", "--db", sqlite_url).returncode == 0
     assert index_snapshot(sqlite_url) == before
@@ -169,8 +169,8 @@ def test_concurrent_imports_link_across_processes(small_corpus, db_url: str, tmp
     assert quotes_of(db_url) == quotes_of(sequential)
 
 
-def test_rebuild_relinks_the_same_stories_and_keeps_splits(sqlite_url: str, expected: dict) -> None:
-    assert run_cli("import", "fixtures/", "--db", sqlite_url).returncode == 0
+def test_rebuild_relinks_the_same_stories_and_keeps_splits(imported_copy: str, expected: dict) -> None:
+    sqlite_url = imported_copy
     stories, quotes = stories_of(sqlite_url), quotes_of(sqlite_url)
     rebuilt = run_cli("dedup", "rebuild", "--db", sqlite_url)
     assert rebuilt.returncode == 0, rebuilt.stderr
