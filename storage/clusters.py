@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from datasketch import LeanMinHash
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from storage.dedup import COPY, QUOTE
 from storage.models import Article, ArticleLink, ArticleSignature, StorySplit
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 # Run for many stored articles: built once (see storage.dedup).
 _IDS = bindparam("ids", expanding=True)
@@ -70,7 +73,7 @@ def join_story(session: Session, article: Article, story_id: int, minhash: LeanM
         return False
     if story_order(article.published_at, article.fetched_at, article.id) < story_order(*row[:2], story_id):
         return False
-    similarity = round(float(LeanMinHash.deserialize(row.minhash).jaccard(minhash)), 4) if row.minhash else None
+    similarity = round(float(_minhash(row.minhash).jaccard(minhash)), 4) if row.minhash else None
     article.story_id, article.story_similarity = story_id, similarity
     session.flush()
     return True
@@ -97,12 +100,12 @@ def recluster(session: Session, article_ids: Iterable[int]) -> set[int]:
 def _assign_story(session: Session, members: set[int]) -> int:
     rows = session.execute(_MEMBERS, {"ids": list(members)}).all()
     canonical = min(rows, key=lambda r: story_order(r.published_at, r.fetched_at, r.id))
-    reference = LeanMinHash.deserialize(canonical.minhash) if canonical.minhash else None
+    reference = _minhash(canonical.minhash) if canonical.minhash else None
     for row in rows:
         if row.id == canonical.id:
             similarity = 1.0
         elif reference is not None and row.minhash:
-            similarity = round(float(reference.jaccard(LeanMinHash.deserialize(row.minhash))), 4)
+            similarity = round(float(reference.jaccard(_minhash(row.minhash))), 4)
         else:
             similarity = None
         session.execute(_SET_STORY, {"article_id": row.id, "story_id": canonical.id, "similarity": similarity})
@@ -172,3 +175,11 @@ def prune_quotes(session: Session, article_ids: Collection[int]) -> int:
         session.execute(delete(ArticleLink).where(ArticleLink.id.in_(stale)))
         session.flush()
     return len(stale)
+
+
+def _minhash(data: bytes) -> LeanMinHash:
+    # datasketch (and scipy with it) loads only when a story is relinked: the query
+    # commands that import this module start ~1 s faster without it.
+    from datasketch import LeanMinHash
+
+    return LeanMinHash.deserialize(data)
