@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Article, Comment, Source, utcnow
 from storage.records import ArticleFields, CommentFields, WarcLocation, content_hash
+from storage.urls import is_variant_url
 
 
 class ArticleChange(enum.Enum):
@@ -73,10 +74,15 @@ def upsert_article(
     values = _article_values(fields)
     if article is None:
         return _insert_article(session, source_name, fields, values, home_url), ArticleChange.NEW
+    now = utcnow()
+    if is_variant_url(fields.url) and not is_variant_url(article.url):
+        # An AMP, mobile or tracking-link rendering of an article stored from its own URL:
+        # the row keeps that rendering, whichever was fetched first (a fleet's workers
+        # fetch them in any order).
+        return article, ArticleChange.UNCHANGED
     differ = [name for name, value in values.items() if getattr(article, name) != value]
     if changed is not None:
         changed.extend(differ)
-    now = utcnow()
     article.fetched_at = fields.fetched_at or now
     if fields.warc is not None or differ:
         # The row now holds what this fetch gave: it points to this fetch's record, or to

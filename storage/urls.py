@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from courlan import extract_domain, normalize_url
 from w3lib.url import canonicalize_url, url_query_cleaner
@@ -43,6 +43,19 @@ def clean_article_url(url: str) -> str:
     path = COMMENT_PAGE_SEGMENT.sub("", parts.path)
     path = _AMP_SUFFIX.sub(r"\1", _AMP_SEGMENT.sub("/", _INDEX_PAGE.sub("/", path))) or "/"
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, parts.query, ""))
+
+
+def is_variant_url(url: str) -> bool:
+    """Whether a URL is another rendering of an article (AMP, mobile host, index page, comment
+    page, rendering or tracking parameters) rather than its own plain address."""
+    parts = urlsplit(url)
+    path = parts.path
+    if any(rule.search(path) for rule in (_AMP_SEGMENT, _AMP_SUFFIX, _INDEX_PAGE, COMMENT_PAGE_SEGMENT)):
+        return True
+    if re.match(r"(?:m|mobile|amp)\.", parts.hostname or "", re.IGNORECASE):
+        return True
+    names = [name for name, _ in parse_qsl(parts.query, keep_blank_values=True)]
+    return any(name in _VARIANT_PARAMS or name.startswith("utm_") or name in ("fbclid", "gclid") for name in names)
 
 
 def url_key(url: str) -> str:

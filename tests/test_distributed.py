@@ -98,16 +98,24 @@ def snapshot(url: str) -> dict:
         comments = conn.execute(
             text("SELECT a.url_key, c.comment_key, c.position FROM comments c JOIN articles a ON a.id = c.article_id")
         ).all()
-        links = conn.execute(text("SELECT kind, count(*) FROM article_links GROUP BY kind")).all()
+        links = conn.execute(
+            text(
+                "SELECT l.kind, a.url_key, t.url_key FROM article_links l"
+                " JOIN articles a ON a.id = l.article_id JOIN articles t ON t.id = l.target_id"
+            )
+        ).all()
     engine.dispose()
+    heads = {key: head for key, _, head in articles}
     stories: dict[str, set[str]] = defaultdict(set)
-    for key, _, head in articles:
+    for key, head in heads.items():
         stories[head].add(key)
+    story_of = {key: frozenset(stories[head]) for key, head in heads.items()}
     return {
         "articles": sorted((key, digest) for key, digest, _ in articles),
         "comments": sorted(comments),
-        "stories": {frozenset(members) for members in stories.values()},
-        "links": dict(links),
+        "stories": set(story_of.values()),
+        # Which stories quote which: the copy a link starts from depends on arrival order.
+        "quotes": {(story_of[post], story_of[quoted]) for kind, post, quoted in links if kind == "quote"},
     }
 
 
@@ -154,7 +162,7 @@ def test_three_workers_store_what_one_process_stores(site, redis_url: str) -> No
     assert together["articles"] == single["articles"]
     assert together["comments"] == single["comments"]
     assert together["stories"] == single["stories"]
-    print("links", together["links"], single["links"])
+    assert together["quotes"] == single["quotes"]
     engine = make_engine(shared)
     with session_scope(engine) as session:
         runs = recent_runs(session)
