@@ -4,6 +4,7 @@ them, compared with one process crawling the same site."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -122,10 +123,7 @@ def snapshot(url: str) -> dict:
 def article_requests(servers: list[FixtureServer]) -> Counter[tuple[str, str]]:
     """(host, path) of every page request, feeds, sitemaps and robots.txt left out."""
     return Counter(
-        (host, path)
-        for server in servers
-        for host, path, _, _ in server.request_spans
-        if path.endswith(".html") or path.endswith("/")
+        (host, path) for server in servers for host, path, _, _ in server.request_spans if path.endswith((".html", "/"))
     )
 
 
@@ -139,7 +137,7 @@ def rests(servers: list[FixtureServer]) -> list[float]:
     gaps = []
     for server in servers:
         spans = sorted(server.request_spans, key=lambda span: span[2])
-        gaps += [later[2] - earlier[3] for earlier, later in zip(spans, spans[1:], strict=False)]
+        gaps += [later[2] - earlier[3] for earlier, later in itertools.pairwise(spans)]
     return gaps
 
 
