@@ -64,7 +64,7 @@ def crawl_command(root: Path, db: str, *settings: str) -> list[str]:
 
 def start(command: list[str]) -> subprocess.Popen[str]:
     # The log goes to a file: a pipe nobody reads while the fleet runs could fill and stall it.
-    log = tempfile.TemporaryFile("w+")
+    log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed with the process, in finish()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, text=True)
     process.log = log  # type: ignore[attr-defined]
     return process
@@ -76,6 +76,7 @@ def finish(processes: list[subprocess.Popen[str]]) -> list[str]:
         process.wait(timeout=300)
         process.log.seek(0)  # type: ignore[attr-defined]
         log = process.log.read()  # type: ignore[attr-defined]
+        process.log.close()  # type: ignore[attr-defined]
         assert process.returncode in (0, -signal.SIGKILL), log[-3000:]
         logs.append(log)
     return logs
