@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 
+# The database refused the crawl (locked, index built otherwise) or went away; the fleet's
+# Redis frontier went away: the crawl ended, but a scheduler should see it failed.
+FAILED = (STORE_FAILED, "frontier_unavailable")
+
+
 class Command(ScrapyCrawl):
     crawler: Crawler | None = None
 
@@ -39,5 +44,5 @@ class Command(ScrapyCrawl):
                 self.exitcode = 2
                 return
         super().run(args, opts)
-        if self.crawler is not None and self.crawler.stats.get_value("finish_reason") == STORE_FAILED:
-            self.exitcode = 1  # the database refused the crawl (locked, index built otherwise) or went away
+        if self.crawler is not None and self.crawler.stats.get_value("finish_reason") in FAILED:
+            self.exitcode = 1
