@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -153,3 +153,17 @@ def _has_tables(engine: Engine) -> bool:
     from sqlalchemy import inspect
 
     return bool(inspect(engine).get_table_names())
+
+
+def create_postgres_database(url: str) -> None:
+    """CREATE DATABASE for a PostgreSQL ``url`` when its server does not have it yet
+    (through the server's `postgres` database; the benches and tests use it)."""
+    target = make_url(url)
+    admin = make_engine(target.set(database="postgres").render_as_string(hide_password=False))
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database})
+            if exists.scalar() is None:
+                conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        admin.dispose()

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from storage.db import make_engine
+from storage.db import create_postgres_database, make_engine
 from tests.fixture_server import FixtureServer
 from tests.redis_service import redis_url  # noqa: F401 - a fixture, shared by import
 
@@ -112,27 +112,13 @@ def pg_url() -> Iterator[str]:
     yield empty_postgres()
 
 
-def _create_database(url: str) -> None:
-    """CREATE DATABASE for ``url`` on its server when it is missing (a fresh CI machine
-    has only `test` and `postgres`)."""
-    from sqlalchemy.engine import make_url
-
-    target = make_url(url)
-    admin = make_engine(target.set(database="postgres").render_as_string(hide_password=False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database})
-        if exists.scalar() is None:
-            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-
-
 def empty_postgres(suffix: str = "") -> str:
     """Empty the test database (or its sibling ``<name><suffix>``, created when missing)
     and return its URL; skip (fail under CI) when the server is unreachable."""
     url = PG_URL + suffix
     try:
         if suffix:
-            _create_database(url)
+            create_postgres_database(url)
         _reset_postgres(url)
     except OperationalError as exc:
         reason = " ".join(str(exc.orig).split())[:200]
