@@ -30,14 +30,17 @@ def runs(
     if as_json:
         print_json_lines(rows)
         return
-    table = Table("run", "started", "duration", "status", "source", "fetched", "new", "updated", "comments", "errors")
+    table = Table(
+        "run", "started", "duration", "status", "workers", "source", "fetched", "new", "updated", "comments", "errors"
+    )
     for row in rows:
         sources = row["per_source"] or {"": {}}
         for n, (name, counts) in enumerate(sorted(sources.items())):
             errors = ", ".join(f"{kind} {count}" for kind, count in counts.get("errors", {}).items())
-            head = (str(row["id"]), row["started_at"][:19].replace("T", " "), row["duration"], row["status"])
+            workers = str(len(row["workers"])) if row["fleet_run"] else "1"
+            head = (str(row["id"]), row["started_at"][:19].replace("T", " "), row["duration"], row["status"], workers)
             table.add_row(
-                *(head if n == 0 else ("", "", "", "")),
+                *(head if n == 0 else ("", "", "", "", "")),
                 name,
                 str(counts.get("pages_fetched", "")),
                 str(counts.get("articles_new", "")),
