@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from html import escape
 
+from bench import syndication_traits as traits
+
 # Shared verbatim by the boilerplate negatives: long enough to make their shingle sets overlap
 # noticeably, and inside the article body, so extraction alone cannot remove it.
 DISCLAIMER = (
@@ -45,71 +47,6 @@ class Site:
     extras: frozenset[str]
 
 
-# Template traits are cycled over lists of coprime-ish lengths, so every site ends up with its
-# own combination without a page of literals per site.
-_BODIES = (
-    ("div", 'class="story-text"'),
-    ("article", 'class="article"'),
-    ("section", 'class="body" itemprop="articleBody"'),
-    ("div", 'class="entry-content"'),
-    ("article", 'class="story"'),
-    ("div", 'class="article-body"'),
-    ("div", 'class="story-body__inner"'),
-    ("div", 'class="field-body" property="articleBody"'),
-    ("article", 'class="article__content"'),
-    ("div", 'class="body article-text"'),
-    ("div", 'class="content entry"'),
-    ("section", 'class="text"'),
-)
-_NAVS = (
-    "News,World,Business,Politics,Sport,Culture",
-    "Top news,World,US,Markets,Technology",
-    "Local,Region,Nation,Opinion,Obituaries",
-    "Metro,Nation,World,Money,Life",
-    "Coast,State,Country,Weather,Fishing",
-    "Home,National,International,Economy,Science,Health,Environment",
-    "City,Politics,Business,Tech,Arts,Food",
-)
-_SIDEBARS = ["Most read", "Related stories", "Trending now", "Popular", "Related", "Most popular", "Also on this site"]
-_BYLINES = [
-    "By {author}",
-    "{author} | Staff",
-    "Story by {author}",
-    "Written by {author}",
-    "{author}",
-    "Report by {author}",
-]
-_DATES = [
-    "%B %d, %Y",
-    "%d %b %Y, %H:%M GMT",
-    "%Y-%m-%d %H:%M",
-    "%b. %d, %Y",
-    "%m/%d/%Y %H:%M",
-    "%A, %B %d, %Y",
-    "%d/%m/%Y",
-]
-_FOOTERS = ["© {name}. All rights reserved.", "Copyright {name}. Redistribution prohibited.", "{name}. Terms apply."]
-_LETTERS = ["Sign up for the {name} morning briefing.", "{name} in your inbox, daily.", "Get {name} Weekly."]
-_SEPS = (" | ", " - ", " — ", " :: ")
-_EXTRAS = [
-    "share ad",
-    "breadcrumbs tags",
-    "related_below",
-    "share tags",
-    "ad breadcrumbs",
-    "related_below share",
-    "tags",
-]
-# Blog engines have their own body markup and bylines.
-_BLOG_BODIES = (
-    ("div", 'class="post-body entry-content"'),
-    ("div", 'class="entry"'),
-    ("article", 'class="post-content"'),
-    ("div", 'class="entry-text"'),
-    ("div", 'class="postcontent"'),
-)
-_BLOG_NAVS = ("Home,About,Archive", "Posts,Reading list,Contact", "Latest,Topics,About us", "Home,Corrections")
-_BLOG_BYLINES = ["Posted by {author}", "{author} wrote", "by {author}", "Filed by {author}", "— {author}"]
 _TABLE = """
 wire | presswire.example | Presswire | Washington | pw-
 wire | cns-news.example | Continental News Service | Chicago | cns_
@@ -134,14 +71,20 @@ blog | grumpyeditor.example | The Grumpy Editor | | ge_
 def _site(n: int, row: str) -> Site:
     kind, domain, name, city, prefix = (part.strip() for part in row.split("|"))
     blog = kind == "blog"
-    nav = _BLOG_NAVS[n % len(_BLOG_NAVS)] if blog else _NAVS[n % len(_NAVS)]
+
+    def pick(options: tuple | list, blog_options: tuple | list | None = None, cycle: int = 0) -> str:
+        if blog and blog_options is not None:
+            return blog_options[n % cycle]
+        return options[n % len(options)]
+
+    nav = pick(traits.NAVS, traits.BLOG_NAVS, len(traits.BLOG_NAVS))
     return Site(
         domain, name, kind, city, prefix,
-        _BLOG_BODIES[n % 5] if blog else _BODIES[n % len(_BODIES)], tuple(nav.split(",")),
-        _SIDEBARS[n % len(_SIDEBARS)], _BLOG_BYLINES[n % 5] if blog else _BYLINES[n % len(_BYLINES)],
-        _DATES[n % len(_DATES)], _FOOTERS[n % len(_FOOTERS)].format(name=name),
-        _LETTERS[n % len(_LETTERS)].format(name=name), n % 2 == 1, _SEPS[n % len(_SEPS)],
-        frozenset(_EXTRAS[n % len(_EXTRAS)].split()),
+        pick(traits.BODIES, traits.BLOG_BODIES, 5), tuple(nav.split(",")),
+        pick(traits.SIDEBARS), pick(traits.BYLINES, traits.BLOG_BYLINES, 5),
+        pick(traits.DATES), pick(traits.FOOTERS).format(name=name),
+        pick(traits.LETTERS).format(name=name), n % 2 == 1, pick(traits.SEPS),
+        frozenset(pick(traits.EXTRAS).split()),
     )  # fmt: skip
 
 

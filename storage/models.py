@@ -231,11 +231,8 @@ class StorySplit(Base):
 
 
 class SeenUrl(Base):
-    """The crawl frontier: every URL a source's crawls fetched, and what came of it.
-
-    It decides what the next scheduled run re-fetches; `newsdedup known` shows it and
-    `newsdedup forget` clears it per source.
-    """
+    """The crawl frontier: every URL a source's crawls fetched and what came of it, which decides
+    what the next run fetches again (`newsdedup known` shows it, `newsdedup forget` clears it)."""
 
     __tablename__ = "seen_urls"
     __table_args__ = (UniqueConstraint("source_id", "url"),)
@@ -276,8 +273,7 @@ class CrawlRun(Base):
     per_source: Mapped[dict] = mapped_column(JSON, default=dict)
     host: Mapped[str | None] = mapped_column(String(200))
     pid: Mapped[int | None] = mapped_column(Integer)
-    # A fleet's run (FLEET_RUN, docs/distributed.md): one row for all its workers, each
-    # listed in ``workers`` ({worker, started_at, finished_at, status, per_source}).
+    # A fleet's run (FLEET_RUN): one row, its workers in ``workers`` (docs/distributed.md).
     fleet_run: Mapped[str | None] = mapped_column(String(200))
     workers: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
