@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from storage.db import create_postgres_database, make_engine
 from tests.fixture_server import FixtureServer
 from tests.redis_service import redis_url  # noqa: F401 - a fixture, shared by import
+from tests.services import service_missing
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -122,14 +123,11 @@ def empty_postgres(suffix: str = "") -> str:
         _reset_postgres(url)
     except OperationalError as exc:
         reason = " ".join(str(exc.orig).split())[:200]
-        message = (
-            f"PostgreSQL not reachable at {PG_URL} ({reason}); start it, e.g. "
+        service_missing(
+            f"PostgreSQL not reachable at {url} ({reason}); start it, e.g. "
             "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, "
             "or point NEWSDEDUP_TEST_PG_URL at a server"
         )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
     return url
 
 
