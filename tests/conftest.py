@@ -22,7 +22,11 @@ from tests.services import service_missing
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-PG_URL = os.environ.get("NEWSDEDUP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# pytest-xdist runs the suite in several processes (pyproject addopts): each has its own
+# database, `test` for the first, `test_gw1`, … (created) for the others.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+PG_BASE_URL = os.environ.get("NEWSDEDUP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_URL = PG_BASE_URL if XDIST_WORKER == "gw0" else f"{PG_BASE_URL}_{XDIST_WORKER}"
 
 # The CLI and `scrapy crawl` subprocesses extract inline, not in one spawned worker per
 # CPU: the fixture imports are ~20 pages, and each worker costs ~5 s of CPU to start
@@ -118,7 +122,7 @@ def empty_postgres(suffix: str = "") -> str:
     and return its URL; skip (fail under CI) when the server is unreachable."""
     url = PG_URL + suffix
     try:
-        if suffix:
+        if url != PG_BASE_URL:
             create_postgres_database(url)
         _reset_postgres(url)
     except OperationalError as exc:

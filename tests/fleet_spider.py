@@ -19,7 +19,6 @@ class FleetSpider(Spider):
     name = "fleet"
     custom_settings = {  # noqa: RUF012 - Scrapy reads it as a class attribute
         "ITEM_PIPELINES": {},
-        "EXTENSIONS": {"crawler.runs.RunRecorder": None},
         "DOWNLOADER_MIDDLEWARES": {
             # The fixture server is on loopback, which SafeDestinationMiddleware refuses
             # for live sources; this spider has no sources.

@@ -14,7 +14,10 @@ import pytest
 
 from tests.services import service_missing
 
-REDIS_URL = os.environ.get("NEWSDEDUP_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+# One Redis database per pytest-xdist process: 1 for the first, 2, 3… for the others.
+_BASE = os.environ.get("NEWSDEDUP_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = f"{_BASE.rsplit('/', 1)[0]}/{int(_BASE.rsplit('/', 1)[1]) + _WORKER}" if _WORKER else _BASE
 
 
 def _flush(url: str) -> None:
