@@ -23,6 +23,8 @@ class FleetSpider(Spider):
             # The fixture server is on loopback, which SafeDestinationMiddleware refuses
             # for live sources; this spider has no sources.
             "crawler.middlewares.SafeDestinationMiddleware": None,
+            # (These settings replace the project's dict: the robots.txt Crawl-delay reader stays.)
+            "crawler.middlewares.CrawlDelayMiddleware": 110,
         },
     }
 

@@ -142,12 +142,17 @@ def rests(servers: list[FixtureServer]) -> list[float]:
     return gaps
 
 
-def test_three_workers_store_what_one_process_stores(site, redis_url: str) -> None:
-    root, servers = site
-    clear_logs(servers)
+@pytest.fixture(scope="module")
+def single(site) -> dict:
+    """What one plain process (no Redis) stores from the site: the reference."""
+    root, _ = site
     alone = empty_postgres("_alone")
     finish([start(crawl_command(root, alone))])
-    single = snapshot(alone)
+    return snapshot(alone)
+
+
+def test_three_workers_store_what_one_process_stores(site, single: dict, redis_url: str) -> None:
+    root, servers = site
     assert len(single["articles"]) > 100
 
     clear_logs(servers)
@@ -171,12 +176,8 @@ def test_three_workers_store_what_one_process_stores(site, redis_url: str) -> No
     assert sum(c["articles_new"] for c in runs[0].per_source.values()) == len(single["articles"])
 
 
-def test_a_killed_worker_loses_nothing_after_the_next_run(site, redis_url: str) -> None:
+def test_a_killed_worker_loses_nothing_after_the_next_run(site, single: dict, redis_url: str) -> None:
     root, servers = site
-    alone = empty_postgres("_alone")
-    finish([start(crawl_command(root, alone))])
-    single = snapshot(alone)
-
     shared = empty_postgres()
     clear_logs(servers)
     workers = fleet(root, shared, redis_url, "k1")
