@@ -17,8 +17,9 @@ from storage.models import Article, ArticleLink, ArticleSignature, DedupBand, De
 from storage.urls import url_key
 from tests.conftest import ROOT, run_cli
 
-# Every test here runs the CLI or Scrapy in a subprocess, or a server: the slow tier.
-pytestmark = pytest.mark.slow
+# Every test here runs the CLI or Scrapy in a subprocess, or a server: the slow tier. One
+# xdist process runs them all, so the module's corpus and imports are made once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dedup")]
 
 
 def _find(session, reference: str) -> Article:
@@ -137,13 +138,22 @@ def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
     return halves[0], halves[1], truth
 
 
-def test_import_order_does_not_change_stories_or_quotes(small_corpus, tmp_path: Path) -> None:
-    first, second, truth = small_corpus
-    ab, ba = f"sqlite:///{tmp_path / 'ab.db'}", f"sqlite:///{tmp_path / 'ba.db'}"
+@pytest.fixture(scope="module")
+def imported_both_ways(small_corpus, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """The two halves imported one after the other, first-second and second-first (SQLite)."""
+    first, second, _ = small_corpus
+    folder = tmp_path_factory.mktemp("orders")
+    ab, ba = f"sqlite:///{folder / 'ab.db'}", f"sqlite:///{folder / 'ba.db'}"
     for url, order in ((ab, (first, second)), (ba, (second, first))):
-        for folder in order:
-            result = run_cli("import", str(folder), "--db", url)
+        for half in order:
+            result = run_cli("import", str(half), "--db", url)
             assert result.returncode == 0, result.stderr
+    return ab, ba
+
+
+def test_import_order_does_not_change_stories_or_quotes(small_corpus, imported_both_ways: tuple[str, str]) -> None:
+    _, _, truth = small_corpus
+    ab, ba = imported_both_ways
     assert stories_of(ab) == stories_of(ba)
     assert quotes_of(ab) == quotes_of(ba)
     expected_stories: dict[str, set[str]] = {}
@@ -152,11 +162,11 @@ def test_import_order_does_not_change_stories_or_quotes(small_corpus, tmp_path: 
     assert stories_of(ab) == {frozenset(s) for s in expected_stories.values()}
 
 
-def test_concurrent_imports_link_across_processes(small_corpus, db_url: str, tmp_path: Path) -> None:
+def test_concurrent_imports_link_across_processes(
+    small_corpus, imported_both_ways: tuple[str, str], db_url: str
+) -> None:
     first, second, _ = small_corpus
-    sequential = f"sqlite:///{tmp_path / 'sequential.db'}"
-    for folder in (first, second):
-        assert run_cli("import", str(folder), "--db", sequential).returncode == 0
+    sequential = imported_both_ways[0]
     command = [sys.executable, "-m", "cli", "import", "--db", db_url]
     running = [
         subprocess.Popen([*command, str(folder)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

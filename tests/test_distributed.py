@@ -24,7 +24,8 @@ from storage.runs import recent_runs
 from tests.conftest import ROOT, empty_postgres
 from tests.fixture_server import FixtureServer
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
+# One xdist process runs them all, so the site and the reference crawl are made once.
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("distributed")]
 
 STORIES = 24  # about 130 pages over 17 sites and three hosts
 HOST_DELAY = 0.05  # the fleet's per-host rest in these tests (seconds)
