@@ -123,7 +123,9 @@ def test_reimport_changes_nothing_and_recomputes_nothing(imported_copy: str) -> 
     assert index_snapshot(sqlite_url) == before
 
 
-@pytest.fixture(scope="module")
+# Session-scoped: xdist interleaves other modules' tests, and pytest tears a module's
+# fixtures down whenever the next test is from another module.
+@pytest.fixture(scope="session")
 def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
     """A labeled syndication corpus (bench/syndication_corpus.py), split into two halves."""
     root = tmp_path_factory.mktemp("corpus")
@@ -138,7 +140,7 @@ def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
     return halves[0], halves[1], truth
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def imported_both_ways(small_corpus, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """The two halves imported one after the other, first-second and second-first (SQLite)."""
     first, second, _ = small_corpus

@@ -31,7 +31,9 @@ STORIES = 24  # about 130 pages over 17 sites and three hosts
 HOST_DELAY = 0.05  # the fleet's per-host rest in these tests (seconds)
 
 
-@pytest.fixture(scope="module")
+# Session-scoped: xdist interleaves other modules' tests, and pytest tears a module's
+# fixtures down whenever the next test is from another module.
+@pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list[FixtureServer]]]:
     root = tmp_path_factory.mktemp("big-site")
     build(root, STORIES)
@@ -143,7 +145,7 @@ def rests(servers: list[FixtureServer]) -> list[float]:
     return gaps
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def single(site) -> dict:
     """What one plain process (no Redis) stores from the site: the reference."""
     root, _ = site

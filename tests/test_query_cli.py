@@ -12,14 +12,18 @@ from storage.articles import count_rows
 from storage.db import session_for_url
 from tests.conftest import empty_postgres, run_cli
 
-# Every test here runs the CLI or Scrapy in a subprocess, or a server: the slow tier.
-pytestmark = pytest.mark.slow
+# Every test here runs the CLI or Scrapy in a subprocess, or a server: the slow tier. One
+# xdist process runs them all, so each backend is imported once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("query_cli")]
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+# Session-scoped, in a database of its own: under xdist other modules' tests run between
+# these, and pytest would import again for a module fixture each time.
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def imported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The fixtures imported once per backend; the tests here only read (or try to harm) it."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('query') / 'news.db'}" if request.param == "sqlite" else empty_postgres()
+    sqlite = f"sqlite:///{tmp_path_factory.mktemp('query') / 'news.db'}"
+    url = sqlite if request.param == "sqlite" else empty_postgres("_query")
     result = run_cli("import", "fixtures/", "--db", url)
     assert result.returncode == 0, result.stderr
     return url
