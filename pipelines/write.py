@@ -117,7 +117,8 @@ def record_fetch(session: Session, item: ArticleItem, article: Article) -> None:
     to it, even when the article's row belongs to another source (a mirror, a copy under
     another site's canonical). Seen means seen: the next run skips or revalidates them all.
     """
-    source = get_or_create_source(session, item.source, item.source_home) if item.source else article.source
+    assert item.source is not None, "saved pages belong to no source's frontier"
+    source = get_or_create_source(session, item.source, item.source_home)
     for url in dict.fromkeys([item.url, *item.redirected_from]):
         outcome = Outcome(
             source.name,

@@ -46,16 +46,18 @@ def clean_article_url(url: str) -> str:
 
 
 def is_variant_url(url: str) -> bool:
-    """Whether a URL is another rendering of an article (AMP, mobile host, index page, comment
-    page, rendering or tracking parameters) rather than its own plain address."""
-    parts = urlsplit(url)
-    path = parts.path
-    if any(rule.search(path) for rule in (_AMP_SEGMENT, _AMP_SUFFIX, _INDEX_PAGE, COMMENT_PAGE_SEGMENT)):
+    """Whether a URL is another rendering of an article rather than its own address: what
+    clean_article_url takes off its path or query (AMP, index and comment pages, rendering
+    and tracking parameters), or a device host prefix url_key folds (``www.`` is no rendering)."""
+    if not url.startswith(("http://", "https://")):
+        return False
+    parts, clean = urlsplit(url), urlsplit(clean_article_url(url))
+    if parts.path.rstrip("/") != clean.path.rstrip("/"):
         return True
-    if re.match(r"(?:m|mobile|amp)\.", parts.hostname or "", re.IGNORECASE):
+    if set(parse_qsl(parts.query, keep_blank_values=True)) != set(parse_qsl(clean.query, keep_blank_values=True)):
         return True
-    names = [name for name, _ in parse_qsl(parts.query, keep_blank_values=True)]
-    return any(name in _VARIANT_PARAMS or name.startswith("utm_") or name in ("fbclid", "gclid") for name in names)
+    prefix = _VARIANT_HOST.match(parts.hostname or "")
+    return prefix is not None and not prefix.group().lower().startswith("www")
 
 
 def url_key(url: str) -> str:
