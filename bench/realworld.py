@@ -183,7 +183,18 @@ def main() -> None:
         if drop > 0.05:
             losses.append((drop, item["file"], url, ours.skipped or ""))
         details.append(
-            {"url": url, "file": item["file"], "newsdedup": asdict(ours_page), "trafilatura": asdict(plain_page)}
+            {
+                "url": url,
+                "file": item["file"],
+                "newsdedup": asdict(ours_page),
+                "trafilatura": asdict(plain_page),
+                # What each system stored, beside the label, to read a metadata miss's cause.
+                "metadata": {
+                    "label": {"title": item.get("title"), "author": item.get("author")},
+                    "newsdedup": {"title": ours.title, "authors": ours.authors, "date": ours.date},
+                    "trafilatura": {"title": plain.title, "authors": plain.authors, "date": plain.date},
+                },
+            }
         )
 
     print(
@@ -196,7 +207,9 @@ def main() -> None:
     print(
         "\ncmt R: comment segments found in stored comment records (trafilatura: its include_comments output);"
         "\ncmt R html: the same over the segments the saved HTML holds (the others load by script);"
-        "\nfalse cmt: body (`with`) segments found in a comment record"
+        "\nfalse cmt: body (`with`) segments found in a comment record;"
+        "\ntitle: equal to the labeled title, case folded, punctuation and spaces squashed;"
+        "\nauthor: the set of names equal on pages labeled with authors; no auth: none stored where none is labeled"
     )
     skips = Counter(r[0].skipped.split(":")[0] for r in results if r[0].skipped)
     if skips:

@@ -4,6 +4,7 @@ is found when it occurs in the text (white space folded on both sides)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -25,7 +26,8 @@ class PageScore:
     comments_found_in_html: int = 0
     comments_in_body: int = 0
     title: tuple[int, int] = (0, 0)  # right, labeled
-    author: tuple[int, int] = (0, 0)
+    author: tuple[int, int] = (0, 0)  # pages labeled with authors
+    no_author: tuple[int, int] = (0, 0)  # pages labeled as crediting nobody: right when none is stored
     date: tuple[int, int] = (0, 0)
     skipped: str | None = None
 
@@ -63,18 +65,26 @@ def comment_score(page: PageScore, truth: dict, body: str, comments: list[str], 
 _NAME_SPLIT = re.compile(r"\s*(?:;|,|&|/|\band\b|\bund\b|\bet\b)\s*", re.IGNORECASE)
 
 
+def squashed(text: str | None) -> str:
+    """Case folded, punctuation and spaces squashed: how a title or a name is compared."""
+    return "".join(c for c in unicodedata.normalize("NFC", (text or "").casefold()) if c.isalnum())
+
+
 def author_names(value: str | list[str] | None) -> frozenset[str]:
-    """Comparable author names: case and "By" prefixes ignored, several names as a set."""
+    """Comparable author names: case, punctuation and "By" prefixes ignored, several names as a set."""
     raw = "; ".join(value) if isinstance(value, list) else value or ""
     names = (re.sub(r"^(?:by|von|posted by:?)\s+", "", n.strip().lower()) for n in _NAME_SPLIT.split(raw))
-    return frozenset(n for n in names if n)
+    return frozenset(key for n in names if (key := squashed(n)))
 
 
 def metadata_score(page: PageScore, truth: dict, title: str | None, authors: list[str], date: str | None) -> None:
     if truth.get("title"):
-        page.title = (int(fold(title).lower() == fold(truth["title"]).lower()), 1)
+        page.title = (int(squashed(title) == squashed(truth["title"])), 1)
     if "author" in truth and truth["author"] is not None:
-        page.author = (int(author_names(authors) == author_names(truth["author"])), 1)
+        if labeled := author_names(truth["author"]):
+            page.author = (int(author_names(authors) == labeled), 1)
+        else:
+            page.no_author = (int(not author_names(authors)), 1)
     if truth.get("date"):
         page.date = (int(same_day(date, truth["date"][:10])), 1)
 
@@ -132,6 +142,7 @@ class Totals:
             "comments_in_body": self.total("comments_in_body"),
             "title": self.accuracy("title"),
             "author": self.accuracy("author"),
+            "no_author": self.accuracy("no_author"),
             "date": self.accuracy("date"),
             "skipped": sum(1 for p in self.pages if p.skipped),
             "ms_per_page": round(self.ms / max(len(self.pages), 1), 1),
@@ -143,7 +154,8 @@ class Totals:
         return (
             f"{'system':<12} {'P':>6} {'R':>6} {'F1':>6} {'false cmt':>9} {'cmt R':>6} {'cmt R html':>10} "
             f"{'cmt in body':>11} "
-            f"{'title':>6} {'author':>6} {'date':>6} {'skipped':>7} {'ms/page':>8} {'pages/s':>8} {'peak RSS':>9}"
+            f"{'title':>6} {'author':>6} {'no auth':>7} {'date':>6} {'skipped':>7} {'ms/page':>8} {'pages/s':>8} "
+            f"{'peak RSS':>9}"
         )
 
     def row(self) -> str:
@@ -154,6 +166,7 @@ class Totals:
         return (
             f"{s['system']:<12} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} "
             f"{s['false_comments']:>9} {comment_recall:>6} {in_html:>10} {s['comments_in_body']:>11} {s['title']:>6} "
-            f"{s['author']:>6} {s['date']:>6} {s['skipped']:>7} {s['ms_per_page']:>8.1f} {pages_per_s:>8.1f} "
+            f"{s['author']:>6} {s['no_author']:>7} {s['date']:>6} {s['skipped']:>7} {s['ms_per_page']:>8.1f} "
+            f"{pages_per_s:>8.1f} "
             f"{s['peak_rss_mb']:>7} MB"
         )

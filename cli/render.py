@@ -27,12 +27,11 @@ def comment_tree(comments: list[dict[str, Any]]) -> Tree:
     return root
 
 
-def _published(document: dict[str, Any]) -> str:
-    """The publication time and what it was read from ("url": a date only)."""
-    if not document["published_at"]:
+def _from(value: str | None, source: str | None) -> str:
+    """A value and what it was read from: "2024-05-14T09:30:00+00:00 (from json-ld)"."""
+    if not value:
         return "unknown"
-    source = document.get("published_source")
-    return f"{document['published_at']} (from {source})" if source else document["published_at"]
+    return f"{value} (from {source})" if source else value
 
 
 def render_article(document: dict[str, Any]) -> Group:
@@ -40,8 +39,9 @@ def render_article(document: dict[str, Any]) -> Group:
     for label, value in (
         ("source", document["source"]),
         ("url", document["canonical_url"]),
-        ("published", _published(document)),
-        ("authors", ", ".join(document["authors"]) or "unknown"),
+        ("title from", document.get("title_source") or "unknown"),
+        ("published", _from(document["published_at"], document.get("published_source"))),
+        ("authors", _from(", ".join(document["authors"]), document.get("authors_source"))),
         ("language", document["language"] or "unknown"),
         ("categories", ", ".join(document["categories"] + document["tags"])),
     ):

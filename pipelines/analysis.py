@@ -11,7 +11,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pipelines.authors import article_authors
 from pipelines.comments import FORUM, FoundComments, find_comments, parse_comments
 from pipelines.comments.cms import topic_text
 from pipelines.comments.markup import squash
@@ -111,8 +110,6 @@ def analyze_page(
         # A forum topic's article is its first post; the replies are its comments.
         extraction.text = unicodedata.normalize("NFC", first_post)
     comments = _all_comments(page, tree, found, comment_pages, rules, config, extraction.language)
-    if not rules.author_xpath:
-        extraction.authors = article_authors(tree, extraction.authors, extraction.sitename)
     extraction.text = without_comment_lines(extraction.text, comments, tree)
     signature = make_signature(extraction.text, config.sign) if config.signs else None  # type: ignore[arg-type]
     return PageAnalysis(extraction, comments, signature)

@@ -1,143 +1,209 @@
-"""The article's own authors: from its byline or metadata, never from a comment thread or
-a widget ("Recent comments", "Our reporters"), without "By" prefixes or credit lines.
+"""The article's authors as the page credits them, and where the credit was read.
 
-trafilatura finds author names wherever a class says "author"; a name counts here only
-when the page declares it (meta author, JSON-LD, rel=author) or shows it outside
-comments, widgets and sidebars. When no such name is left, the visible byline is read.
+Structured credit first, as the page declares it about the article: JSON-LD ``author``
+of the article, microdata ``itemprop=author``, an hCard (``author vcard`` / ``fn``), a
+``rel=author`` link; then the visible byline (``byline``, ``author`` and their kin
+among class names); then the ``author`` meta tag; trafilatura's guess last. Credits in
+comment threads, widgets, sidebars and navigation are other people's. A label is never
+a name (pipelines/names.py), and an organisation credited beside people is not one of
+them.
 """
 
 from __future__ import annotations
 
-import copy
-import json
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lxml.etree import XPath
 
-from pipelines.comments.markup import THREAD_MARK, squash, without
+from pipelines.jsonld import is_article, node_types, text_value
+from pipelines.names import credit_names
+from pipelines.regions import around_article, headline_containers, hidden, tokens
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from lxml.html import HtmlElement
 
-# Page parts that are not the article, by a token of their class or id ("widget_recent_comments",
-# "sidebar-first", "comment-wrapper"); an element holding the article's <h1> is never one
-# of them (<body class="showing-comments">).
-_NOT_ARTICLE_TOKEN = re.compile(
-    r"(?:^|[-_])(?:comments?|widget|sidebar|recent|related|popular|promo|respond|rail)(?:$|[-_])", re.IGNORECASE
+    from pipelines.sitename import SiteNames
+
+
+class Credit(NamedTuple):
+    """The authors' names and what they were read from ("json-ld", "hcard", "byline", …)."""
+
+    names: list[str]
+    source: str | None = None
+
+
+_ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation", "website"})
+# Everything that may hold a credit, in one pass over the page.
+_CREDIT_ELEMENTS = XPath(
+    "//body//*[@itemprop='author' or contains(@rel, 'author') or contains(@class, 'author')"
+    " or contains(@class, 'byline') or contains(@class, 'Byline') or contains(@class, 'autor')"
+    " or contains(@class, 'Author') or contains(@id, 'author') or contains(@class, 'writer')"
+    " or contains(@class, 'verfasser') or contains(@class, 'posted-by') or contains(@class, 'submitted')]"
 )
-_LABELS = XPath("//@class | //@id")
-_ALWAYS_OUTSIDE = XPath(f"//aside | //nav | //*[@{THREAD_MARK}]")
-
-
-def _outside_article(tree: HtmlElement) -> list[HtmlElement]:
-    found = list(_ALWAYS_OUTSIDE(tree))
-    for value in _LABELS(tree):
-        element = value.getparent()
-        if any(_NOT_ARTICLE_TOKEN.search(t) for t in value.split()) and not element.xpath(".//h1"):
-            found.append(element)
-    return list(dict.fromkeys(found))
-
-
-_BYLINES = (
-    "//*[@rel='author' or @itemprop='author' or contains(@class, 'byline') or contains(@class, 'author')]"
-    "[not(ancestor::aside or ancestor::nav)]"
-)
-_BYLINE_DATES = ".//time | .//*[contains(@class, 'date') or contains(@class, 'time')]"
-_PREFIX = re.compile(
-    r"^(?:(?:posted|written|published|reported|words|text|story)\s+by|by|von|par|por|di|door|av|autor(?:in)?|author)"
-    r"\s*:?\s+",
+# A byline container's class or id token: "byline", "post-author", "entry-author",
+# "author-name", "article__author", "c-byline" — not WordPress's "meta-prep-author"
+# (the "Posted on" label) or an author *box* of other posts.
+_BYLINE_TOKEN = re.compile(
+    r"^(?:(?:[\w]+[-_]+)?(?:byline|author|authors|autor|autoren|autorin|writer|verfasser|posted-by|submitted)"
+    r"(?:[-_]+(?:name|names|link|info|line|meta|wrap|wrapper|text))?|by-author|vcard)$",
     re.IGNORECASE,
 )
-_SEPARATOR = re.compile(r"\s*(?:;|,|&|\band\b|\bund\b|\||/)\s*", re.IGNORECASE)
-MAX_NAME_CHARS = 60
-_MARK = "data-newsdedup-outside"
+_NOT_BYLINE_TOKEN = re.compile(
+    r"meta-prep|prep-author|author-(?:bio|box|description|avatar|image|img|photo|pic|posts|social|archive)|"
+    r"about-author|author-about|avatar|(?:^|[-_])(?:label|title|heading|icon)$",
+    re.IGNORECASE,
+)
+# Links to an author's page inside a byline.
+_PROFILE_LINKS = (
+    ".//a[contains(@href, 'author') or contains(@href, 'autor') or contains(@href, 'profil')"
+    " or contains(@href, '/user') or contains(@href, '/people/') or contains(@href, '/team/')"
+    " or contains(@href, 'redakteur') or contains(@href, 'journalist') or @rel='author']"
+)
+_SHORT_TEXTS = XPath("//body//text()[string-length(normalize-space()) > 1][string-length(normalize-space()) < 80]")
+# The beginning of a credit line, as printed (not "von" inside a sentence).
+_CREDIT_START = re.compile(
+    r"(?:By|BY|Von|VON|Par|Por|Door|Posted by|Written by|Geschrieben von|Verfasst von|Erstellt von|"
+    r"Eingestellt von|Veröffentlicht von|Ein Beitrag von|Autor(?:in)?:|Author:|Text:|Redaktion:)\s"
+)
+_MAX_LINE_CHARS = 120
+_META_AUTHOR = XPath(
+    "//meta[@name='author' or @property='article:author' or @name='article:author' or @name='dc.creator'"
+    " or @name='DC.creator' or @name='sailthru.author' or @name='parsely-author' or @name='byl']/@content"
+)
 
 
-def declared_authors(tree: HtmlElement) -> set[str]:
-    """Author names the page declares in its metadata, case-folded."""
-    names = {squash(n) for n in tree.xpath("//meta[@name='author' or @property='article:author']/@content")}
-    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
-        try:
-            stack = [json.loads(script)]
-        except ValueError:
+def _json_ld_credits(nodes: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """People and organisations JSON-LD credits as the authors of the article."""
+    people: list[str] = []
+    organisations: list[str] = []
+    # The article's own node first: a page also carries other nodes (a video, a review).
+    for node in sorted((n for n in nodes if "comment" not in node_types(n)), key=lambda n: not is_article(n)):
+        author = node.get("author") or node.get("creator")
+        for credit in author if isinstance(author, list) else [author]:
+            name = text_value(credit)
+            if name is None:
+                continue
+            kind = node_types(credit) if isinstance(credit, dict) else set()
+            (organisations if kind & _ORGANISATION_TYPES else people).append(name)
+        if people or organisations:
+            break
+    return people, organisations
+
+
+def _shown_text(element: HtmlElement) -> str:
+    """The element's text without parts hidden from sight ("Author" for screen readers)."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in ("script", "style", "noscript") and not hidden(child):
+            parts.append(" " + _shown_text(child) + " ")
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def _name_of(element: HtmlElement) -> str:
+    """A microdata or hCard element's name: its ``name``/``fn`` part, its content, its text."""
+    named = element.xpath(".//*[@itemprop='name'] | .//*[contains(concat(' ', @class, ' '), ' fn ')]")
+    if named:
+        return named[0].get("content") or _shown_text(named[0])
+    return element.get("content") or _shown_text(element)
+
+
+def _visible_credits(tree: HtmlElement, spared: frozenset[HtmlElement]) -> Iterator[tuple[str, str]]:
+    """(source, credit line) for each credit element in the article, strongest kinds first."""
+    found: dict[str, list[str]] = {"itemprop": [], "hcard": [], "rel-author": [], "byline": []}
+    for element in _CREDIT_ELEMENTS(tree):
+        if hidden(element) or around_article(element, spared=spared):
             continue
-        while stack:
-            node = stack.pop()
-            if isinstance(node, list):
-                stack.extend(node)
-            elif isinstance(node, dict):
-                if "Comment" in str(node.get("@type", "")):
-                    continue  # a commenter is no author of the article
-                author = node.get("author")
-                for person in author if isinstance(author, list) else [author]:
-                    name = person.get("name") if isinstance(person, dict) else person
-                    if isinstance(name, str):
-                        names.add(squash(name))
-                stack.extend(v for k, v in node.items() if k in ("@graph", "mainEntity", "itemListElement"))
-    # "Jane Roe; John Doe" in one meta tag declares two names.
-    return {part.casefold() for n in names for part in _SEPARATOR.split(_PREFIX.sub("", n)) if part}
+        own = tokens(element)
+        if element.get("itemprop") == "author":
+            found["itemprop"].append(_name_of(element))
+        elif "author" in (element.get("rel") or "").split() and element.tag == "a":
+            found["rel-author"].append(_shown_text(element))
+        elif any(_BYLINE_TOKEN.match(t) for t in own) and not any(_NOT_BYLINE_TOKEN.search(t) for t in own):
+            if fn := element.xpath(".//*[contains(concat(' ', @class, ' '), ' fn ')]"):
+                found["hcard"].append(_shown_text(fn[0]))
+            elif links := element.xpath(_PROFILE_LINKS):
+                # "Von <a href=/autor/jane-roe>Jane Roe</a> | Politik | 3 Min.": the linked names.
+                found["byline"].append(", ".join(_shown_text(a) for a in links))
+            else:
+                found["byline"].append(_shown_text(element))
+    for source, lines in found.items():
+        for line in lines:
+            yield source, line
 
 
-def _article_text(tree: HtmlElement) -> str:
-    """The page's visible text without comments, widgets, sidebars and navigation."""
-    outside = _outside_article(tree)
-    for node in outside:
-        node.set(_MARK, "")
-    try:
-        clone = copy.deepcopy(tree)
-    finally:
-        for node in outside:
-            del node.attrib[_MARK]
-    for node in clone.xpath(f"//*[@{_MARK}]"):
-        if node.getparent() is not None:
-            node.drop_tree()
-    return squash(" ".join(clone.xpath("//body//text()[not(ancestor::script or ancestor::style)]"))).casefold()
-
-
-def _site_names(tree: HtmlElement, sitename: str | None) -> list[str]:
-    names = [sitename or "", *tree.xpath("//meta[@property='og:site_name']/@content")]
-    title = squash(" ".join(tree.xpath("//title//text()")))
-    if parts := re.split(r"\s+[|–—-]\s+", title):
-        names.append(parts[-1])  # "Headline | The City Ledger"
-    return [squash(n).casefold() for n in names if len(squash(n)) >= 3]
-
-
-def clean_name(name: str, sites: list[str]) -> str | None:
-    """A person's name without "By", a trailing credit line ("THE CITY LEDGER") or shouting."""
-    name = _PREFIX.sub("", squash(name)).strip(" ,;:|-–—")
-    for site in sites:
-        if name.casefold().endswith(site) and len(name) > len(site):
-            name = name[: -len(site)].strip(" ,;:|-–—")
-        if name.casefold() == site:
-            return None
-    if not name or len(name) > MAX_NAME_CHARS or not re.search(r"[^\W\d_]", name):
-        return None
-    return name.title() if name.isupper() and len(name) > 3 else name
-
-
-def _split(names: list[str], sites: list[str]) -> list[str]:
-    found = [clean_name(part, sites) for name in names for part in _SEPARATOR.split(_PREFIX.sub("", squash(name)))]
-    return list(dict.fromkeys(n for n in found if n))
-
-
-def article_authors(tree: HtmlElement, candidates: list[str], sitename: str | None = None) -> list[str]:
-    """The article's authors, from trafilatura's ``candidates`` and the page's own byline."""
-    sites = _site_names(tree, sitename)
-    names = _split(candidates, sites)
-    if names:
-        declared = declared_authors(tree)
-        text = _article_text(tree)
-        names = [n for n in names if n.casefold() in declared or n.casefold() in text]
-    if names:
-        return names
-    outside = set(_outside_article(tree))
-    for byline in tree.xpath(_BYLINES):
-        if any(a in outside for a in (byline, *byline.iterancestors())):
+def _labelled_lines(tree: HtmlElement, spared: frozenset[HtmlElement]) -> Iterator[str]:
+    """Short lines of the article that begin with a credit label ("Von Jane Roe",
+    "Geschrieben von Cooper", "Posted by jancak") whatever their markup."""
+    for text in _SHORT_TEXTS(tree):
+        if not _CREDIT_START.match(text.lstrip()):
             continue
-        # The name, without the date themes put in the same line ("BY NAME 3 months ago").
-        line = squash(without(byline, _BYLINE_DATES, chrome=False).text_content())
-        line = re.split(r"\d", line, maxsplit=1)[0]
-        if 0 < len(line) <= 2 * MAX_NAME_CHARS and (found := _split([line], sites)):
-            return found
-    return []
+        element = text.getparent()
+        line = _shown_text(element)
+        if len(line) <= _MAX_LINE_CHARS and not hidden(element) and not around_article(element, spared=spared):
+            yield line
+
+
+# An account name, not a person's as shown ("robert.stitz", "arianschlichenmayer").
+_HANDLE = re.compile(r"^[\w.-]+$")
+
+
+def _site_header_or_footer(element: HtmlElement, spared: frozenset[HtmlElement]) -> bool:
+    """In the page's own header or footer (an imprint, a copyright line), not an article's."""
+    ancestors = [a for a in element.iterancestors() if a not in spared]
+    if any(a.tag in ("article", "main") for a in ancestors):
+        return False
+    return any(a.tag in ("header", "footer") or a.get("id") in ("header", "footer", "colophon") for a in ancestors)
+
+
+def _shown_in_article(names: list[str], tree: HtmlElement, spared: frozenset[HtmlElement]) -> list[str]:
+    """Those of ``names`` the article shows: a CMS fills the author meta tag with its
+    account or company name on every page, printed at most in the site's footer."""
+    shown = []
+    for name in names:
+        folded = name.casefold()
+        for text in tree.xpath("//body//text()[contains(., $first)]", first=name.split()[0]):
+            element = text.getparent()
+            if (
+                folded in text.casefold()
+                and not around_article(element, spared=spared)
+                and not _site_header_or_footer(element, spared)
+            ):
+                shown.append(name)
+                break
+    return shown
+
+
+def article_authors(tree: HtmlElement, nodes: list[dict[str, Any]], site: SiteNames, candidates: list[str]) -> Credit:
+    """The article's authors, from the page's own credit; ``candidates`` (trafilatura's
+    author field) only when the page credits nobody itself."""
+    spared = headline_containers(tree)
+    people, organisations = _json_ld_credits(nodes)
+    declared = _names(people, site)
+    if declared and not all(_HANDLE.match(n) and (n.islower() or "." in n) for n in declared):
+        return Credit(declared, "json-ld")
+    for source, line in _visible_credits(tree, spared):
+        if names := credit_names(line, site):
+            return Credit(names, source)
+    if declared:  # account names, where the page shows no byline of its own
+        return Credit(declared, "json-ld")
+    for line in _labelled_lines(tree, spared):
+        if names := credit_names(line, site):
+            return Credit(names, "credit-line")
+    for source, lines in (
+        ("meta", [v for v in _META_AUTHOR(tree) if "://" not in v]),
+        ("json-ld", organisations),
+        ("trafilatura", candidates),
+    ):
+        if names := _shown_in_article(_names(lines, site), tree, spared):
+            return Credit(names, source)
+    return Credit([])
+
+
+def _names(lines: list[str], site: SiteNames) -> list[str]:
+    """People named in metadata: the site or a company there is a CMS default, no credit."""
+    names = [name for line in lines for name in credit_names(line, site, organisations=False)]
+    return list(dict.fromkeys(names))

@@ -11,12 +11,16 @@ from typing import TYPE_CHECKING
 import py3langid
 import trafilatura
 
+from pipelines.authors import article_authors
 from pipelines.comments.markup import COMMENT_SECTION_XPATHS
 from pipelines.dates import parse_page_date
 from pipelines.errors import EmptyBody, NotAnArticle
+from pipelines.jsonld import json_ld_nodes
 from pipelines.page import Extraction, ExtractRules
 from pipelines.pagekind import ARTICLE_TYPES, declared_types, not_article_reason
 from pipelines.published import published_time
+from pipelines.sitename import site_names
+from pipelines.titles import Title, html_title, page_title
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -109,14 +113,25 @@ def extract_article(
     floor = config.min_article_chars if bylined or declared & ARTICLE_TYPES else config.min_text_chars
     if len(text) < floor:
         raise EmptyBody(f"main text has {len(text)} characters, fewer than {floor}")
+    sitename = document.sitename if document else None
+    nodes = json_ld_nodes(tree)
+    site = site_names(tree, url, nodes, (sitename,))
+    title = page_title(tree, url, nodes, site)
+    if title.text is None and document is not None and document.title:
+        title = Title(document.title, "trafilatura")
+    guessed = [a.strip() for a in (document.author or "").split(";") if a.strip()] if document else []
+    credit = article_authors(tree, nodes, site, guessed)
     extraction = Extraction(
         text=text,
         canonical_url=declared_url(tree, "//link[@rel='canonical']/@href"),
         og_url=declared_url(tree, "//meta[@property='og:url']/@content"),
-        title=document.title if document else None,
-        authors=[a.strip() for a in (document.author or "").split(";") if a.strip()] if document else [],
+        title=title.text,
+        title_source=title.source,
+        html_title=html_title(tree),
+        authors=credit.names,
+        authors_source=credit.source,
         language=detect_language(text, tree),
-        sitename=document.sitename if document else None,
+        sitename=sitename,
         description=document.description if document else None,
         categories=list(document.categories or []) if document else [],
         tags=list(document.tags or []) if document else [],
@@ -128,9 +143,9 @@ def extract_article(
 
 def _apply_overrides(extraction: Extraction, tree: HtmlElement, rules: ExtractRules, fetched_at: datetime) -> None:
     if rules.title_xpath and (titles := _xpath_texts(tree, rules.title_xpath)):
-        extraction.title = titles[0]
+        extraction.title, extraction.title_source = titles[0], "title_xpath"
     if rules.author_xpath and (authors := _xpath_texts(tree, rules.author_xpath)):
-        extraction.authors = list(dict.fromkeys(authors))
+        extraction.authors, extraction.authors_source = list(dict.fromkeys(authors)), "author_xpath"
     if rules.date_xpath and (dates := _xpath_texts(tree, rules.date_xpath)):
         lang = [extraction.language] if extraction.language else None
         if parsed := parse_page_date(dates[0], timezone=rules.timezone, now=fetched_at, languages=lang):

@@ -27,7 +27,11 @@ class Extraction:
     canonical_url: str | None = None
     og_url: str | None = None
     title: str | None = None
+    title_source: str | None = None  # what the title was read from (pipelines.titles)
+    # The page's <title> as written: its source's other pages tell its site name from it.
+    html_title: str | None = None
     authors: list[str] = field(default_factory=list)
+    authors_source: str | None = None  # what the authors were read from (pipelines.authors)
     published_at: datetime | None = None
     published_source: str | None = None  # what published_at was read from (pipelines.published)
     language: str | None = None

@@ -144,6 +144,8 @@ class StorePipeline:
             self.stats.inc_value(f"source/{source}/comments_new", merged.added)
         if stored.recleaned:
             self.stats.inc_value("boilerplate/articles_recleaned", stored.recleaned)
+        if stored.retitled:
+            self.stats.inc_value("boilerplate/titles_retitled", stored.retitled)
         if change is not ArticleChange.UNCHANGED or merged.added or merged.edited:
             logger.debug("%s %s (%d new comments)", change.value, stored.article.canonical_url, merged.added)
         if (links := stored.links) is None:

@@ -15,6 +15,7 @@ from pipelines.boilerplate import BoilerplateConfig, count_and_clean, remove_sou
 from pipelines.dedup import LinkReport, Signature, StoryLinker
 from pipelines.dedup.signature import make_signature
 from pipelines.items import ArticleItem
+from pipelines.source_titles import count_and_retitle, remove_source_affixes
 from storage.frontier import ARTICLE, Outcome, record_outcome
 from storage.models import Article
 from storage.queries import ArticleChange, CommentMerge, get_or_create_source, merge_comments, upsert_article
@@ -35,7 +36,9 @@ def article_fields(item: ArticleItem) -> ArticleFields:
         declared_url_key=url_key(identity.declared_elsewhere) if identity.declared_elsewhere else None,
         text=extraction.text,
         title=extraction.title,
+        title_source=extraction.title_source,
         authors=extraction.authors,
+        authors_source=extraction.authors_source,
         published_at=extraction.published_at,
         published_source=extraction.published_source,
         fetched_at=item.fetched_at,
@@ -64,6 +67,7 @@ class StoredArticle:
     links: LinkReport | None  # None: not linked (dedup off, or no signature)
     recleaned: int = 0  # articles whose text lost a paragraph that just became boilerplate
     changed: tuple[str, ...] = ()  # the stored fields that took a new value
+    retitled: int = 0  # titles that lost an affix that just became the source's (pipelines/source_titles.py)
 
     @property
     def summary(self) -> str:
@@ -88,17 +92,22 @@ def store_article(
     """
     fields = article_fields(item)
     source = source_name(item, fields)
-    raw_text, links, recleaned = fields.text, None, []
+    raw_text, links, recleaned, retitled = fields.text, None, [], 0
     signature = item.signature if isinstance(item.signature, Signature) else None
+    html_title = item.extraction.html_title if item.extraction is not None else None
     with session.begin_nested():
         if boilerplate is not None and boilerplate.enabled:
             source_id = get_or_create_source(session, source, item.source_home).id
             fields.text, counts, keys = remove_source_boilerplate(session, source_id, raw_text, boilerplate)
+            fields.title, fields.title_source, affixes, affix_keys = remove_source_affixes(
+                session, source_id, fields.title, fields.title_source, html_title, boilerplate
+            )
         changed: list[str] = []
         article, change = upsert_article(session, source, fields, home_url=item.source_home, changed=changed)
         is_new = change is ArticleChange.NEW
         if boilerplate is not None and boilerplate.enabled:
             recleaned = count_and_clean(session, article, raw_text, counts, keys, boilerplate)
+            retitled = count_and_retitle(session, article, affixes, affix_keys)
         merged = merge_comments(session, article, item.comments, article_is_new=is_new)
         if linker is not None and signature is not None:
             if article.text != raw_text:  # the worker signed the text before the source's boilerplate went
@@ -109,7 +118,7 @@ def store_article(
                     linker.link(session, other, make_signature(other.text, linker.config))
         if item.source is not None:  # saved pages belong to no source's frontier
             record_fetch(session, item, article)
-    return StoredArticle(article, article.source.name, change, merged, links, len(recleaned), tuple(changed))
+    return StoredArticle(article, article.source.name, change, merged, links, len(recleaned), tuple(changed), retitled)
 
 
 def record_fetch(session: Session, item: ArticleItem, article: Article) -> None:

@@ -84,7 +84,11 @@ class Article(Base):
     )
     story_similarity: Mapped[float | None] = mapped_column(Float)
     title: Mapped[str | None] = mapped_column(Text)
+    # What the title and the authors were read from ("h1", "og:title", "hcard", "byline", …;
+    # pipelines/titles.py, pipelines/authors.py), as published_source for the time.
+    title_source: Mapped[str | None] = mapped_column(String(80))
     authors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    authors_source: Mapped[str | None] = mapped_column(String(80))
     published_at: Mapped[datetime | None]
     # What published_at was read from (pipelines.published): "article:published_time",
     # "json-ld", "url" (a date only), … so a time to the minute is told from a bare date.

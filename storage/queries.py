@@ -106,7 +106,9 @@ def _article_values(fields: ArticleFields) -> dict[str, Any]:
     return {
         "url": fields.url,
         "title": fields.title,
+        "title_source": fields.title_source,
         "authors": list(fields.authors),
+        "authors_source": fields.authors_source,
         "published_at": fields.published_at,
         "published_source": fields.published_source,
         "language": fields.language,

@@ -63,7 +63,9 @@ class ArticleFields:
     canonical_url: str
     text: str
     title: str | None = None
+    title_source: str | None = None
     authors: list[str] = field(default_factory=list)
+    authors_source: str | None = None
     published_at: datetime | None = None
     published_source: str | None = None
     fetched_at: datetime | None = None

@@ -73,14 +73,22 @@ def test_pipeline_drops_listing_pages_with_a_reason() -> None:
     assert crawler.stats.get_value("extract/rejected/NotAnArticle") == 1
 
 
-def test_source_overrides_fix_what_the_generic_extractor_gets_wrong() -> None:
+def test_headline_and_byline_are_read_as_the_page_shows_them() -> None:
+    """The theme's only <h1> is the blog's name (a link home): the headline is the post's
+    own heading, which the <title> confirms; the byline's date is no part of the name."""
     path = "sites/captainsjournal/2010/09/17/aqi-courting-shiite-gangs/index.html"
     generic = analyze_page(page(path), ExtractRules(), AnalyzeConfig()).extraction
-    assert generic.title == "The Captain's Journal"  # the blog name in the theme's only <h1>
-    assert generic.authors == ["Herschel Smith"]  # read from the visible byline, its date left out
+    assert generic.title == "AQI Courting Shi’ite Gangs?"
+    assert generic.title_source != "title_xpath"
+    assert generic.authors == ["Herschel Smith"]
+
+
+def test_source_overrides_win_over_what_the_page_declares() -> None:
+    path = "sites/captainsjournal/2010/09/17/aqi-courting-shiite-gangs/index.html"
     source = next(s for s in load_sources(FIXTURES / "sources.toml") if s.name == "captainsjournal")
     fixed = analyze_page(page(path), source.rules, AnalyzeConfig()).extraction
     assert (fixed.title, fixed.authors) == ("AQI Courting Shi’ite Gangs?", ["Herschel Smith"])
+    assert (fixed.title_source, fixed.authors_source) == ("title_xpath", "author_xpath")
 
 
 def test_date_and_body_overrides() -> None:
@@ -102,9 +110,25 @@ def test_date_and_body_overrides() -> None:
 
 def test_several_authors_are_a_list() -> None:
     fetched = html_page(
-        '<meta name="author" content="Jane Roe; John Doe">', f"<h1>Contract extended</h1><p>{PARAGRAPH * 2}</p>"
+        '<meta name="author" content="Jane Roe; John Doe">',
+        f"<h1>Contract extended</h1><p class='byline'>By Jane Roe and John Doe</p><p>{PARAGRAPH * 2}</p>",
     )
-    assert analyze_page(fetched, ExtractRules(), AnalyzeConfig()).extraction.authors == ["Jane Roe", "John Doe"]
+    extraction = analyze_page(fetched, ExtractRules(), AnalyzeConfig()).extraction
+    assert (extraction.authors, extraction.authors_source) == (["Jane Roe", "John Doe"], "byline")
+
+
+def test_an_author_only_the_metadata_names_must_be_on_the_page() -> None:
+    """A CMS fills the author meta tag with its account or company on every page; a name
+    the article never shows (here only in the site's footer) is no credit."""
+    footer = "<footer id='colophon'><p>Site by Jane Roe</p></footer>"
+    fetched = html_page('<meta name="author" content="Jane Roe">', f"<h1>Contract extended</h1><p>{PARAGRAPH * 2}</p>")
+    assert analyze_page(fetched, ExtractRules(), AnalyzeConfig()).extraction.authors == []
+    shown = html_page(
+        '<meta name="author" content="Jane Roe">',
+        f"<article><h1>Contract extended</h1><p>{PARAGRAPH * 2}</p><p>Jane Roe</p></article>{footer}",
+    )
+    extraction = analyze_page(shown, ExtractRules(), AnalyzeConfig()).extraction
+    assert (extraction.authors, extraction.authors_source) == (["Jane Roe"], "meta")
 
 
 def test_language_is_detected_from_the_text() -> None:

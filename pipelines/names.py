@@ -1,0 +1,159 @@
+"""People's names out of a credit line: "Posted on 3 May 2024 by Jane Roe", "Von Max
+Muster und Erika Beispiel", "By JANE ROE THE CITY LEDGER", "Zeige alle Beiträge von …".
+
+A label ("Posted on", "By", "Von", "Autor:", "View all posts by"), a date or a time is
+never a name; names stay whole ("Bo2man", "Perry Bacon Jr."); several names stay a list.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipelines.sitename import SiteNames
+
+MAX_NAME_CHARS = 60
+MAX_NAME_WORDS = 6
+# Credit labels in the languages of the sites people follow most, longest first so "posted
+# by" is taken whole; each may end with a colon.
+_LABELS = sorted(
+    (
+        "posted by", "posted on", "posted", "written by", "published by", "published", "reported by", "words by",
+        "story by", "text by", "article by", "articles by", "posts by", "all posts by", "view all posts by",
+        "more from", "more by", "recipe by", "a note from", "profile of", "by", "from", "author", "authors",
+        "about the author", "follow", "von", "vom", "verfasst von", "geschrieben von", "erstellt von",
+        "eingestellt von", "veröffentlicht von", "veröffentlicht am", "veröffentlicht", "beitrag von", "artikel von",
+        "zeige alle beiträge von", "alle beiträge von", "zum profil von", "autor", "autorin", "autoren",
+        "gespeichert von", "eingereicht von", "submitted by", "ein beitrag von", "gastbeitrag von", "par",
+        "publié par", "auteur", "auteurs",
+        "por", "publicado por", "autor", "scritto da", "door", "geschreven door", "skrevet af", "napisał",
+        "autorka", "責任編輯", "责任编辑", "作者", "文",
+    ),
+    key=len,
+    reverse=True,
+)  # fmt: skip
+# Short lower-case labels that begin names too when capitalised ("Di Maio", "Da Silva").
+_PARTICLES = ("di", "da", "av", "af", "de")
+# Labels only with a colon: "Redaktion" alone is a credit (the newsroom), "Text" a word.
+_COLON_LABELS = ("redaktion", "text", "interview", "texte", "recherche")
+_LABEL = re.compile(
+    r"^(?:(?:(?i:" + "|".join(re.escape(label) for label in _LABELS) + r")|" + "|".join(_PARTICLES) + r")"
+    r"(?:\s*[:：]\s*|\s+|$)|(?i:" + "|".join(_COLON_LABELS) + r")\s*[:：]\s*)"
+)
+# What may follow a name on the same line and is not part of it.
+_TRAILER = re.compile(
+    r"\s+(?:says|said|schreibt|sagt|at|am|um|on|le|el|il|op|i|in|on behalf of|for the|für|für die)\s*:?$",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|"
+    "october|november|december|januar|jänner|februar|märz|mär|mai|juni|juli|okt|oktober|dez|dezember|janvier|"
+    "février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|"
+    "junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|"
+    "settembre|ottobre"
+)
+# Dates and times, written any way ("19.10.2019, 23:38 Uhr", "May 3, 2024", "3. Mai 2014",
+# "3 months ago", "am Samstag"): never part of a name, they end one.
+_DATE = re.compile(
+    r"(?:\b(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+)?"
+    r"\b\d{1,4}[./-]\s?(?:\d{1,2}|(?:" + _MONTHS + r"))\.?(?:[./-]\s?\d{2,4})?\b"
+    r"|\b\d{1,2}:\d{2}(?:\s*(?:uhr|h|am|pm))?\b"
+    r"|\b\d{1,2}\.?\s+(?:" + _MONTHS + r")\.?(?:\s+\d{4})?\b"
+    r"|\b(?:" + _MONTHS + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b"
+    r"|\b(?:19|20)\d{2}(?!\d)"
+    r"|\b\d+\s+(?:minutes?|hours?|days?|weeks?|months?|years?|minuten|stunden|tagen?|wochen|monaten|jahren)\b"
+    r"|\b(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)\b",
+    re.IGNORECASE,
+)
+# Where a meta line goes on to its next item ("NAME | 3 Kommentare", "NAME • Politik").
+_ITEM_BREAK = re.compile(r"\s*(?:[|•·@]|\s[-–—]\s|\s[-–—]$|^[-–—]\s)\s*")
+# "Posted in Politics by NAME": a credit label inside a line starts the credit.
+_INNER_LABEL = re.compile(r"(?<=\S)\s+(?=(?i:by|par|por)\s|Von\s)")
+# Words after which a credit line says something else: "NAME, Datum: …", "NAME Stand: …",
+# "NAME for The Mail", "(Pressesprecher)".
+_TAIL = re.compile(
+    r"\s*(?:\([^)]*\)?|\b(?:datum|date|stand|updated|aktualisiert|ago|uhr|vor|for|für|photos?|fotos?|"
+    r"bilder?|images?|lesezeit|reading time|veröffentlicht|published|mitglied|staff|follow|folgen)\b).*$",
+    re.IGNORECASE,
+)
+# Several people in one credit.
+_SEPARATOR = re.compile(
+    r"\s*(?:;|,|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\.)|\bim gespräch mit\b|\bin conversation with\b)\s*",
+    re.IGNORECASE,
+)
+# Words that make a line something else than names: a sentence, a call to action.
+_NOT_A_NAME = re.compile(
+    r"\b(?:comments?|kommentare?|share|teilen|read more|weiterlesen|newsletter|subscribe|abonnieren|login|"
+    r"anmelden|menu|menü|search|suche|cookies?|privacy|datenschutz|impressum|copyright|all rights|"
+    r"no author|unknown author|anonymous author)\b|[!?:;()\[\]{}<>\"“”«»=#*]",
+    re.IGNORECASE,
+)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _strip_labels(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LABEL.sub("", text).strip(" ,;:|-–—•·()[]")
+        text = _TRAILER.sub("", text).strip(" ,;:|-–—•·()[]")
+    return text
+
+
+# Legal forms: a company or an association, not a person ("Deutsches Weininstitut GmbH").
+_ORGANISATION = re.compile(
+    r"\b(?:gmbh|mbh|ag|se|kg|eg|e\.\s?v\.|inc|ltd|llc|plc|s\.a\.|sa|srl|s\.r\.l\.|corp|co\.|verlag|verband|"
+    r"stiftung|gesellschaft)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def organisation(name: str) -> bool:
+    """Does the name carry a legal form?"""
+    return bool(_ORGANISATION.search(name))
+
+
+def credit_names(line: str, site: SiteNames | None = None, *, organisations: bool = True) -> list[str]:
+    """The names in a credit line, in order; [] when the line names nobody.
+
+    The site itself or a company credited beside people is not one of them; credited
+    alone ("Von Houzz Deutschland", a personal blog named after its writer) it is the
+    credit, unless ``organisations`` is False.
+
+    The line's items (split at dates, "|", "•", " - ") are read in order; an item that
+    starts with a credit label ("By", "Von") is the credit, else the first that names people.
+    """
+    # "Deutscher Caritasverband e. V." is one name, not "… and V.".
+    text = re.sub(r"\be\.\s?V\.", "e.V.", " ".join(line.split()))
+    text = _INNER_LABEL.sub(" | ", _DATE.sub(" | ", text))
+    items = _ITEM_BREAK.split(text)
+    labelled = [item for item in items if _LABEL.match(item.strip())]
+    for item in labelled + [item for item in items if item not in labelled]:
+        names = _names(_TAIL.sub("", _strip_labels(item)), site, organisations)
+        if names:
+            return names
+    return []
+
+
+def _names(text: str, site: SiteNames | None, organisations: bool) -> list[str]:
+    parts = [clean_name(site.without_name(p) if site else p) for p in _SEPARATOR.split(text) if p.strip(" .")]
+    if not parts or None in parts:
+        return []  # one part that is no name makes the item something else
+    names = [n for n in parts if n]
+    people = [n for n in names if not organisation(n) and (site is None or not site.matches(n))]
+    return list(dict.fromkeys(people or (names if organisations else [])))
+
+
+def clean_name(text: str) -> str | None:
+    """One person's name without labels and shouting, or None when it is no name."""
+    name = _strip_labels(" ".join(text.split())).strip(" .,;:")
+    # "Perry Bacon Jr." keeps its period; a trailing period of a sentence goes.
+    if text.rstrip().endswith(".") and re.search(r"\b(?:Jr|Sr|[A-Z])$", name):
+        name += "."
+    if not name or len(name) > MAX_NAME_CHARS or len(name.split()) > MAX_NAME_WORDS:
+        return None
+    if not _LETTER.search(name) or _NOT_A_NAME.search(name) or _LABEL.fullmatch(name):
+        return None
+    return name.title() if name.isupper() and len(name) > 4 and " " in name else name

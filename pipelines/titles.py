@@ -1,0 +1,252 @@
+"""The article's headline as the page shows it, and where it was read.
+
+A reader takes the headline from the top of the article, not from the browser tab:
+``<title>`` and og:title often carry the site's name ("Headline | The City Ledger",
+Movable Type's "Blog Name: Post Title", WordPress Kubrick's "Blog » Blog Archive »
+Post") or a kicker and wording of their own, and a page's first ``<h1>`` is often the
+site's logo. So the visible headings come first: the one a metadata title confirms
+(it is that title, or a run of its segments), else the article's own ``<h1>`` (not a
+logo, not in navigation or a sidebar, without its kicker line). With no such heading,
+the metadata titles in order (JSON-LD ``headline``, og:title, twitter:title, ``<title>``)
+without the site's name in front or behind.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from lxml.etree import XPath
+
+from pipelines.jsonld import is_article, text_value
+from pipelines.regions import AROUND_TAGS, around_article, hidden, page_ancestors, tokens
+from pipelines.sitename import SEPARATOR, SiteNames, name_key
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from lxml.html import HtmlElement
+
+
+class Title(NamedTuple):
+    """A headline and what it was read from ("h1", "entry-title", "og:title", "title", …)."""
+
+    text: str | None = None
+    source: str | None = None
+
+
+# Headline markup of the engines: hAtom/WordPress ``entry-title``, Blogger ``post-title``,
+# Movable Type ``entry-header``, Ghost ``article-title``, phpBB ``topic-title``, XenForo
+# ``p-title-value``, schema.org microdata ``itemprop=headline``.
+_HEADLINE_CLASSES = (
+    "entry-title",
+    "post-title",
+    "entry-header",
+    "article-title",
+    "headline",
+    "topic-title",
+    "p-title-value",
+    "title",
+)
+_HEADINGS = XPath(
+    "//body//*[self::h1 or self::h2 or self::h3 or self::h4 or (@itemprop='headline' and not(self::meta))"
+    " or ((self::div or self::span or self::p) and ("
+    + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')" for c in _HEADLINE_CLASSES[:-1])
+    + "))]"
+)
+# A heading in a page footer is the site's too (a byline may sit in an entry's footer).
+_CHROME_TAGS = frozenset({*AROUND_TAGS, "footer", "label"})
+# The site's logo and name in its header.
+_LOGO_TOKEN = re.compile(
+    r"^(?:logo|site-?title|site-?name|site-?logo|blog-?title|blog-?name|branding|site-branding|brand|masthead|"
+    r"header-title|blogtitle|blogname|banner-title|navbar-brand)$|(?:^|[-_])logo(?:$|[-_])",
+    re.IGNORECASE,
+)
+_LOGO_IDS = re.compile(r"^(?:logo|site-?title|site-?name|blog-?title|branding|masthead|banner|header|headimg|title)$")
+# A kicker (the topic line above a headline, "Klimaschutz", "Interne Unterlagen im
+# Netz") or a label ("Patch Notes") set in its own element inside the heading.
+_KICKER_TOKEN = re.compile(
+    r"(?:^|[-_])(?:kicker|dachzeile|topline|overline|over-?title|eyebrow|roofline|supertitle|super-?headline|"
+    r"pre-?title|flag|label|rubric|category|spitzmarke|tag)(?:$|[-_])",
+    re.IGNORECASE,
+)
+# Words of a WordPress classic theme's title that are no part of the headline.
+_ENGINE_SEGMENTS = frozenset(map(name_key, ("Blog Archive", "Blog Archiv", "Archive", "Archiv", "View topic")))
+_LOGO_DEPTH = 3
+MAX_TITLE_CHARS = 300
+_MIN_TITLE_CHARS = 2
+
+
+def _shown_text(element: HtmlElement, drop_kicker: bool) -> str:
+    """The element's text as a reader sees it: without hidden parts, with ``drop_kicker``
+    without kicker elements; a line break is a space."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in ("script", "style", "noscript"):
+            kicker = drop_kicker and any(_KICKER_TOKEN.search(t) for t in (child.get("class") or "").split())
+            if child.tag == "br":
+                parts.append(" ")
+            elif not hidden(child) and not kicker:
+                parts.append(" " + _shown_text(child, drop_kicker) + " ")
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+# Soft hyphens and zero-width characters: a word's break points, not its letters.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+# What is left of a kicker's separator ("<span>Kicker</span>: Headline" without the kicker).
+_EDGE_PUNCTUATION = " :|-–—·•"
+
+
+def clean_title(text: str) -> str:
+    text = " ".join(text.translate(_INVISIBLE).split())
+    return text.strip(_EDGE_PUNCTUATION) if len(text.strip(_EDGE_PUNCTUATION)) >= _MIN_TITLE_CHARS else text
+
+
+def heading_text(element: HtmlElement) -> str:
+    """A heading's headline: its shown text, without a kicker set apart in its own element."""
+    full = clean_title(_shown_text(element, drop_kicker=False))
+    headline = clean_title(_shown_text(element, drop_kicker=True))
+    return headline or full
+
+
+def _parts(element: HtmlElement) -> list[str]:
+    """The texts of a heading's child elements ("<span>Kicker</span><span>Headline</span>")."""
+    children = [c for c in element if isinstance(c.tag, str) and c.tag != "br" and not hidden(c)]
+    if len(children) < 2:
+        return []
+    return [t for c in children if len(t := clean_title(_shown_text(c, drop_kicker=True))) >= _MIN_TITLE_CHARS]
+
+
+def _links_home(element: HtmlElement, url: str) -> bool:
+    """The heading is one link to the site's front page: a logo."""
+    links = element.xpath(".//a[@href] | ancestor::a[@href]")
+    if len(links) != 1:
+        return False
+    href = links[0].get("href", "").strip()
+    base = re.sub(r"^(https?://[^/]+).*$", r"\1", url)
+    return href in ("/", "./", "index.html", "index.php") or href.rstrip("/") in (base, base.replace("://www.", "://"))
+
+
+class _Heading(NamedTuple):
+    text: str
+    source: str
+    rank: int  # 0: <h1> or headline markup, 1: another heading
+    logo: bool
+    outside: bool
+    parts: list[str]  # its child elements' texts, when it has several
+
+
+def _heading(element: HtmlElement, url: str) -> _Heading | None:
+    if hidden(element) or any(hidden(a) for a in page_ancestors(element)):
+        return None
+    text = heading_text(element)
+    if not _MIN_TITLE_CHARS <= len(text) <= MAX_TITLE_CHARS:
+        return None
+    classes = (element.get("class") or "").split()
+    markup = next((c for c in _HEADLINE_CLASSES if c in classes), None)
+    if element.get("itemprop") == "headline":
+        markup = "itemprop-headline"
+    source = markup or element.tag
+    logo = _links_home(element, url)
+    # A logo sits in the site's header, a few levels up at most.
+    for node in (element, *page_ancestors(element)[:_LOGO_DEPTH]):
+        logo = logo or any(_LOGO_TOKEN.search(t) for t in tokens(node)) or bool(_LOGO_IDS.match(node.get("id") or ""))
+    outside = around_article(element, _CHROME_TAGS)
+    rank = 0 if element.tag == "h1" or (markup and markup != "title") else 1
+    return _Heading(text, source, rank, logo, outside, _parts(element))
+
+
+def _metadata_titles(tree: HtmlElement, nodes: list[dict[str, Any]]) -> list[Title]:
+    found = [Title(text_value(n.get("headline")), "json-ld") for n in nodes if is_article(n)]
+    found += [Title(text_value(n.get("headline")), "json-ld") for n in nodes if not is_article(n)]
+    for source, xpath in (
+        ("og:title", "//meta[@property='og:title' or @name='og:title']/@content"),
+        ("twitter:title", "//meta[@name='twitter:title' or @property='twitter:title']/@content"),
+    ):
+        found += [Title(clean_title(v), source) for v in tree.xpath(xpath)[:1]]
+    found.append(Title(html_title(tree), "title"))
+    return [t for t in found if t.text and len(t.text) <= MAX_TITLE_CHARS * 2]
+
+
+def html_title(tree: HtmlElement) -> str | None:
+    """The page's <title>, wherever a broken page put it, but not an SVG icon's."""
+    titles = tree.xpath("//title[not(ancestor::svg)]")
+    return clean_title(titles[0].text_content()) or None if titles else None
+
+
+def _segments(title: str) -> list[str]:
+    return [s for s in SEPARATOR.split(title) if s.strip()]
+
+
+def confirms(heading: str, title: str) -> bool:
+    """Is the heading that title, or a run of the title's segments ("Post" in "Blog » Post")?"""
+    key = name_key(heading)
+    if not key:
+        return False
+    if key == name_key(title):
+        return True
+    keys = [name_key(s) for s in _segments(title)]
+    return any(key == "".join(keys[i:j]) for i in range(len(keys)) for j in range(i + 1, len(keys) + 1))
+
+
+def without_site_name(title: str, site: SiteNames) -> str:
+    """The title without the site's name (or an engine's "Blog Archive") before or after it."""
+    pieces = SEPARATOR.split(title)
+    separators = SEPARATOR.findall(title)
+
+    def droppable(piece: str) -> bool:
+        return not piece.strip() or site.matches(piece) or name_key(piece) in _ENGINE_SEGMENTS
+
+    start, end = 0, len(pieces)
+    while end - start > 1 and droppable(pieces[start]):
+        start += 1
+    while end - start > 1 and droppable(pieces[end - 1]):
+        end -= 1
+    kept = [pieces[start]]
+    for i in range(start + 1, end):
+        kept += [separators[i - 1], pieces[i]]
+    return "".join(kept).strip() or title
+
+
+def _best_heading(headings: Iterable[_Heading]) -> _Heading | None:
+    """The article's own headline among unconfirmed headings: a single <h1>-rank heading
+    in the page's content (several of them are teasers or sections)."""
+    content = [h for h in headings if h.rank == 0 and not h.logo and not h.outside]
+    distinct = list(dict.fromkeys(h.text for h in content))
+    return content[0] if len(distinct) == 1 else None
+
+
+def page_title(tree: HtmlElement, url: str, nodes: list[dict[str, Any]], site: SiteNames) -> Title:
+    """The headline the page shows, and its source (see the module's docstring)."""
+    headings = [h for e in _HEADINGS(tree) if (h := _heading(e, url)) is not None]
+    site = site.extended(h.text for h in headings if h.logo)
+    # A metadata title that is the site's name exactly is a front page's, and says nothing;
+    # a heading the metadata calls the headline is no site name, however alike they are.
+    metas = [t for t in _metadata_titles(tree, nodes) if name_key(t.text or "") not in site.keys]
+    headlines = {name_key(t.text or "") for t in metas if t.source != "title"}
+    candidates = [h for h in headings if not h.outside and (name_key(h.text) in headlines or not site.matches(h.text))]
+    for rank in (0, 1):
+        for heading in (h for h in candidates if h.rank == rank):
+            # The heading, or one of its parts when the metadata leaves out its kicker.
+            for text in (heading.text, *heading.parts):
+                if any(confirms(text, m.text or "") for m in metas):
+                    return Title(text, heading.source)
+    if (heading := _best_heading(candidates)) is not None:
+        return Title(heading.text, heading.source)
+    for meta in metas:
+        if text := without_site_name(meta.text or "", site):
+            return Title(_without_trailing_name(text), meta.source)
+    return Title()
+
+
+_TRAILING_NAME = re.compile(r"^(?P<headline>.+?)\s+(?:\||·|»|::)\s+(?P<name>[^|·»]+)$")
+
+
+def _without_trailing_name(title: str) -> str:
+    """'Headline | Name' with a name the page does not declare: a pipe (or a middle dot,
+    a guillemet) before a shorter last segment sets off the site's name, not words of the
+    headline (a dash or a colon may be either)."""
+    if (match := _TRAILING_NAME.match(title)) and len(match["name"]) < len(match["headline"]):
+        return match["headline"]
+    return title
