@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from lxml.etree import XPath
 
 from pipelines.jsonld import is_article, node_types, text_value
-from pipelines.names import credit_names
-from pipelines.regions import around_article, headline_containers, hidden, tokens
+from pipelines.names import credit_names, looks_like_a_person
+from pipelines.regions import PageLayout, hidden, tokens
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -41,20 +41,29 @@ _CREDIT_ELEMENTS = XPath(
     "//body//*[@itemprop='author' or contains(@rel, 'author') or contains(@class, 'author')"
     " or contains(@class, 'byline') or contains(@class, 'Byline') or contains(@class, 'autor')"
     " or contains(@class, 'Author') or contains(@id, 'author') or contains(@class, 'writer')"
-    " or contains(@class, 'verfasser') or contains(@class, 'posted-by') or contains(@class, 'submitted')]"
+    " or contains(@class, 'verfasser') or contains(@class, 'posted-by') or contains(@class, 'submitted')"
+    " or contains(@class, 'auteur') or contains(@class, 'credit') or contains(@class, 'meta')]"
 )
 # A byline container's class or id token: "byline", "post-author", "entry-author",
-# "author-name", "article__author", "c-byline" — not WordPress's "meta-prep-author"
-# (the "Posted on" label) or an author *box* of other posts.
+# "author-name", "article__author", "elementor-post-info__item--type-author" — not
+# WordPress's "meta-prep-author" (the "Posted on" label).
 _BYLINE_TOKEN = re.compile(
-    r"^(?:(?:[\w]+[-_]+)?(?:byline|author|authors|autor|autoren|autorin|writer|verfasser|posted-by|submitted)"
-    r"(?:[-_]+(?:name|names|link|info|line|meta|wrap|wrapper|text))?|by-author|vcard)$",
+    r"^(?:(?:[\w]+[-_]+)*(?:byline|author|authors|autor|autoren|autorin|auteur|auteurs|writer|verfasser|"
+    r"posted-by|submitted|credit)(?:[-_]+(?:name|names|link|info|line|meta|wrap|wrapper|text))?|by-author|vcard)$",
     re.IGNORECASE,
 )
+# An author box ("About the author", "author-bio") names the article's writer, after its
+# byline; its heading or name element holds the name.
+_AUTHOR_BOX_TOKEN = re.compile(r"^(?:[\w]+[-_]+)*(?:author|autor)[-_]+(?:bio|box|info|card|profile)$", re.IGNORECASE)
 _NOT_BYLINE_TOKEN = re.compile(
-    r"meta-prep|prep-author|author-(?:bio|box|description|avatar|image|img|photo|pic|posts|social|archive)|"
-    r"about-author|author-about|avatar|(?:^|[-_])(?:label|title|heading|icon)$",
+    r"meta-prep|prep-author|author-(?:bio|box|description|avatar|image|img|photo|pic|posts|social|archive|card|"
+    r"profile)|about-author|author-about|avatar|(?:^|[-_])(?:label|title|heading|icon)$",
     re.IGNORECASE,
+)
+# A post's meta line (WordPress "entry-meta", "post-meta", "article-meta"): the author
+# is the link to an author's page in it.
+_META_LINE_TOKEN = re.compile(
+    r"^(?:[\w]+[-_]+)*(?:entry|post|article|story|news)[-_]*(?:meta|info|details|metadata)$", re.IGNORECASE
 )
 # Links to an author's page inside a byline.
 _PROFILE_LINKS = (
@@ -62,13 +71,21 @@ _PROFILE_LINKS = (
     " or contains(@href, '/user') or contains(@href, '/people/') or contains(@href, '/team/')"
     " or contains(@href, 'redakteur') or contains(@href, 'journalist') or @rel='author']"
 )
+# The name in an author box: its name element, else its heading.
+_BOX_NAME = (
+    ".//*[contains(@class, 'name') or contains(@class, 'Name')][not(.//*[contains(@class, 'name')])]"
+    " | .//*[self::h2 or self::h3 or self::h4 or self::h5 or self::strong][1]"
+)
+_IN_FIGURE = XPath("boolean(ancestor::figure or ancestor::figcaption)")
 _SHORT_TEXTS = XPath("//body//text()[string-length(normalize-space()) > 1][string-length(normalize-space()) < 80]")
 # The beginning of a credit line, as printed (not "von" inside a sentence).
 _CREDIT_START = re.compile(
     r"(?:By|BY|Von|VON|Par|Por|Door|Posted by|Written by|Geschrieben von|Verfasst von|Erstellt von|"
     r"Eingestellt von|Veröffentlicht von|Ein Beitrag von|Autor(?:in)?:|Author:|Text:|Redaktion:)\s"
 )
+_CREDIT_START_LOWER = re.compile(r"(?:by|von|par|por)\s+[^\W\d_][^\W\d_]*\b", re.UNICODE)
 _MAX_LINE_CHARS = 120
+_MAX_NAME_LINE_CHARS = 60
 _META_AUTHOR = XPath(
     "//meta[@name='author' or @property='article:author' or @name='article:author' or @name='dc.creator'"
     " or @name='DC.creator' or @name='sailthru.author' or @name='parsely-author' or @name='byl']/@content"
@@ -111,11 +128,14 @@ def _name_of(element: HtmlElement) -> str:
     return element.get("content") or _shown_text(element)
 
 
-def _visible_credits(tree: HtmlElement, spared: frozenset[HtmlElement]) -> Iterator[tuple[str, str]]:
+def _visible_credits(tree: HtmlElement, layout: PageLayout) -> Iterator[tuple[str, str]]:
     """(source, credit line) for each credit element in the article, strongest kinds first."""
-    found: dict[str, list[str]] = {"itemprop": [], "hcard": [], "rel-author": [], "byline": []}
+    found: dict[str, list[str]] = {
+        "itemprop": [], "hcard": [], "rel-author": [], "byline": [], "meta-line": [], "author-box": []
+    }  # fmt: skip
     for element in _CREDIT_ELEMENTS(tree):
-        if hidden(element) or around_article(element, spared=spared):
+        # A photo's credit is the photographer's.
+        if hidden(element) or _IN_FIGURE(element) or layout.around_article(element):
             continue
         own = tokens(element)
         if element.get("itemprop") == "author":
@@ -130,20 +150,27 @@ def _visible_credits(tree: HtmlElement, spared: frozenset[HtmlElement]) -> Itera
                 found["byline"].append(", ".join(_shown_text(a) for a in links))
             else:
                 found["byline"].append(_shown_text(element))
+        elif any(_META_LINE_TOKEN.match(t) for t in own) and (links := element.xpath(_PROFILE_LINKS)):
+            found["meta-line"].append(", ".join(_shown_text(a) for a in links))
+        elif any(_AUTHOR_BOX_TOKEN.match(t) for t in own) and (name := element.xpath(_BOX_NAME)):
+            found["author-box"].append(_shown_text(name[0]))
     for source, lines in found.items():
         for line in lines:
             yield source, line
 
 
-def _labelled_lines(tree: HtmlElement, spared: frozenset[HtmlElement]) -> Iterator[str]:
+def _labelled_lines(tree: HtmlElement, layout: PageLayout) -> Iterator[str]:
     """Short lines of the article that begin with a credit label ("Von Jane Roe",
     "Geschrieben von Cooper", "Posted by jancak") whatever their markup."""
     for text in _SHORT_TEXTS(tree):
-        if not _CREDIT_START.match(text.lstrip()):
-            continue
+        start = text.lstrip(" -–—|•·\n\t")
         element = text.getparent()
+        # "von Jane Roe" in a short element of its own is a credit too.
+        lower = _CREDIT_START_LOWER.match(start) and len(_shown_text(element)) <= _MAX_NAME_LINE_CHARS
+        if not (_CREDIT_START.match(start) or lower):
+            continue
         line = _shown_text(element)
-        if len(line) <= _MAX_LINE_CHARS and not hidden(element) and not around_article(element, spared=spared):
+        if len(line) <= _MAX_LINE_CHARS and not hidden(element) and not layout.around_article(element):
             yield line
 
 
@@ -151,15 +178,15 @@ def _labelled_lines(tree: HtmlElement, spared: frozenset[HtmlElement]) -> Iterat
 _HANDLE = re.compile(r"^[\w.-]+$")
 
 
-def _site_header_or_footer(element: HtmlElement, spared: frozenset[HtmlElement]) -> bool:
+def _site_header_or_footer(element: HtmlElement, layout: PageLayout) -> bool:
     """In the page's own header or footer (an imprint, a copyright line), not an article's."""
-    ancestors = [a for a in element.iterancestors() if a not in spared]
+    ancestors = [a for a in element.iterancestors() if a not in layout.spared]
     if any(a.tag in ("article", "main") for a in ancestors):
         return False
     return any(a.tag in ("header", "footer") or a.get("id") in ("header", "footer", "colophon") for a in ancestors)
 
 
-def _shown_in_article(names: list[str], tree: HtmlElement, spared: frozenset[HtmlElement]) -> list[str]:
+def _shown_in_article(names: list[str], tree: HtmlElement, layout: PageLayout) -> list[str]:
     """Those of ``names`` the article shows: a CMS fills the author meta tag with its
     account or company name on every page, printed at most in the site's footer."""
     shown = []
@@ -169,36 +196,44 @@ def _shown_in_article(names: list[str], tree: HtmlElement, spared: frozenset[Htm
             element = text.getparent()
             if (
                 folded in text.casefold()
-                and not around_article(element, spared=spared)
-                and not _site_header_or_footer(element, spared)
+                and not layout.around_article(element)
+                and not _site_header_or_footer(element, layout)
             ):
                 shown.append(name)
                 break
     return shown
 
 
-def article_authors(tree: HtmlElement, nodes: list[dict[str, Any]], site: SiteNames, candidates: list[str]) -> Credit:
+def article_authors(
+    tree: HtmlElement,
+    nodes: list[dict[str, Any]],
+    site: SiteNames,
+    candidates: list[str],
+    layout: PageLayout | None = None,
+) -> Credit:
     """The article's authors, from the page's own credit; ``candidates`` (trafilatura's
-    author field) only when the page credits nobody itself."""
-    spared = headline_containers(tree)
+    author field) only when the page credits nobody itself. ``layout``: where things sit
+    on the page (with its headline's containers spared)."""
+    layout = layout or PageLayout(tree)
     people, organisations = _json_ld_credits(nodes)
     declared = _names(people, site)
     if declared and not all(_HANDLE.match(n) and (n.islower() or "." in n) for n in declared):
         return Credit(declared, "json-ld")
-    for source, line in _visible_credits(tree, spared):
+    for source, line in _visible_credits(tree, layout):
         if names := credit_names(line, site):
             return Credit(names, source)
     if declared:  # account names, where the page shows no byline of its own
         return Credit(declared, "json-ld")
-    for line in _labelled_lines(tree, spared):
-        if names := credit_names(line, site):
+    for line in _labelled_lines(tree, layout):
+        # A line found by its wording alone must name people as names are printed.
+        if (names := credit_names(line, site)) and all(looks_like_a_person(n) for n in names):
             return Credit(names, "credit-line")
     for source, lines in (
         ("meta", [v for v in _META_AUTHOR(tree) if "://" not in v]),
         ("json-ld", organisations),
         ("trafilatura", candidates),
     ):
-        if names := _shown_in_article(_names(lines, site), tree, spared):
+        if names := _shown_in_article(_names(lines, site), tree, layout):
             return Credit(names, source)
     return Credit([])
 

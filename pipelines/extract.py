@@ -19,6 +19,7 @@ from pipelines.jsonld import json_ld_nodes
 from pipelines.page import Extraction, ExtractRules
 from pipelines.pagekind import ARTICLE_TYPES, declared_types, not_article_reason
 from pipelines.published import published_time
+from pipelines.regions import PageLayout
 from pipelines.sitename import site_names
 from pipelines.titles import Title, html_title, page_title
 
@@ -116,11 +117,13 @@ def extract_article(
     sitename = document.sitename if document else None
     nodes = json_ld_nodes(tree)
     site = site_names(tree, url, nodes, (sitename,))
-    title = page_title(tree, url, nodes, site)
+    layout = PageLayout(tree)
+    title = page_title(tree, url, nodes, site, layout)
+    layout.spare_headline(tree, title.element)
     if title.text is None and document is not None and document.title:
         title = Title(document.title, "trafilatura")
     guessed = [a.strip() for a in (document.author or "").split(";") if a.strip()] if document else []
-    credit = article_authors(tree, nodes, site, guessed)
+    credit = article_authors(tree, nodes, site, guessed, layout)
     extraction = Extraction(
         text=text,
         canonical_url=declared_url(tree, "//link[@rel='canonical']/@href"),

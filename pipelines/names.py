@@ -26,6 +26,7 @@ _LABELS = sorted(
         "eingestellt von", "veröffentlicht von", "veröffentlicht am", "veröffentlicht", "beitrag von", "artikel von",
         "zeige alle beiträge von", "alle beiträge von", "zum profil von", "autor", "autorin", "autoren",
         "gespeichert von", "eingereicht von", "submitted by", "ein beitrag von", "gastbeitrag von", "par",
+        "pressemitteilung von", "interview", "text", "texte", "recherche",
         "publié par", "auteur", "auteurs",
         "por", "publicado por", "autor", "scritto da", "door", "geschreven door", "skrevet af", "napisał",
         "autorka", "責任編輯", "责任编辑", "作者", "文",
@@ -36,7 +37,7 @@ _LABELS = sorted(
 # Short lower-case labels that begin names too when capitalised ("Di Maio", "Da Silva").
 _PARTICLES = ("di", "da", "av", "af", "de")
 # Labels only with a colon: "Redaktion" alone is a credit (the newsroom), "Text" a word.
-_COLON_LABELS = ("redaktion", "text", "interview", "texte", "recherche")
+_COLON_LABELS = ("redaktion",)
 _LABEL = re.compile(
     r"^(?:(?:(?i:" + "|".join(re.escape(label) for label in _LABELS) + r")|" + "|".join(_PARTICLES) + r")"
     r"(?:\s*[:：]\s*|\s+|$)|(?i:" + "|".join(_COLON_LABELS) + r")\s*[:：]\s*)"
@@ -59,7 +60,7 @@ _DATE = re.compile(
     r"(?:\b(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+)?"
     r"\b\d{1,4}[./-]\s?(?:\d{1,2}|(?:" + _MONTHS + r"))\.?(?:[./-]\s?\d{2,4})?\b"
     r"|\b\d{1,2}:\d{2}(?:\s*(?:uhr|h|am|pm))?\b"
-    r"|\b\d{1,2}\.?\s+(?:" + _MONTHS + r")\.?(?:\s+\d{4})?\b"
+    r"|\b\d{1,2}\.?\s+(?:de\s+)?(?:" + _MONTHS + r")\.?(?:\s+(?:de\s+)?\d{4})?\b"
     r"|\b(?:" + _MONTHS + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b"
     r"|\b(?:19|20)\d{2}(?!\d)"
     r"|\b\d+\s+(?:minutes?|hours?|days?|weeks?|months?|years?|minuten|stunden|tagen?|wochen|monaten|jahren)\b"
@@ -87,7 +88,8 @@ _SEPARATOR = re.compile(
 _NOT_A_NAME = re.compile(
     r"\b(?:comments?|kommentare?|share|teilen|read more|weiterlesen|newsletter|subscribe|abonnieren|login|"
     r"anmelden|menu|menü|search|suche|cookies?|privacy|datenschutz|impressum|copyright|all rights|"
-    r"no author|unknown author|anonymous author)\b|[!?:;()\[\]{}<>\"“”«»=#*]",
+    r"no author|unknown author|anonymous author|übersicht|anzeigen|archiv|archive|zuletzt|geändert|erstelle|"
+    r"kostenlose|website)\b|[!?:;()\[\]{}<>\"“”«»=#*→»]",
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"[^\W\d_]")
@@ -137,13 +139,32 @@ def credit_names(line: str, site: SiteNames | None = None, *, organisations: boo
     return []
 
 
+# Degrees after a name ("Grant Tinsley, PhD"): no person of their own.
+_CREDENTIALS = frozenset({"phd", "ph.d", "md", "m.d", "mba", "msc", "bsc", "rd", "rn", "dr", "prof", "jr", "sr"})
+
+
 def _names(text: str, site: SiteNames | None, organisations: bool) -> list[str]:
     parts = [clean_name(site.without_name(p) if site else p) for p in _SEPARATOR.split(text) if p.strip(" .")]
     if not parts or None in parts:
         return []  # one part that is no name makes the item something else
-    names = [n for n in parts if n]
+    names = [n for n in parts if n and n.casefold().strip(".") not in _CREDENTIALS]
     people = [n for n in names if not organisation(n) and (site is None or not site.matches(n))]
     return list(dict.fromkeys(people or (names if organisations else [])))
+
+
+# Name particles that stay lower case ("Max von Muster", "Jeanne de la Cruz").
+_PARTICLE_WORDS = frozenset(
+    {"von", "van", "der", "den", "de", "del", "della", "da", "di", "du", "la", "le", "bin", "al", "el", "zu", "ten"}
+)
+
+
+def looks_like_a_person(name: str) -> bool:
+    """A person's name as printed: capitalised words (a particle may be lower case), or one
+    account name ("jancak", "Bo2man")."""
+    words = name.split()
+    if len(words) == 1:
+        return True
+    return len(words) <= 4 and all(w[0].isupper() or w in _PARTICLE_WORDS for w in words) and words[-1][0].isupper()
 
 
 def clean_name(text: str) -> str | None:
@@ -152,7 +173,7 @@ def clean_name(text: str) -> str | None:
     # "Perry Bacon Jr." keeps its period; a trailing period of a sentence goes.
     if text.rstrip().endswith(".") and re.search(r"\b(?:Jr|Sr|[A-Z])$", name):
         name += "."
-    if not name or len(name) > MAX_NAME_CHARS or len(name.split()) > MAX_NAME_WORDS:
+    if len(name) < 2 or len(name) > MAX_NAME_CHARS or len(name.split()) > MAX_NAME_WORDS:
         return None
     if not _LETTER.search(name) or _NOT_A_NAME.search(name) or _LABEL.fullmatch(name):
         return None

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from lxml.etree import XPath
+
 from pipelines.comments.markup import THREAD_MARK
 
 if TYPE_CHECKING:
@@ -50,26 +52,53 @@ def page_ancestors(element: HtmlElement) -> list[HtmlElement]:
 # Page builders name every block a "widget" (Elementor's "elementor-widget-text-editor"
 # holds the post itself): their tokens say what a block is, not where.
 _BUILDER_TOKEN = re.compile(r"^(?:elementor|et_pb|fl-|vc_|wpb_)", re.IGNORECASE)
+# A comment thread is never the article, however much of the page it fills.
+_THREAD_TOKEN = re.compile(r"(?:^|[-_])(?:comments?|respond)(?:$|[-_])", re.IGNORECASE)
+# A container holding this share of the page's text holds the article, whatever its
+# name says (Blogger's posts sit in a "widget Blog", CNN's in a "pg-rail-tall").
+_ARTICLE_SHARE = 0.5
 
 
-def around_article(
-    element: HtmlElement, tags: frozenset[str] = AROUND_TAGS, spared: frozenset[HtmlElement] = frozenset()
-) -> bool:
-    """Does the element sit in navigation, a sidebar, a widget or a comment thread?
+class PageLayout:
+    """Where elements sit on one page: in the article, or in the chrome around it."""
 
-    ``spared`` are containers known to hold the article (the ancestors of its headline):
-    their names describe a layout ("pg-rail-tall", "with-sidebar"), not a sidebar.
-    """
-    for node in (element, *page_ancestors(element)):
-        if node in spared:
-            continue
-        if node.tag in tags or node.get(THREAD_MARK) is not None:
-            return True
-        if any(AROUND_ARTICLE.search(token) and not _BUILDER_TOKEN.match(token) for token in tokens(node)):
-            return True
-    return False
+    def __init__(self, tree: HtmlElement) -> None:
+        body = tree.find("body")
+        self._page_chars = max(1, _chars(body if body is not None else tree))
+        self._holds: dict[HtmlElement, bool] = {}
+        # Containers known to hold the article (the ancestors of its headline).
+        self.spared: frozenset[HtmlElement] = frozenset()
+
+    def holds_article(self, node: HtmlElement) -> bool:
+        """Does the container hold most of the page's text?"""
+        if node not in self._holds:
+            self._holds[node] = _chars(node) >= _ARTICLE_SHARE * self._page_chars
+        return self._holds[node]
+
+    def spare_headline(self, tree: HtmlElement, headline: HtmlElement | None) -> None:
+        """The containers of the article's headline (else of the page's <h1> headings)
+        hold the article, whatever they are called."""
+        headings = [headline] if headline is not None else list(tree.iter("h1"))
+        self.spared = frozenset(a for heading in headings for a in heading.iterancestors())
+
+    def around_article(self, element: HtmlElement, tags: frozenset[str] = AROUND_TAGS) -> bool:
+        """Does the element sit in navigation, a sidebar, a widget or a comment thread?"""
+        for node in (element, *page_ancestors(element)):
+            if node.tag in tags or node.get(THREAD_MARK) is not None:
+                return True
+            chrome = [t for t in tokens(node) if AROUND_ARTICLE.search(t) and not _BUILDER_TOKEN.match(t)]
+            if not chrome:
+                continue
+            if any(_THREAD_TOKEN.search(t) for t in chrome):
+                return True
+            if node not in self.spared and not self.holds_article(node):
+                return True
+        return False
 
 
-def headline_containers(tree: HtmlElement) -> frozenset[HtmlElement]:
-    """The containers of the page's <h1> headings: the article sits in them."""
-    return frozenset(a for h1 in tree.iter("h1") for a in h1.iterancestors())
+def _chars(element: HtmlElement) -> int:
+    """Characters of text a reader sees in the element (no scripts, no styles)."""
+    return sum(len(t.strip()) for t in _SHOWN_TEXT(element))
+
+
+_SHOWN_TEXT = XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")

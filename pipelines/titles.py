@@ -17,15 +17,14 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lxml.etree import XPath
+from lxml.html import HtmlElement
 
 from pipelines.jsonld import is_article, text_value
-from pipelines.regions import AROUND_TAGS, around_article, hidden, page_ancestors, tokens
+from pipelines.regions import AROUND_TAGS, PageLayout, hidden, page_ancestors, tokens
 from pipelines.sitename import SEPARATOR, SiteNames, name_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-    from lxml.html import HtmlElement
 
 
 class Title(NamedTuple):
@@ -33,6 +32,8 @@ class Title(NamedTuple):
 
     text: str | None = None
     source: str | None = None
+    # The heading it was read from: the article sits in that heading's containers.
+    element: HtmlElement | None = None
 
 
 # Headline markup of the engines: hAtom/WordPress ``entry-title``, Blogger ``post-title``,
@@ -129,6 +130,7 @@ def _links_home(element: HtmlElement, url: str) -> bool:
 
 
 class _Heading(NamedTuple):
+    element: HtmlElement
     text: str
     source: str
     rank: int  # 0: <h1> or headline markup, 1: another heading
@@ -137,7 +139,7 @@ class _Heading(NamedTuple):
     parts: list[str]  # its child elements' texts, when it has several
 
 
-def _heading(element: HtmlElement, url: str) -> _Heading | None:
+def _heading(element: HtmlElement, url: str, layout: PageLayout) -> _Heading | None:
     if hidden(element) or any(hidden(a) for a in page_ancestors(element)):
         return None
     text = heading_text(element)
@@ -152,9 +154,9 @@ def _heading(element: HtmlElement, url: str) -> _Heading | None:
     # A logo sits in the site's header, a few levels up at most.
     for node in (element, *page_ancestors(element)[:_LOGO_DEPTH]):
         logo = logo or any(_LOGO_TOKEN.search(t) for t in tokens(node)) or bool(_LOGO_IDS.match(node.get("id") or ""))
-    outside = around_article(element, _CHROME_TAGS)
+    outside = layout.around_article(element, _CHROME_TAGS)
     rank = 0 if element.tag == "h1" or (markup and markup != "title") else 1
-    return _Heading(text, source, rank, logo, outside, _parts(element))
+    return _Heading(element, text, source, rank, logo, outside, _parts(element))
 
 
 def _metadata_titles(tree: HtmlElement, nodes: list[dict[str, Any]]) -> list[Title]:
@@ -217,23 +219,33 @@ def _best_heading(headings: Iterable[_Heading]) -> _Heading | None:
     return content[0] if len(distinct) == 1 else None
 
 
-def page_title(tree: HtmlElement, url: str, nodes: list[dict[str, Any]], site: SiteNames) -> Title:
+def page_title(
+    tree: HtmlElement, url: str, nodes: list[dict[str, Any]], site: SiteNames, layout: PageLayout | None = None
+) -> Title:
     """The headline the page shows, and its source (see the module's docstring)."""
-    headings = [h for e in _HEADINGS(tree) if (h := _heading(e, url)) is not None]
+    layout = layout or PageLayout(tree)
+    headings = [h for e in _HEADINGS(tree) if (h := _heading(e, url, layout)) is not None]
     site = site.extended(h.text for h in headings if h.logo)
     # A metadata title that is the site's name exactly is a front page's, and says nothing;
     # a heading the metadata calls the headline is no site name, however alike they are.
     metas = [t for t in _metadata_titles(tree, nodes) if name_key(t.text or "") not in site.keys]
     headlines = {name_key(t.text or "") for t in metas if t.source != "title"}
-    candidates = [h for h in headings if not h.outside and (name_key(h.text) in headlines or not site.matches(h.text))]
+    # A heading the metadata names as the headline word for word is the article's, whatever
+    # its container is called (Blogger's posts sit in a "widget").
+    candidates = [
+        h
+        for h in headings
+        if (not h.outside or (h.rank == 0 and name_key(h.text) in headlines))
+        and (name_key(h.text) in headlines or not site.matches(h.text))
+    ]
     for rank in (0, 1):
         for heading in (h for h in candidates if h.rank == rank):
             # The heading, or one of its parts when the metadata leaves out its kicker.
             for text in (heading.text, *heading.parts):
                 if any(confirms(text, m.text or "") for m in metas):
-                    return Title(text, heading.source)
+                    return Title(text, heading.source, heading.element)
     if (heading := _best_heading(candidates)) is not None:
-        return Title(heading.text, heading.source)
+        return Title(heading.text, heading.source, heading.element)
     for meta in metas:
         if text := without_site_name(meta.text or "", site):
             return Title(_without_trailing_name(text), meta.source)
