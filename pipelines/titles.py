@@ -257,8 +257,9 @@ _TRAILING_NAME = re.compile(r"^(?P<headline>.+?)\s+(?:\||·|»|::)\s+(?P<name>[^
 
 def _without_trailing_name(title: str) -> str:
     """'Headline | Name' with a name the page does not declare: a pipe (or a middle dot,
-    a guillemet) before a shorter last segment sets off the site's name, not words of the
-    headline (a dash or a colon may be either)."""
-    if (match := _TRAILING_NAME.match(title)) and len(match["name"]) < len(match["headline"]):
+    a guillemet) before a last segment at most half as long sets off the site's name, not
+    words of the headline (a dash or a colon may be either; a longer name is learned from
+    the source's other titles, pipelines/source_titles.py)."""
+    if (match := _TRAILING_NAME.match(title)) and 2 * len(match["name"]) <= len(match["headline"]):
         return match["headline"]
     return title
