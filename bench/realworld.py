@@ -39,6 +39,8 @@ class PageResult:
     body: str | None = None
     comments: list[str] = field(default_factory=list)
     title: str | None = None
+    title_source: str | None = None
+    html_title: str | None = None
     authors: list[str] = field(default_factory=list)
     date: str | None = None
     skipped: str | None = None
@@ -85,6 +87,8 @@ def run_newsdedup(html: bytes, url: str) -> PageResult:
         body=extraction.text,
         comments=[c.text for c in analysis.comments],
         title=extraction.title,
+        title_source=extraction.title_source,
+        html_title=extraction.html_title,
         authors=extraction.authors,
         date=extraction.published_at.isoformat() if extraction.published_at else None,
         ms=ms,
@@ -108,10 +112,12 @@ def _project_config():  # type: ignore[no-untyped-def]
 
 
 def remove_source_boilerplate(results: list[tuple[str, PageResult]]) -> None:
-    """The store's per-source step, as the database holds it once every page is in:
-    a paragraph on BOILERPLATE_MIN_ARTICLES pages of one host goes from all of them
-    (saved pages belong to the host they came from)."""
+    """The store's per-source steps, as the database holds them once every page is in:
+    a paragraph on BOILERPLATE_MIN_ARTICLES pages of one host goes from all of them, and
+    so does a title affix their <title>s share (saved pages belong to the host they came
+    from)."""
     from pipelines.boilerplate import BoilerplateConfig, paragraph_keys, without_paragraphs
+    from pipelines.source_titles import METADATA_SOURCES, affix_keys, without_affixes
 
     config = BoilerplateConfig()
     by_host: dict[str, list[PageResult]] = {}
@@ -121,8 +127,12 @@ def remove_source_boilerplate(results: list[tuple[str, PageResult]]) -> None:
     for host_pages in by_host.values():
         seen = Counter(key for page in host_pages for key in paragraph_keys(page.body or "", config))
         boilerplate = {key for key, n in seen.items() if n >= config.min_articles}
+        affixes = Counter(key for page in host_pages for key in affix_keys(page.html_title))
+        learned = {key for key, n in affixes.items() if n >= config.min_articles}
         for page in host_pages:
             page.body = without_paragraphs(page.body or "", boilerplate, config)
+            if page.title and page.title_source in METADATA_SOURCES:
+                page.title = without_affixes(page.title, learned)
 
 
 def run_page(path: str, url: str, comment_segments: list[str]) -> tuple[PageResult, PageResult, float, list[bool]]:

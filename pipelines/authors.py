@@ -44,27 +44,40 @@ _CREDIT_ELEMENTS = XPath(
     " or contains(@class, 'verfasser') or contains(@class, 'posted-by') or contains(@class, 'submitted')"
     " or contains(@class, 'auteur') or contains(@class, 'credit') or contains(@class, 'meta')]"
 )
-# A byline container's class or id token: "byline", "post-author", "entry-author",
-# "author-name", "article__author", "elementor-post-info__item--type-author" — not
-# WordPress's "meta-prep-author" (the "Posted on" label).
-_BYLINE_TOKEN = re.compile(
-    r"^(?:(?:[\w]+[-_]+)*(?:byline|author|authors|autor|autoren|autorin|auteur|auteurs|writer|verfasser|"
-    r"posted-by|submitted|credit)(?:[-_]+(?:name|names|link|info|line|meta|wrap|wrapper|text))?|by-author|vcard)$",
-    re.IGNORECASE,
-)
-# An author box ("About the author", "author-bio") names the article's writer, after its
-# byline; its heading or name element holds the name.
-_AUTHOR_BOX_TOKEN = re.compile(r"^(?:[\w]+[-_]+)*(?:author|autor)[-_]+(?:bio|box|info|card|profile)$", re.IGNORECASE)
-_NOT_BYLINE_TOKEN = re.compile(
-    r"meta-prep|prep-author|author-(?:bio|box|description|avatar|image|img|photo|pic|posts|social|archive|card|"
-    r"profile)|about-author|author-about|avatar|(?:^|[-_])(?:label|title|heading|icon)$",
-    re.IGNORECASE,
-)
-# A post's meta line (WordPress "entry-meta", "post-meta", "article-meta"): the author
-# is the link to an author's page in it.
-_META_LINE_TOKEN = re.compile(
-    r"^(?:[\w]+[-_]+)*(?:entry|post|article|story|news)[-_]*(?:meta|info|details|metadata)$", re.IGNORECASE
-)
+# What a class or id token says an element is, read from its words ("post-author",
+# "article__author", "liveArticleAuthorDateBlock", "elementor-post-info__item--type-author"):
+# a byline, an author box after the article, or the post's meta line; not WordPress's
+# "meta-prep-author" (the "Posted on" label), an avatar or a comment's author.
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_CREDIT_WORDS = frozenset(
+    {"byline", "author", "authors", "autor", "autoren", "autorin", "auteur", "auteurs", "writer", "verfasser",
+     "credit", "submitted", "vcard"}
+)  # fmt: skip
+_BOX_WORDS = frozenset({"bio", "box", "card", "profile", "about", "description"})
+_NOT_CREDIT_WORDS = frozenset(
+    {"prep", "avatar", "image", "img", "photo", "pic", "posts", "social", "archive", "label", "title", "heading",
+     "icon", "comment", "comments", "reply", "more", "other", "related", "list", "follow"}
+)  # fmt: skip
+_POST_WORDS = frozenset({"entry", "post", "article", "story", "news"})
+_META_WORDS = frozenset({"meta", "info", "details", "metadata"})
+
+
+def _token_kind(token: str) -> str | None:
+    words = set(re.split(r"[-_]+", _CAMEL.sub("-", token).lower()))
+    if words & _CREDIT_WORDS or token.lower() in ("posted-by", "by-author"):
+        if words & _NOT_CREDIT_WORDS:
+            return None
+        return "author-box" if words & _BOX_WORDS else "byline"
+    if words & _POST_WORDS and words & _META_WORDS:
+        return "meta-line"
+    return None
+
+
+def _element_kind(element: HtmlElement) -> str | None:
+    kinds = {_token_kind(t) for t in tokens(element)}
+    return next((kind for kind in ("byline", "author-box", "meta-line") if kind in kinds), None)
+
+
 # Links to an author's page inside a byline.
 _PROFILE_LINKS = (
     ".//a[contains(@href, 'author') or contains(@href, 'autor') or contains(@href, 'profil')"
@@ -137,12 +150,12 @@ def _visible_credits(tree: HtmlElement, layout: PageLayout) -> Iterator[tuple[st
         # A photo's credit is the photographer's.
         if hidden(element) or _IN_FIGURE(element) or layout.around_article(element):
             continue
-        own = tokens(element)
+        kind = _element_kind(element)
         if element.get("itemprop") == "author":
             found["itemprop"].append(_name_of(element))
         elif "author" in (element.get("rel") or "").split() and element.tag == "a":
             found["rel-author"].append(_shown_text(element))
-        elif any(_BYLINE_TOKEN.match(t) for t in own) and not any(_NOT_BYLINE_TOKEN.search(t) for t in own):
+        elif kind == "byline":
             if fn := element.xpath(".//*[contains(concat(' ', @class, ' '), ' fn ')]"):
                 found["hcard"].append(_shown_text(fn[0]))
             elif links := element.xpath(_PROFILE_LINKS):
@@ -150,9 +163,9 @@ def _visible_credits(tree: HtmlElement, layout: PageLayout) -> Iterator[tuple[st
                 found["byline"].append(", ".join(_shown_text(a) for a in links))
             else:
                 found["byline"].append(_shown_text(element))
-        elif any(_META_LINE_TOKEN.match(t) for t in own) and (links := element.xpath(_PROFILE_LINKS)):
+        elif kind == "meta-line" and (links := element.xpath(_PROFILE_LINKS)):
             found["meta-line"].append(", ".join(_shown_text(a) for a in links))
-        elif any(_AUTHOR_BOX_TOKEN.match(t) for t in own) and (name := element.xpath(_BOX_NAME)):
+        elif kind == "author-box" and (name := element.xpath(_BOX_NAME)):
             found["author-box"].append(_shown_text(name[0]))
     for source, lines in found.items():
         for line in lines:
