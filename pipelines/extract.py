@@ -139,7 +139,9 @@ def extract_article(
         categories=list(document.categories or []) if document else [],
         tags=list(document.tags or []) if document else [],
     )
-    extraction.published_at, extraction.published_source = published_time(tree, url, document, rules.timezone)
+    extraction.published_at, extraction.published_source = published_time(
+        tree, url, document, rules.timezone, nodes, layout
+    )
     _apply_overrides(extraction, tree, rules, fetched_at)
     return extraction
 

@@ -10,7 +10,6 @@ a cross-check, and the fallback when the page says nothing; trafilatura's guess 
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ from htmldate.extractors import extract_url_date
 from htmldate.utils import Extractor
 
 from pipelines.dates import localize
+from pipelines.jsonld import json_ld_nodes, node_types
+from pipelines.regions import PageLayout
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -45,7 +46,7 @@ _DUBLIN_CORE = (
 # A <time> inside reader comments or a sidebar is someone else's time.
 _TIME = (
     "//time[@datetime][not(ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')"
-    " or self::aside or self::footer])]/@datetime"
+    " or self::aside or self::footer])]"
 )
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
                   "opinionnewsarticle", "backgroundnewsarticle", "liveblogposting", "webpage"}  # fmt: skip
@@ -70,15 +71,23 @@ class _Found:
     source: str
 
 
-def published_time(tree: HtmlElement, url: str, document: Document | None, timezone: str) -> Published:
+def published_time(
+    tree: HtmlElement,
+    url: str,
+    document: Document | None,
+    timezone: str,
+    nodes: list[dict[str, Any]] | None = None,
+    layout: PageLayout | None = None,
+) -> Published:
     """The page's publication time and its source.
 
     ``document`` is trafilatura's extraction: its (htmldate's) date is used when neither
     the page's metadata nor its URL gives one; times written without a zone are in
-    ``timezone``, the site's.
+    ``timezone``, the site's. ``nodes``: the page's JSON-LD (pipelines/jsonld.py);
+    ``layout``: where elements sit, so a related post's ``<time>`` is not the article's.
     """
     guessed = document.date if document is not None else None
-    stated = _stated(tree, timezone)
+    stated = _stated(tree, timezone, json_ld_nodes(tree) if nodes is None else nodes, layout or PageLayout(tree))
     url_date = _url_date(url, timezone)
     if stated is not None:
         if url_date is None or abs(stated.moment.date() - url_date.date()) <= _AGREE:
@@ -94,11 +103,11 @@ def published_time(tree: HtmlElement, url: str, document: Document | None, timez
     return Published()
 
 
-def _stated(tree: HtmlElement, timezone: str) -> _Found | None:
+def _stated(tree: HtmlElement, timezone: str, nodes: list[dict[str, Any]], layout: PageLayout) -> _Found | None:
     """The first parseable statement, strongest first; a later one with a time of day
     refines a bare date only when it falls on that day."""
     dated: _Found | None = None
-    for source, value in _statements(tree):
+    for source, value in _statements(tree, nodes, layout):
         found = _parse(value, timezone, source)
         if found is None:
             continue
@@ -108,50 +117,28 @@ def _stated(tree: HtmlElement, timezone: str) -> _Found | None:
     return dated
 
 
-def _statements(tree: HtmlElement) -> Iterator[tuple[str, str]]:
+def _statements(tree: HtmlElement, nodes: list[dict[str, Any]], layout: PageLayout) -> Iterator[tuple[str, str]]:
     for source, xpath in _META:
         for value in tree.xpath(xpath):
             yield source, value
-    for value in _json_ld_dates(tree):
+    for value in _json_ld_dates(nodes):
         yield "json-ld", value
+    # A related post's or a teaser's date is another article's.
     for node in tree.xpath(_MICRODATA):
-        yield "microdata", node.get("content") or node.get("datetime") or node.text_content()
+        if not layout.around_article(node):
+            yield "microdata", node.get("content") or node.get("datetime") or node.text_content()
     for value in tree.xpath(_DUBLIN_CORE):
         yield "dublin-core", value
-    for value in tree.xpath(_TIME):
-        yield "time", value
+    for node in tree.xpath(_TIME):
+        if not layout.around_article(node):
+            yield "time", node.get("datetime")
 
 
-def _json_ld_dates(tree: HtmlElement) -> Iterator[str]:
+def _json_ld_dates(nodes: list[dict[str, Any]]) -> Iterator[str]:
     """datePublished of article-like JSON-LD objects (first), then of any object."""
-    others: list[str] = []
-    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
-        for item in _objects(data):
-            value = item.get("datePublished")
-            if not isinstance(value, str):
-                continue
-            kinds = item.get("@type")
-            kinds = kinds if isinstance(kinds, list) else [kinds]
-            if any(isinstance(k, str) and k.lower() in _ARTICLE_TYPES for k in kinds):
-                yield value
-            else:
-                others.append(value)
-    yield from others
-
-
-def _objects(data: Any) -> Iterator[dict]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _objects(item)
-    elif isinstance(data, dict):
-        yield data
-        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
-            if key in data:
-                yield from _objects(data[key])
+    dated = [node for node in nodes if isinstance(node.get("datePublished"), str)]
+    for node in sorted(dated, key=lambda n: not node_types(n) & _ARTICLE_TYPES):
+        yield node["datePublished"]
 
 
 def _parse(value: str, timezone: str, source: str = "") -> _Found | None:
