@@ -91,11 +91,15 @@ _BOX_NAME = (
 )
 _IN_FIGURE = XPath("boolean(ancestor::figure or ancestor::figcaption)")
 _SHORT_TEXTS = XPath("//body//text()[string-length(normalize-space()) > 1][string-length(normalize-space()) < 80]")
-# The beginning of a credit line, as printed (not "von" inside a sentence).
-_CREDIT_START = re.compile(
-    r"(?:By|BY|Von|VON|Par|Por|Door|Posted by|Written by|Geschrieben von|Verfasst von|Erstellt von|"
-    r"Eingestellt von|Veröffentlicht von|Ein Beitrag von|Autor(?:in)?:|Author:|Text:|Redaktion:)\s"
+# A credit label as printed (capitalised: not "von" inside a sentence), at the start of a
+# line or after its first item ("yas! | By Cara Stiles | April 13").
+_CREDIT_IN_LINE = re.compile(
+    r"(?:^|[|•·–—-]\s*|\s)(?:By|BY|Von|VON|Par|Por|Door|Posted by|Written by|Geschrieben von|Verfasst von|"
+    r"Erstellt von|Eingestellt von|Veröffentlicht von|Ein Beitrag von|Ein Artikel von|Eine Kolumne von|"
+    r"Ein Interview von|Ein Gastbeitrag von|Text von|Text (?:&|und) Fotos?:|Autor(?:in)?:?|Author:|Auteur\s?:|"
+    r"Text:|Redaktion:|Herausgeber:)(?=\s|[A-ZÀ-Þ])"
 )
+_LABEL_WORD = re.compile(r"(?i:by|von|par|por|door|autor|author|auteur|text|redaktion|herausgeber)")
 _CREDIT_START_LOWER = re.compile(r"(?:by|von|par|por)\s+[^\W\d_][^\W\d_]*\b", re.UNICODE)
 _MAX_LINE_CHARS = 120
 _MAX_NAME_LINE_CHARS = 60
@@ -175,15 +179,21 @@ def _visible_credits(tree: HtmlElement, layout: PageLayout) -> Iterator[tuple[st
 def _labelled_lines(tree: HtmlElement, layout: PageLayout) -> Iterator[str]:
     """Short lines of the article that begin with a credit label ("Von Jane Roe",
     "Geschrieben von Cooper", "Posted by jancak") whatever their markup."""
+    seen: set[HtmlElement] = set()
     for text in _SHORT_TEXTS(tree):
-        start = text.lstrip(" -–—|•·\n\t")
-        element = text.getparent()
-        # "von Jane Roe" in a short element of its own is a credit too.
-        lower = _CREDIT_START_LOWER.match(start) and len(_shown_text(element)) <= _MAX_NAME_LINE_CHARS
-        if not (_CREDIT_START.match(start) or lower):
+        if not _LABEL_WORD.search(text):
             continue
+        # The line the text is part of: a label and the name may be apart ("von <em>Name</em>").
+        element = text.getparent().getparent() if text.is_tail else text.getparent()
+        if element is None or element in seen:
+            continue
+        seen.add(element)
         line = _shown_text(element)
-        if len(line) <= _MAX_LINE_CHARS and not hidden(element) and not layout.around_article(element):
+        if len(line) > _MAX_LINE_CHARS:
+            continue
+        # "Posted by NAME" anywhere in the line; "von Jane Roe" alone in a short one.
+        lower = _CREDIT_START_LOWER.match(line) and len(line) <= _MAX_NAME_LINE_CHARS
+        if (_CREDIT_IN_LINE.search(line) or lower) and not hidden(element) and not layout.around_article(element):
             yield line
 
 

@@ -26,7 +26,9 @@ _LABELS = sorted(
         "eingestellt von", "veröffentlicht von", "veröffentlicht am", "veröffentlicht", "beitrag von", "artikel von",
         "zeige alle beiträge von", "alle beiträge von", "zum profil von", "autor", "autorin", "autoren",
         "gespeichert von", "eingereicht von", "submitted by", "ein beitrag von", "gastbeitrag von", "par",
-        "pressemitteilung von", "interview", "text", "texte", "recherche",
+        "pressemitteilung von", "interview", "text", "texte", "recherche", "ein artikel von", "eine kolumne von",
+        "ein interview von", "text von", "text & fotos", "text und fotos", "text & foto", "herausgeber",
+        "verfasst von",
         "publié par", "auteur", "auteurs",
         "por", "publicado por", "autor", "scritto da", "door", "geschreven door", "skrevet af", "napisał",
         "autorka", "責任編輯", "责任编辑", "作者", "文",
@@ -68,6 +70,7 @@ _DATE = re.compile(
     r"saturday|sunday)\b",
     re.IGNORECASE,
 )
+_GLUED_LABEL = re.compile(r"\b((?i:von|by|par|por))(?=[A-ZÀ-Þ][a-zà-ÿ])")
 # Where a meta line goes on to its next item ("NAME | 3 Kommentare", "NAME • Politik").
 _ITEM_BREAK = re.compile(r"\s*(?:[|•·@]|\s[-–—]\s|\s[-–—]$|^[-–—]\s)\s*")
 # "Posted in Politics by NAME": a credit label inside a line starts the credit.
@@ -76,12 +79,15 @@ _INNER_LABEL = re.compile(r"(?<=\S)\s+(?=(?i:by|par|por)\s|Von\s)")
 # "NAME for The Mail", "(Pressesprecher)".
 _TAIL = re.compile(
     r"\s*(?:\([^)]*\)?|\b(?:datum|date|stand|updated|aktualisiert|ago|uhr|vor|for|für|photos?|fotos?|"
-    r"bilder?|images?|lesezeit|reading time|veröffentlicht|published|mitglied|staff|follow|folgen)\b).*$",
+    r"bilder?|images?|lesezeit|reading time|veröffentlicht|published|mitglied|follow|folgen|quelle|source|"
+    r"chefredakteur(?:in)?|redakteur(?:in)?|geschäftsführer(?:in)?|projektleiter(?:in)?|pressesprecher(?:in)?|"
+    r"korrespondent(?:in)?|illustration|illustrationen|mit)\b).*$",
     re.IGNORECASE,
 )
 # Several people in one credit.
 _SEPARATOR = re.compile(
-    r"\s*(?:;|,|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\.)|\bim gespräch mit\b|\bin conversation with\b)\s*",
+    r"\s*(?:;|,|&|\+|\s/\s|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\.)|\bim gespräch mit\b|"
+    r"\bin conversation with\b)\s*",
     re.IGNORECASE,
 )
 # Words that make a line something else than names: a sentence, a call to action.
@@ -127,8 +133,10 @@ def credit_names(line: str, site: SiteNames | None = None, *, organisations: boo
     The line's items (split at dates, "|", "•", " - ") are read in order; an item that
     starts with a credit label ("By", "Von") is the credit, else the first that names people.
     """
-    # "Deutscher Caritasverband e. V." is one name, not "… and V.".
+    # "Deutscher Caritasverband e. V." is one name, not "… and V."; "Geschrieben vonElisa
+    # Marvena" (a label glued to a linked name) is two words.
     text = re.sub(r"\be\.\s?V\.", "e.V.", " ".join(line.split()))
+    text = _GLUED_LABEL.sub(r"\1 ", text)
     text = _INNER_LABEL.sub(" | ", _DATE.sub(" | ", text))
     items = _ITEM_BREAK.split(text)
     labelled = [item for item in items if _LABEL.match(item.strip())]
