@@ -94,10 +94,10 @@ _SHORT_TEXTS = XPath("//body//text()[string-length(normalize-space()) > 1][strin
 # A credit label as printed (capitalised: not "von" inside a sentence), at the start of a
 # line or after its first item ("yas! | By Cara Stiles | April 13").
 _CREDIT_IN_LINE = re.compile(
-    r"(?:^|[|•·–—-]\s*|\s)(?:By|BY|Von|VON|Par|Por|Door|Posted by|Written by|Geschrieben von|Verfasst von|"
+    r"(?:(?:^|[|•·–—-]\s*)(?:By|BY|Von|VON|Par|Por|Door|Posted by|Written by|Geschrieben von|Verfasst von|"
     r"Erstellt von|Eingestellt von|Veröffentlicht von|Ein Beitrag von|Ein Artikel von|Eine Kolumne von|"
-    r"Ein Interview von|Ein Gastbeitrag von|Text von|Text (?:&|und) Fotos?:|Autor(?:in)?:?|Author:|Auteur\s?:|"
-    r"Text:|Redaktion:|Herausgeber:)(?=\s|[A-ZÀ-Þ])"
+    r"Ein Interview von|Ein Gastbeitrag von|Text von)|(?:^|[|•·–—-]\s*|\s)(?:Text (?:&|und) Fotos?|Autor(?:in)?|"
+    r"Author|Auteur\s?|Text|Redaktion|Herausgeber|Von|By)(?=:)):?(?=\s|[A-ZÀ-Þ]|$)"
 )
 _LABEL_WORD = re.compile(r"(?i:by|von|par|por|door|autor|author|auteur|text|redaktion|herausgeber)")
 _CREDIT_START_LOWER = re.compile(r"(?:by|von|par|por)\s+[^\W\d_][^\W\d_]*\b", re.UNICODE)
@@ -195,6 +195,10 @@ def _labelled_lines(tree: HtmlElement, layout: PageLayout) -> Iterator[str]:
         lower = _CREDIT_START_LOWER.match(line) and len(line) <= _MAX_NAME_LINE_CHARS
         if (_CREDIT_IN_LINE.search(line) or lower) and not hidden(element) and not layout.around_article(element):
             yield line
+            # A label alone in its element ("<span>| By</span> <span>NAME</span>"): the
+            # name is in the line around it.
+            if (parent := element.getparent()) is not None and len(around := _shown_text(parent)) <= _MAX_LINE_CHARS:
+                yield around
 
 
 # An account name, not a person's as shown ("robert.stitz", "arianschlichenmayer").

@@ -78,8 +78,8 @@ _INNER_LABEL = re.compile(r"(?<=\S)\s+(?=(?i:by|par|por)\s|Von\s)")
 # Words after which a credit line says something else: "NAME, Datum: …", "NAME Stand: …",
 # "NAME for The Mail", "(Pressesprecher)".
 _TAIL = re.compile(
-    r"\s*(?:\([^)]*\)?|\b(?:datum|date|stand|updated|aktualisiert|ago|uhr|vor|for|für|photos?|fotos?|"
-    r"bilder?|images?|lesezeit|reading time|veröffentlicht|published|mitglied|follow|folgen|quelle|source|"
+    r"\s*(?:\([^)]*\)?|(?<=\w)\s+(?:datum|date|stand|updated|aktualisiert|ago|uhr|vor|for|für|photos?|fotos?|"
+    r"bilder?|images?|lesezeit|reading time|veröffentlicht|published|mitglied|follow|folgen|quelle|source|staff|"
     r"chefredakteur(?:in)?|redakteur(?:in)?|geschäftsführer(?:in)?|projektleiter(?:in)?|pressesprecher(?:in)?|"
     r"korrespondent(?:in)?|illustration|illustrationen|mit)\b).*$",
     re.IGNORECASE,
@@ -95,7 +95,7 @@ _NOT_A_NAME = re.compile(
     r"\b(?:comments?|kommentare?|share|teilen|read more|weiterlesen|newsletter|subscribe|abonnieren|login|"
     r"anmelden|menu|menü|search|suche|cookies?|privacy|datenschutz|impressum|copyright|all rights|"
     r"no author|unknown author|anonymous author|übersicht|anzeigen|archiv|archive|zuletzt|geändert|erstelle|"
-    r"kostenlose|website)\b|[!?:;()\[\]{}<>\"“”«»=#*→»]",
+    r"kostenlose|website|cc|cc-by|creative commons|collected|ago|richtlinien)\b|[!?:;()\[\]{}<>\"“”«»=#*→»]",
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"[^\W\d_]")
