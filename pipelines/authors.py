@@ -97,9 +97,11 @@ _CREDIT_IN_LINE = re.compile(
     r"(?:(?:^|[|•·–—-]\s*)(?:By|BY|Von|VON|Par|Por|Door|Posted by|Written by|Geschrieben von|Verfasst von|"
     r"Erstellt von|Eingestellt von|Veröffentlicht von|Ein Beitrag von|Ein Artikel von|Eine Kolumne von|"
     r"Ein Interview von|Ein Gastbeitrag von|Text von)|(?:^|[|•·–—-]\s*|\s)(?:Text (?:&|und) Fotos?|Autor(?:in)?|"
-    r"Author|Auteur\s?|Text|Redaktion|Herausgeber|Von|By)(?=:)):?(?=\s|[A-ZÀ-Þ]|$)"
+    r"Author|Auteur\s?|Text|Redaktion|Herausgeber|Von|By)(?=:)):?(?=\s|[A-ZÀ-Þ]|$)|(?:责任编辑|作者|记者|記者)[:：]"
 )
-_LABEL_WORD = re.compile(r"(?i:by|von|par|por|door|autor|author|auteur|text|redaktion|herausgeber)")
+_LABEL_WORD = re.compile(
+    r"(?i:by|von|par|por|door|autor|author|auteur|text|redaktion|herausgeber)|责任编辑|作者|记者|記者"
+)
 _CREDIT_START_LOWER = re.compile(r"(?:by|von|par|por)\s+[^\W\d_][^\W\d_]*\b", re.UNICODE)
 _MAX_LINE_CHARS = 120
 _MAX_NAME_LINE_CHARS = 60

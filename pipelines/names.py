@@ -70,6 +70,8 @@ _DATE = re.compile(
     r"saturday|sunday)\b",
     re.IGNORECASE,
 )
+# "A im Gespräch mit B": both are credited (before "mit" ends a credit line).
+_CONVERSATION = re.compile(r"\s+(?:im gespräch mit|in conversation with)\s+", re.IGNORECASE)
 _GLUED_LABEL = re.compile(r"\b((?i:von|by|par|por))(?=[A-ZÀ-Þ][a-zà-ÿ])")
 # Where a meta line goes on to its next item ("NAME | 3 Kommentare", "NAME • Politik").
 _ITEM_BREAK = re.compile(r"\s*(?:[|•·@]|\s[-–—]\s|\s[-–—]$|^[-–—]\s)\s*")
@@ -86,8 +88,8 @@ _TAIL = re.compile(
 )
 # Several people in one credit.
 _SEPARATOR = re.compile(
-    r"\s*(?:;|,|&|\+|\s/\s|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\.)|\bim gespräch mit\b|"
-    r"\bin conversation with\b)\s*",
+    r"\s*(?:;|,|&|\+|\s/\s|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\.)|"
+    r"\bim gespräch mit\b)\s*",
     re.IGNORECASE,
 )
 # Words that make a line something else than names: a sentence, a call to action.
@@ -136,7 +138,7 @@ def credit_names(line: str, site: SiteNames | None = None, *, organisations: boo
     # "Deutscher Caritasverband e. V." is one name, not "… and V."; "Geschrieben vonElisa
     # Marvena" (a label glued to a linked name) is two words.
     text = re.sub(r"\be\.\s?V\.", "e.V.", " ".join(line.split()))
-    text = _GLUED_LABEL.sub(r"\1 ", text)
+    text = _CONVERSATION.sub(", ", _GLUED_LABEL.sub(r"\1 ", text))
     text = _INNER_LABEL.sub(" | ", _DATE.sub(" | ", text))
     items = _ITEM_BREAK.split(text)
     labelled = [item for item in items if _LABEL.match(item.strip())]
@@ -184,5 +186,7 @@ def clean_name(text: str) -> str | None:
     if len(name) < 2 or len(name) > MAX_NAME_CHARS or len(name.split()) > MAX_NAME_WORDS:
         return None
     if not _LETTER.search(name) or _NOT_A_NAME.search(name) or _LABEL.fullmatch(name):
+        return None
+    if name.islower() and len(name) <= 3:  # "auf", "red": a word, not an account
         return None
     return name.title() if name.isupper() and len(name) > 4 and " " in name else name

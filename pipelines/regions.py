@@ -84,7 +84,11 @@ class PageLayout:
     def around_article(self, element: HtmlElement, tags: frozenset[str] = AROUND_TAGS) -> bool:
         """Does the element sit in navigation, a sidebar, a widget or a comment thread?"""
         for node in (element, *page_ancestors(element)):
-            if node.tag in tags or node.get(THREAD_MARK) is not None:
+            if node.get(THREAD_MARK) is not None:
+                return True
+            # An <aside> right inside the article's own container is its info box (its
+            # credits and dates), not the page's sidebar.
+            if node.tag in tags and not (node.tag == "aside" and node.getparent() in self.spared):
                 return True
             chrome = [t for t in tokens(node) if AROUND_ARTICLE.search(t) and not _BUILDER_TOKEN.match(t)]
             if not chrome:
