@@ -1,8 +1,10 @@
-"""Comments and bylines on pages shaped like the engines users meet most (fixtures/engines/):
-WordPress block themes, Drupal 7 and 8+, Movable Type, Ghost, Disqus static copies, forum
-topics (phpBB, vBulletin, XenForo, Discourse), a thread migrated into the post body, a
-"Recent Comments" widget on a page without byline, and a news page without comments whose
-sidebar names people."""
+"""Headlines, comments and bylines on pages shaped like the engines users meet most
+(fixtures/engines/, their real default templates described in TEMPLATES.md): WordPress
+classic (Twenty Ten, Twenty Fifteen) and block themes, Drupal 7 (Bartik) and 8+ (Olivero),
+Movable Type and TypePad, Ghost (Casper), Blogger, Disqus static copies, forum topics
+(phpBB, vBulletin, XenForo, Discourse), a thread migrated into the post body, a "Recent
+Comments" widget on a page without byline, and a news page without comments whose sidebar
+names people."""
 
 from __future__ import annotations
 
@@ -28,8 +30,9 @@ def _analyze(name: str) -> PageAnalysis:
 
 @pytest.mark.parametrize("name", sorted(TRUTH))
 def test_engine_page_is_read_as_its_readers_see_it(name: str) -> None:
-    """The article in the body, each reader comment a record with its author and time, the
-    article's own author, and nothing of comments or widgets in the body."""
+    """The headline without the site's name, the article in the body, each reader comment a
+    record with its author and time, the article's own author, and nothing of comments or
+    widgets in the body."""
     truth = TRUTH[name]
     analysis = _analyze(name)
     body = analysis.extraction.text
@@ -38,6 +41,8 @@ def test_engine_page_is_read_as_its_readers_see_it(name: str) -> None:
     for text in truth["body_lacks"]:
         assert text not in body, f"{name}: {text!r} in the body"
     assert analysis.extraction.authors == truth["authors"]
+    if "title" in truth:
+        assert analysis.extraction.title == truth["title"], f"{name}: title"
     comments = analysis.comments
     assert [(c.author, c.parent) for c in comments] == [(a, p) for a, _, p in truth["comments"]]
     for comment, (_, start, _) in zip(comments, truth["comments"], strict=True):
@@ -53,4 +58,11 @@ def test_forum_topic_is_an_article_not_a_listing() -> None:
     one article (the first post) with replies, not a listing of posts."""
     analysis = _analyze("phpbb.html")
     assert analysis.extraction.text.startswith("I swapped the rear pads")
+    assert len(analysis.comments) == 2
+
+
+def test_prosilver_topic_is_an_article_not_a_listing() -> None:
+    """phpBB 3.3's prosilver: the same, with the "by NAME » <time>" line of every post."""
+    analysis = _analyze("phpbb-prosilver.html")
+    assert analysis.extraction.text.startswith("My Beta 43 runs at 80 degrees")
     assert len(analysis.comments) == 2
