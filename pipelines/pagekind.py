@@ -46,8 +46,9 @@ _POST_BLOCKS = (
     + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in _POST_CLASSES)
     + "]"
 )
-# A heading that links within the page (a forum post's "#p30112" permalink) is no teaser.
-_HEADED_LINK = ".//*[self::h1 or self::h2 or self::h3][.//a[@href][not(starts-with(@href, '#'))]]"
+# The links of a post block's headings; one that links within the page (a forum post's
+# "#p30112", or phpBB 3.3's "./viewtopic.php?p=30112#p30112" permalink) is no teaser.
+_HEADING_LINKS = ".//*[self::h1 or self::h2 or self::h3]//a/@href"
 # A teaser this long is a whole post: two more of them beside the one the extractor took
 # make a front page of full posts.
 FULL_POST_CHARS = 600
@@ -92,7 +93,20 @@ def _lines(text: str) -> list[str]:
 
 def _teaser_reason(tree: HtmlElement, lines: list[str]) -> str | None:
     """Several post blocks with linked headings, and the main text is theirs."""
-    teasers = [block for block in tree.xpath(_POST_BLOCKS) if block.xpath(_HEADED_LINK)]
+    ids: set[str] | None = None
+
+    def links_elsewhere(block: HtmlElement) -> bool:
+        nonlocal ids
+        for href in block.xpath(_HEADING_LINKS):
+            fragment = href.partition("#")[2]
+            if not fragment:
+                return True
+            ids = set(tree.xpath("//@id")) if ids is None else ids
+            if fragment not in ids:
+                return True
+        return False
+
+    teasers = [block for block in tree.xpath(_POST_BLOCKS) if links_elsewhere(block)]
     # Nested matches (an <article class="post">) count once.
     outer = [b for b in teasers if not any(a in teasers for a in b.iterancestors())]
     if len(outer) < 2:

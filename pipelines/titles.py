@@ -239,11 +239,18 @@ def page_title(
         and (name_key(h.text) in headlines or not site.matches(h.text))
     ]
     for rank in (0, 1):
-        for heading in (h for h in candidates if h.rank == rank):
+        confirmed = [
+            Title(text, heading.source, heading.element)
+            for heading in candidates
+            if heading.rank == rank
             # The heading, or one of its parts when the metadata leaves out its kicker.
-            for text in (heading.text, *heading.parts):
-                if any(confirms(text, m.text or "") for m in metas):
-                    return Title(text, heading.source, heading.element)
+            for text in (heading.text, *heading.parts)
+            if any(confirms(text, m.text or "") for m in metas)
+        ]
+        if confirmed:
+            # "Headline - Forum Name" confirms the forum's <h1> too: the headline is the
+            # longer of the two.
+            return max(confirmed, key=lambda t: len(t.text or ""))
     if (heading := _best_heading(candidates)) is not None:
         return Title(heading.text, heading.source, heading.element)
     for meta in metas:
