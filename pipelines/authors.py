@@ -224,9 +224,9 @@ def _site_header_or_footer(element: HtmlElement, layout: PageLayout) -> bool:
     return any(a.tag in ("header", "footer") or a.get("id") in ("header", "footer", "colophon") for a in ancestors)
 
 
-def _shown_in_article(names: list[str], tree: HtmlElement, layout: PageLayout) -> list[str]:
-    """Those of ``names`` the article shows: a CMS fills the author meta tag with its
-    account or company name on every page, printed at most in the site's footer."""
+def _shown(names: list[str], tree: HtmlElement, layout: PageLayout, *, frame: bool) -> list[str]:
+    """Those of ``names`` the page shows outside its navigation and sidebars; with
+    ``frame`` False, not in the site's own header or footer either."""
     shown = []
     for name in names:
         folded = name.casefold()
@@ -235,7 +235,7 @@ def _shown_in_article(names: list[str], tree: HtmlElement, layout: PageLayout) -
             if (
                 folded in text.casefold()
                 and not layout.around_article(element)
-                and not _site_header_or_footer(element, layout)
+                and (frame or not _site_header_or_footer(element, layout))
             ):
                 shown.append(name)
                 break
@@ -266,12 +266,16 @@ def article_authors(
         # A line found by its wording alone must name people as names are printed.
         if (names := credit_names(line, site)) and all(looks_like_a_person(n) for n in names):
             return Credit(names, "credit-line")
-    for source, lines in (
-        ("meta", [v for v in _META_AUTHOR(tree) if "://" not in v]),
-        ("json-ld", organisations),
-        ("trafilatura", candidates),
+    # What only metadata says counts where the page shows it too: a CMS fills the author
+    # meta tag with its account or company name on every page. A person's name the page
+    # declares and prints (a personal blog's owner in its footer) is its credit; trafilatura's
+    # guess must be in the article itself.
+    for source, lines, frame in (
+        ("meta", [v for v in _META_AUTHOR(tree) if "://" not in v], True),
+        ("json-ld", organisations, False),
+        ("trafilatura", candidates, False),
     ):
-        if names := _shown_in_article(_names(lines, site), tree, layout):
+        if names := _shown(_names(lines, site), tree, layout, frame=frame):
             return Credit(names, source)
     return Credit([])
 

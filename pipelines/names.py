@@ -88,7 +88,7 @@ _TAIL = re.compile(
 )
 # Several people in one credit.
 _SEPARATOR = re.compile(
-    r"\s*(?:;|,|&|\+|\s/\s|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\.)|"
+    r"\s*(?:;|,|&|\+|\s/|/\s|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\.)|"
     r"\bim gespräch mit\b)\s*",
     re.IGNORECASE,
 )
@@ -97,7 +97,7 @@ _NOT_A_NAME = re.compile(
     r"\b(?:comments?|kommentare?|share|teilen|read more|weiterlesen|newsletter|subscribe|abonnieren|login|"
     r"anmelden|menu|menü|search|suche|cookies?|privacy|datenschutz|impressum|copyright|all rights|"
     r"no author|unknown author|anonymous author|übersicht|anzeigen|archiv|archive|zuletzt|geändert|erstelle|"
-    r"kostenlose|website|cc|cc-by|creative commons|collected|ago|richtlinien)\b|[!?:;()\[\]{}<>\"“”«»=#*→»]",
+    r"kostenlose|website|cc|cc-by|creative commons|collected|ago|richtlinien)\b|übersicht|[!?:;()\[\]{}<>\"“”«»=#*→»]",
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"[^\W\d_]")
@@ -112,6 +112,8 @@ def _strip_labels(text: str) -> str:
     return text
 
 
+# Words of a meta line that are no name when they stand alone ("Stand: 19.10.2019").
+_LONE_WORDS = frozenset({"stand", "datum", "date", "updated", "aktualisiert", "quelle", "source", "von", "by", "am"})
 # Legal forms: a company or an association, not a person ("Deutsches Weininstitut GmbH").
 _ORGANISATION = re.compile(
     r"\b(?:gmbh|mbh|ag|se|kg|eg|e\.\s?v\.|inc|ltd|llc|plc|s\.a\.|sa|srl|s\.r\.l\.|corp|co\.|verlag|verband|"
@@ -187,6 +189,8 @@ def clean_name(text: str) -> str | None:
         return None
     if not _LETTER.search(name) or _NOT_A_NAME.search(name) or _LABEL.fullmatch(name):
         return None
-    if name.islower() and len(name) <= 3:  # "auf", "red": a word, not an account
+    if name.islower() and (len(name) <= 3 or " " in name):  # "auf", "the burning": words, not an account
+        return None
+    if name.casefold() in _LONE_WORDS:
         return None
     return name.title() if name.isupper() and len(name) > 4 and " " in name else name

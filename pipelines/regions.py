@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 # ("widget_recent_comments", "sidebar-first", "comment-wrapper").
 AROUND_ARTICLE = re.compile(
     r"(?:^|[-_])(?:nav|navbar|navigation|menu|sidebar|widget|widgets|comments?|recent|related|recommended|popular|"
-    r"promo|teaser|teasers|respond|rail|breadcrumbs?|newsletter|modal|popup|cookie|share|sharing|colophon)(?:$|[-_])",
+    r"promo|teaser|teasers|respond|rail|breadcrumbs?|newsletter|modal|popup|cookie|share|sharing)(?:$|[-_])",
     re.IGNORECASE,
 )
 AROUND_TAGS = frozenset({"nav", "aside", "form", "button", "select"})

@@ -118,16 +118,19 @@ def test_several_authors_are_a_list() -> None:
 
 
 def test_an_author_only_the_metadata_names_must_be_on_the_page() -> None:
-    """A CMS fills the author meta tag with its account or company on every page; a name
-    the article never shows (here only in the site's footer) is no credit."""
-    footer = "<footer id='colophon'><p>Site by Jane Roe</p></footer>"
-    fetched = html_page('<meta name="author" content="Jane Roe">', f"<h1>Contract extended</h1><p>{PARAGRAPH * 2}</p>")
-    assert analyze_page(fetched, ExtractRules(), AnalyzeConfig()).extraction.authors == []
-    shown = html_page(
-        '<meta name="author" content="Jane Roe">',
-        f"<article><h1>Contract extended</h1><p>{PARAGRAPH * 2}</p><p>Jane Roe</p></article>{footer}",
+    """A CMS fills the author meta tag with an account or the company on every page: a name
+    the page never prints, or the site's own name, is no credit; a person the page declares
+    and prints (a blog's owner in its footer) is."""
+    article = f"<h1>Contract extended</h1><p>{PARAGRAPH * 2}</p>"
+    unseen = html_page('<meta name="author" content="Jane Roe">', article)
+    assert analyze_page(unseen, ExtractRules(), AnalyzeConfig()).extraction.authors == []
+    company = html_page(
+        '<meta name="author" content="Ledger Media GmbH"><meta property="og:site_name" content="The Ledger">',
+        f"{article}<footer>© Ledger Media GmbH</footer>",
     )
-    extraction = analyze_page(shown, ExtractRules(), AnalyzeConfig()).extraction
+    assert analyze_page(company, ExtractRules(), AnalyzeConfig()).extraction.authors == []
+    owner = html_page('<meta name="author" content="Jane Roe">', f"{article}<footer id='colophon'>© Jane Roe</footer>")
+    extraction = analyze_page(owner, ExtractRules(), AnalyzeConfig()).extraction
     assert (extraction.authors, extraction.authors_source) == (["Jane Roe"], "meta")
 
 
