@@ -176,8 +176,9 @@ def _visible_credits(tree: HtmlElement, layout: PageLayout) -> Iterator[tuple[st
             elif links := element.xpath(_PROFILE_LINKS):
                 # "Von <a href=/autor/jane-roe>Jane Roe</a> | Politik | 3 Min.": the linked names.
                 found["byline"].append(", ".join(_shown_text(a) for a in links))
-            else:
-                found["byline"].append(_shown_text(element))
+            elif len(line := _shown_text(element)) <= _MAX_LINE_CHARS:
+                # Longer, it is a post that WordPress's post_class() names "author-jane-roe".
+                found["byline"].append(line)
         elif kind == "meta-line" and (links := element.xpath(_PROFILE_LINKS)):
             found["meta-line"].append(", ".join(_shown_text(a) for a in links))
         elif kind == "author-box" and (name := element.xpath(_BOX_NAME)):
