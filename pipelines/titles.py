@@ -71,7 +71,7 @@ _LOGO_IDS = re.compile(r"^(?:logo|site-?title|site-?name|blog-?title|branding|ma
 # Netz") or a label ("Patch Notes") set in its own element inside the heading.
 _KICKER_TOKEN = re.compile(
     r"(?:^|[-_])(?:kicker|dachzeile|topline|overline|over-?title|eyebrow|roofline|supertitle|super-?headline|"
-    r"pre-?title|flag|label|rubric|category|spitzmarke|tag)(?:$|[-_])",
+    r"pre-?title|flag|label|rubric|category|spitzmarke|tag|subtitle|sub-?headline|subline)(?:$|[-_])",
     re.IGNORECASE,
 )
 # Words of a WordPress classic theme's title that are no part of the headline.
@@ -81,13 +81,25 @@ MAX_TITLE_CHARS = 300
 _MIN_TITLE_CHARS = 2
 
 
+def _kicker_line(child: HtmlElement) -> bool:
+    """A heading's first element set on a line of its own above the headline: a <small>,
+    one a <br> follows ("<small>Tunesien</small><br>Große Aufgaben …")."""
+    parent = child.getparent()
+    if parent is None or (parent.text or "").strip() or child.getprevious() is not None:
+        return False
+    after = child.getnext()
+    return child.tag == "small" or (after is not None and after.tag == "br" and not (child.tail or "").strip())
+
+
 def _shown_text(element: HtmlElement, drop_kicker: bool) -> str:
     """The element's text as a reader sees it: without hidden parts, with ``drop_kicker``
     without kicker elements; a line break is a space."""
     parts = [element.text or ""]
     for child in element:
         if isinstance(child.tag, str) and child.tag not in ("script", "style", "noscript"):
-            kicker = drop_kicker and any(_KICKER_TOKEN.search(t) for t in (child.get("class") or "").split())
+            kicker = drop_kicker and (
+                any(_KICKER_TOKEN.search(t) for t in (child.get("class") or "").split()) or _kicker_line(child)
+            )
             if child.tag == "br":
                 parts.append(" ")
             elif not hidden(child) and not kicker:
@@ -216,6 +228,14 @@ def without_site_name(title: str, site: SiteNames) -> str:
     return "".join(kept).strip() or title
 
 
+def _confirmed_text(heading: _Heading, metas: list[Title]) -> str | None:
+    """The heading's headline a metadata title confirms: a part of it set apart in its own
+    element when one is (a kicker line above it, "<span>Kicker</span><span>Headline</span>",
+    is no part of the headline), else the whole heading."""
+    parts = sorted(heading.parts, key=len, reverse=True)
+    return next((text for text in (*parts, heading.text) if any(confirms(text, m.text or "") for m in metas)), None)
+
+
 def _best_heading(headings: Iterable[_Heading]) -> _Heading | None:
     """The article's own headline among unconfirmed headings: a single <h1>-rank heading
     in the page's content (several of them are teasers or sections)."""
@@ -247,10 +267,7 @@ def page_title(
         confirmed = [
             Title(text, heading.source, heading.element)
             for heading in candidates
-            if heading.rank == rank
-            # The heading, or one of its parts when the metadata leaves out its kicker.
-            for text in (heading.text, *heading.parts)
-            if any(confirms(text, m.text or "") for m in metas)
+            if heading.rank == rank and (text := _confirmed_text(heading, metas))
         ]
         if confirmed:
             # "Headline - Forum Name" confirms the forum's <h1> too: the headline is the
