@@ -43,6 +43,8 @@ class PageResult:
     html_title: str | None = None
     authors: list[str] = field(default_factory=list)
     date: str | None = None
+    date_source: str | None = None
+    authors_source: str | None = None
     skipped: str | None = None
     ms: float = 0.0
 
@@ -91,6 +93,8 @@ def run_newsdedup(html: bytes, url: str) -> PageResult:
         html_title=extraction.html_title,
         authors=extraction.authors,
         date=extraction.published_at.isoformat() if extraction.published_at else None,
+        date_source=extraction.published_source,
+        authors_source=extraction.authors_source,
         ms=ms,
     )
 
@@ -201,7 +205,14 @@ def main() -> None:
                 # What each system stored, beside the label, to read a metadata miss's cause.
                 "metadata": {
                     "label": {"title": item.get("title"), "author": item.get("author")},
-                    "newsdedup": {"title": ours.title, "authors": ours.authors, "date": ours.date},
+                    "newsdedup": {
+                        "title": ours.title,
+                        "title_source": ours.title_source,
+                        "authors": ours.authors,
+                        "authors_source": ours.authors_source,
+                        "date": ours.date,
+                        "date_source": ours.date_source,
+                    },
                     "trafilatura": {"title": plain.title, "authors": plain.authors, "date": plain.date},
                 },
             }
