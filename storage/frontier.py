@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from storage.models import SeenUrl, Source, utcnow
 from storage.queries import get_or_create_source
 from storage.types import iso
+from storage.urls import request_url
 
 ARTICLE = "article"
 NOT_MODIFIED = "not_modified"
@@ -142,10 +143,15 @@ class Frontier:
         cls, session: Session, sources: list[str], refresh_window: timedelta, error_backoff: timedelta = ERROR_BACKOFF
     ) -> Frontier:
         """The sources' frontier, read once at the start of a crawl."""
-        return cls(refresh_window, {name: known_urls(session, name) for name in sources}, error_backoff)
+        known = {name: with_request_forms(known_urls(session, name)) for name in sources}
+        return cls(refresh_window, known, error_backoff)
 
     def lookup(self, source: str, url: str) -> KnownUrl | None:
-        return self.known.get(source, {}).get(url)
+        """What the source's crawls know of a URL, met in either form: as linked (with
+        tracking parameters) or as fetched (request_url). The fetched form's row comes
+        first: every fetch updates it, a tracked form's only when that link was followed."""
+        known = self.known.get(source, {})
+        return known.get(request_url(url)) or known.get(url)
 
     def should_fetch(self, source: str, url: str) -> bool:
         return needs_fetch(self.lookup(source, url), self.now, self.refresh_window, self.error_backoff)
@@ -159,6 +165,17 @@ class Frontier:
         if known is not None and known.last_modified:
             headers["If-Modified-Since"] = known.last_modified
         return headers
+
+
+def with_request_forms(known: dict[str, KnownUrl]) -> dict[str, KnownUrl]:
+    """Every known URL also under the form a crawl requests it as (request_url).
+
+    A crawl records a page under the URL it fetched and the one it was linked as, but a
+    row written before requests dropped tracking parameters, or after a redirect to a
+    URL with them, names only the tracked form: the clean link must find it too.
+    """
+    aliases = {request_url(url): row for url, row in known.items()}
+    return {**{url: row for url, row in aliases.items() if url not in known}, **known}
 
 
 def known_document(known: KnownUrl) -> dict[str, str | None]:

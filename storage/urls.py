@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 from courlan import extract_domain, normalize_url
+
+# courlan's list of tracking parameters (utm_*, fbclid, gclid, mc_cid, …): the one
+# normalize_url applies to the query, so clean_article_url and url_key drop exactly these.
+from courlan.clean import TRACKERS_RE
 from w3lib.url import canonicalize_url, url_query_cleaner
 
 # Query parameters that select a rendering of the same article, not another article.
@@ -43,6 +47,29 @@ def clean_article_url(url: str) -> str:
     path = COMMENT_PAGE_SEGMENT.sub("", parts.path)
     path = _AMP_SUFFIX.sub(r"\1", _AMP_SEGMENT.sub("/", _INDEX_PAGE.sub("/", path))) or "/"
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, parts.query, ""))
+
+
+def is_tracker(name: str) -> bool:
+    """Whether a query parameter only tracks where the reader came from: courlan's rule,
+    tested as normalize_url tests it (the decoded name, lower-cased)."""
+    return TRACKERS_RE.search(unquote_plus(name).lower()) is not None
+
+
+def request_url(url: str) -> str:
+    """The URL to fetch for a link: its tracking parameters and fragment dropped, nothing else.
+
+    What url_key folds for these two, so a link with ``?utm_source=rss`` and the clean
+    link of a sitemap are one request (the crawl's dupefilters see one URL). Everything
+    else stays as the site wrote it, byte for byte: parameters that name a page
+    (``?id=83``, ``?p=12``) or a rendering (``?amp=1``, ``?cpage=2``: another response),
+    their order and their encoding, the path, the host.
+    """
+    if not url.startswith(("http://", "https://")):
+        return url
+    parts = urlsplit(url)
+    pairs = parts.query.split("&") if parts.query else []
+    query = "&".join(pair for pair in pairs if not is_tracker(pair.split("=", 1)[0]))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 def is_variant_url(url: str) -> bool:

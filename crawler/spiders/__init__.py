@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 
 LOCAL_FILES_SLOT = "local-files"
+# Request meta: the URL a page linked when the crawl requested it without its tracking
+# parameters or fragment (storage.urls.request_url). The frontier records it as seen too.
+LINKED_AS = "newsdedup_linked_as"
 
 
 def crawl_store(crawler: Crawler) -> CrawlStore | None:
@@ -36,6 +39,11 @@ def local_file_meta(url: str) -> dict[str, Any]:
     return {}
 
 
+def linked_as(meta: dict[str, Any]) -> list[str]:
+    """The form a request's URL was linked as, when that was another (a request's meta)."""
+    return [meta[LINKED_AS]] if meta.get(LINKED_AS) else []
+
+
 def _header(response: Response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
@@ -45,6 +53,7 @@ def article_item(
     response: Response, *, source: str | None = None, home: str | None = None, rules: ExtractRules | None = None
 ) -> ArticleItem:
     """The item for a fetched page: raw bytes and the headers later stages need."""
+    meta = response.meta if response.request is not None else {}  # (a response made in a test has none)
     return ArticleItem(
         url=response.url,
         body=response.body,
@@ -55,9 +64,11 @@ def article_item(
         etag=_header(response, "ETag"),
         last_modified=_header(response, "Last-Modified"),
         rules=rules or ExtractRules(),
-        redirected_from=list(response.meta.get("redirect_urls", [])) if response.request is not None else [],
+        # The other URLs that led here (the frontier records them): the link with its
+        # tracking parameters, and the redirects.
+        redirected_from=[*linked_as(meta), *meta.get("redirect_urls", [])],
         # Set by WarcArchiveMiddleware when the crawl archives (WARC_DIR).
-        warc=response.meta.get(WARC_META) if response.request is not None else None,
+        warc=meta.get(WARC_META),
     )
 
 

@@ -14,12 +14,13 @@ from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.sources import load_sources
-from crawler.spiders import article_item, crawl_store, local_file_meta
+from crawler.spiders import LINKED_AS, article_item, crawl_store, linked_as, local_file_meta
 from crawler.spiders.comment_pages import CommentThreadMixin, comment_pages, own_page_number
 from crawler.spiders.feeds import read_feed
 from pipelines.items import fetch_outcome
 from storage.frontier import NOT_MODIFIED, Frontier
 from storage.locks import source_lock_names
+from storage.urls import request_url
 
 if TYPE_CHECKING:
     from typing import Self
@@ -101,13 +102,26 @@ class NewsSpider(CommentThreadMixin, SitemapSpider):
         meta_extra: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> Request:
-        """Every request of this spider: errors reported per URL, local files unthrottled."""
+        """Every request of this spider: for the URL without tracking parameters or fragment,
+        errors reported per URL, local files unthrottled.
+
+        A page is requested once per run however it was linked (``?utm_source=rss`` in the
+        feed, the clean URL in the sitemap) because the request itself carries the clean
+        URL: Scrapy's RFPDupeFilter and the fleet's scrapy-redis RFPDupeFilter both
+        fingerprint ``canonicalize_url(request.url)``, and the latter never asks
+        REQUEST_FINGERPRINTER_CLASS, so a custom fingerprinter would dedupe one process but
+        not a fleet; a downloader middleware runs after both dupefilters. It also keeps the
+        frontier's lookups (article_request) on the form that is fetched, and the site's
+        analytics free of our visits. storage.urls.request_url holds the rules, url_key's.
+        """
+        fetch = request_url(url)
+        linked = {LINKED_AS: url} if fetch != url else {}
         return Request(
-            url,
+            fetch,
             callback=callback,
             errback=errback or self.fetch_failed,
             cb_kwargs={"source": source, **(cb_kwargs or {})},
-            meta={**local_file_meta(url), **(meta_extra or {})},
+            meta={**local_file_meta(fetch), **linked, **(meta_extra or {})},
             **kwargs,
         )
 
@@ -129,16 +143,25 @@ class NewsSpider(CommentThreadMixin, SitemapSpider):
             self.crawler.stats.inc_value(f"source/{source.name}/errors/{kind}")
             if request.callback == self.parse_article:
                 status = getattr(getattr(failure.value, "response", None), "status", None)
-                self.fetch_outcome(source, request.url, f"error:{kind}", status)
+                self.fetch_outcome(source, request.url, f"error:{kind}", status, request.meta)
 
-    def fetch_outcome(self, source: Source, url: str, outcome: str, http_status: int | None) -> None:
-        """Tell the store what came of a fetch that gives no item (pipelines.items.fetch_outcome)."""
-        self.crawler.signals.send_catch_log(
-            fetch_outcome, source=source.name, url=url, outcome=outcome, http_status=http_status
-        )
+    def fetch_outcome(
+        self, source: Source, url: str, outcome: str, http_status: int | None, meta: dict[str, Any]
+    ) -> None:
+        """Tell the store what came of a fetch that gives no item (pipelines.items.fetch_outcome),
+        for the URL and for the form it was linked as: the next run knows either."""
+        for seen in (url, *linked_as(meta)):
+            self.crawler.signals.send_catch_log(
+                fetch_outcome, source=source.name, url=seen, outcome=outcome, http_status=http_status
+            )
 
     def article_request(self, url: str, source: Source) -> Request | None:
-        """A request for an article page, or None (counted) when the URL is outside the source."""
+        """A request for an article page, or None (counted) when the URL is outside the source.
+
+        Decided on the URL to be fetched (request_url), so a link with trackers and its
+        clean form get the same answer.
+        """
+        linked, url = url, request_url(url)
         if not source.allows(url):
             self.crawler.stats.inc_value("newsdedup/links_offsite")
             logger.debug("%s: outside source %s, not followed", url, source.name)
@@ -147,13 +170,13 @@ class NewsSpider(CommentThreadMixin, SitemapSpider):
             self.crawler.stats.inc_value("newsdedup/links_not_article")
             return None
         if self.frontier is None:
-            return self.request(url, self.parse_article, source)
+            return self.request(linked, self.parse_article, source)
         if not self.frontier.should_fetch(source.name, url):
             self.crawler.stats.inc_value("newsdedup/known_not_refetched")
             return None
         headers = self.frontier.conditional_headers(source.name, url)
         return self.request(
-            url, self.parse_article, source, headers=headers, meta_extra={"handle_httpstatus_list": [304]}
+            linked, self.parse_article, source, headers=headers, meta_extra={"handle_httpstatus_list": [304]}
         )
 
     def _requests(self, urls: Iterable[str], source: Source) -> Iterable[Request]:
@@ -206,7 +229,7 @@ class NewsSpider(CommentThreadMixin, SitemapSpider):
         self.count_fetch(source)
         if response.status == 304:
             self.crawler.stats.inc_value("newsdedup/not_modified")
-            self.fetch_outcome(source, response.url, NOT_MODIFIED, 304)
+            self.fetch_outcome(source, response.url, NOT_MODIFIED, 304, response.meta)
             return
         item = article_item(response, source=source.name, home=source.home, rules=source.rules)
         linked = comment_pages(response)
