@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from cli.common import DbOption, SetOption, app, console, fail, open_database, parse_settings
+from cli.paths import path_kind
 from storage.articles import count_rows
 from storage.db import session_for_url
 
@@ -35,8 +36,9 @@ def import_(
     path: Annotated[
         Path,
         typer.Argument(
-            help="A sources file, a folder with sources.toml, a folder of saved .html pages,"
-            " or WARC files (FILE.warc[.gz], or a folder of them)."
+            help="A sources file, a folder with sources.toml, a saved HTML page or a folder of them,"
+            " or web archives (WARC or ARC, gzipped or not; a file or a folder of them, saved pages"
+            " beside them). What a file is comes from its content, not its name."
         ),
     ],
     db: DbOption = None,
@@ -52,11 +54,11 @@ def import_(
     settings: SetOption = None,
     sources: Annotated[
         Path | None,
-        typer.Option(help="WARC files: the sources file whose sources (and extract rules) the records belong to."),
+        typer.Option(help="Web archives: the sources file whose sources (and extract rules) the records belong to."),
     ] = None,
     base_url: Annotated[
         str | None,
-        typer.Option(help="WARC files: the base URL the sources file's relative URLs were crawled at."),
+        typer.Option(help="Web archives: the base URL the sources file's relative URLs were crawled at."),
     ] = None,
 ) -> None:
     """Import offline: run the same spider and pipelines as a crawl over local files.
@@ -70,6 +72,8 @@ def import_(
       newsdedup import ~/archive --set DEDUP_WINDOW_DAYS=None   # undated archive
 
       newsdedup import CC-NEWS-20240101.warc.gz                 # a web archive
+
+      newsdedup import IA-001102.arc.gz                         # an older one (ARC)
 
       newsdedup import warcs/ --sources sources.toml            # a crawl's WARC_DIR
     """
@@ -96,30 +100,34 @@ def import_(
 def import_plan(
     path: Path, source: str | None, timezone: str, sources: Path | None, base_url: str | None
 ) -> tuple[type, dict[str, Any], bool]:
-    """The spider that reads ``path``, its arguments, and whether it reads local files only."""
+    """The spider that reads ``path``, its arguments, and whether it reads local files only.
+
+    What ``path`` is comes from its content (cli.paths), not its name: a web archive or
+    a saved page, a sources file (TOML that parses), a folder with sources.toml, or a
+    folder of archives and pages."""
     from crawler.sources import SourcesError, load_sources
     from crawler.spiders.news import NewsSpider
     from crawler.spiders.pages import SavedPagesSpider
     from crawler.spiders.warc import WarcSpider
-    from pipelines.warc_read import is_warc_path
 
-    sources_file = path if path.is_file() else path / "sources.toml"
+    kind = path_kind(path)
     try:
-        if is_warc_path(path):
-            if sources:
-                load_sources(sources, base_url=base_url)  # a broken file fails here, in one line
-            args = {"path": str(path), "sources": str(sources) if sources else None, "base_url": base_url}
-            return WarcSpider, args, True
-        if sources_file.is_file():
+        if kind == "sources":
+            sources_file = path if path.is_file() else path / "sources.toml"
             configured = load_sources(sources_file, only=source)
             local = all(url.startswith("file:") for s in configured for url in s.entry_urls)
             return NewsSpider, {"sources": str(sources_file), "source": source}, local
+        if sources and kind == "archives":
+            load_sources(sources, base_url=base_url)  # a broken file fails here, in one line
     except SourcesError as exc:
         raise fail(str(exc), 2) from None
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise fail(f"--timezone: unknown timezone {timezone!r} (use an IANA name like 'Europe/Paris')", 2) from None
+    if kind == "archives":
+        args = {"path": str(path), "sources": str(sources) if sources else None, "base_url": base_url}
+        return WarcSpider, {**args, "timezone": timezone}, True
     return SavedPagesSpider, {"path": str(path), "timezone": timezone}, True
 
 
@@ -144,8 +152,12 @@ def prepare_run(db: str | None, overrides: dict[str, Any]) -> tuple[str, Setting
 def print_summary(result: CrawlResult, url: str) -> None:
     stats = result.stats
     table = Table(title="import summary", show_header=False, title_justify="left")
-    if any(k.startswith("warc/") for k in stats):
-        table.add_row("WARC HTML responses", str(stats.get("warc/responses", 0)))
+    if any(k.startswith(("warc/", "import/")) for k in stats):
+        # The archive spider: its records, and the saved pages it read beside them.
+        if any(k.startswith("warc/") for k in stats):
+            table.add_row("archived HTML responses", str(stats.get("warc/responses", 0)))
+        if pages := stats.get("import/saved_pages"):
+            table.add_row("saved pages read", str(pages))
     else:
         table.add_row("pages fetched", str(stats.get("response_received_count", 0)))
     for change in ("new", "updated", "unchanged"):
@@ -157,9 +169,9 @@ def print_summary(result: CrawlResult, url: str) -> None:
         elif key.startswith("newsdedup/fetch_failed/"):
             table.add_row(f"fetch failed: {key.rpartition('/')[2]}", str(value))
         elif key.startswith("warc/skipped/"):
-            table.add_row(f"WARC records skipped: {key.rpartition('/')[2]}", str(value))
+            table.add_row(f"archive records skipped: {key.rpartition('/')[2]}", str(value))
         elif key == "warc/errors":
-            table.add_row("WARC records unreadable", str(value))
+            table.add_row("archive records unreadable", str(value))
     console.print(table)
     for page_url, reason in result.tally.skipped:
         console.print(f"  skipped {page_url}: {reason}", highlight=False, soft_wrap=True)

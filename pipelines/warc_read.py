@@ -1,8 +1,9 @@
-"""Reading WARC files with warcio: HTML responses out, everything else counted.
+"""Reading WARC and ARC files with warcio: HTML responses out, everything else counted.
 
-Records stream one at a time (a body is read only for an HTML response, capped), so
-memory stays flat whatever the file's size. A broken record is reported with its file
-and offset, and reading goes on at the next record the file still holds. No Scrapy here:
+What a file is comes from its content (``sniff``), not its name. Records stream one at a
+time (a body is read only for an HTML response, capped), so memory stays flat whatever
+the file's size. A broken record is reported with its file and offset, and reading goes
+on at the next record the file still holds. No Scrapy here:
 the import spider, `newsdedup reprocess`, `export warc` and bench/warc_import.py share it.
 """
 
@@ -10,21 +11,26 @@ from __future__ import annotations
 
 import gzip
 import logging
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from warcio.exceptions import ArchiveLoadFailed
-
-from pipelines.warc_records import Records, next_record_start
+from pipelines.warc_records import (
+    ARCHIVE_KINDS,
+    READ_ERRORS,
+    Records,
+    cut_gzip_member,
+    next_record_start,
+    one_line,
+    payload,
+    sniff,
+)
 from storage.records import WarcLocation
 
 logger = logging.getLogger(__name__)
 
-WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # A larger body is not a page (DOWNLOAD_MAXSIZE of a crawl); it is not read into memory.
 MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -68,20 +74,6 @@ class Broken:
         return f"{self.file}: record at offset {self.offset}: {self.reason}"
 
 
-def warc_files(path: Path) -> list[Path]:
-    """The WARC file itself, or the WARC files below a folder, in name order."""
-    if path.is_file():
-        return [path]
-    return sorted(p for p in path.rglob("*") if p.name.lower().endswith(WARC_SUFFIXES) and p.is_file())
-
-
-def is_warc_path(path: Path) -> bool:
-    """A WARC file by its name, or a folder with WARC files and no sources.toml."""
-    if path.is_file():
-        return path.name.lower().endswith(WARC_SUFFIXES)
-    return path.is_dir() and not (path / "sources.toml").is_file() and bool(warc_files(path))
-
-
 def _fetched_at(record: Any) -> datetime:
     raw = record.rec_headers.get_header("WARC-Date") or ""
     try:
@@ -104,9 +96,13 @@ def _skip_reason(record: Any) -> str | None:
 
 
 def _response(record: Any, location: WarcLocation | None) -> ArchivedResponse | Skipped:
-    body = record.content_stream().read(MAX_BODY_BYTES + 1)
+    body = payload(record, MAX_BODY_BYTES)
     if len(body) > MAX_BODY_BYTES:
         return Skipped("too_large")
+    # A chunked body's last chunk may end before the record does: what is left after it
+    # is no page, and no sign of a truncated file either.
+    while record.raw_stream.read(1024 * 1024):
+        pass
     if missing := _missing(record):
         # Fewer bytes than the record's Content-Length: the file ends (or breaks) inside it.
         raise WarcError(f"record truncated, {missing} bytes of it missing")
@@ -127,7 +123,7 @@ def read_response_at(location: WarcLocation) -> ArchivedResponse:
     try:
         with open(location.file, "rb") as fh:
             fh.seek(location.offset)
-            record = next(iter(Records(fh)), None)
+            record = next(iter(Records(fh)), None)  # WARC or ARC: tried in that order
             if record is None or record.rec_type != "response":
                 raise WarcError(f"{where}: not a response record")
             if reason := _skip_reason(record):
@@ -135,10 +131,10 @@ def read_response_at(location: WarcLocation) -> ArchivedResponse:
             found = _response(record, location)
     except OSError as exc:
         raise WarcError(f"{location.file}: cannot read: {exc.strerror or exc}") from None
-    except (ArchiveLoadFailed, zlib.error, EOFError, ValueError) as exc:
+    except READ_ERRORS as exc:
         if isinstance(exc, WarcError) and str(exc).startswith(where):
             raise
-        raise WarcError(f"{where}: {exc if isinstance(exc, WarcError) else _one_line(exc)}") from None
+        raise WarcError(f"{where}: {exc if isinstance(exc, WarcError) else one_line(exc, None)}") from None
     if isinstance(found, Skipped):
         raise WarcError(f"{where}: body over {MAX_BODY_BYTES} bytes")
     return found
@@ -153,16 +149,9 @@ def open_record(location: WarcLocation, fh: IO[bytes]) -> Any:
     return record
 
 
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    if "Unknown archive format" in text or "Invalid WARC record" in text:
-        # Its "first line" is binary noise more often than not: not worth printing.
-        return "not a WARC record here (a truncated gzip member, or a wrong Content-Length before it)"
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 class WarcReader:
-    """Every record of some WARC files: ArchivedResponse, Skipped or Broken, in file order.
+    """Every record of some WARC and ARC files: ArchivedResponse, Skipped or Broken, in
+    file order. A file that is neither (by its content) is one Broken, whatever its name.
 
     ``revisit`` records (the crawler saw the same payload again) become the original
     response, fetched at the revisit's URL and time, when the original is in an earlier
@@ -192,15 +181,24 @@ class WarcReader:
             self._fh = None
 
     def _read_file(self, path: Path, fh: IO[bytes]) -> Iterator[ArchivedResponse | Skipped | Broken]:
+        sniffed = sniff(path)
+        fmt = sniffed.kind if sniffed.kind in ARCHIVE_KINDS else None
         start: int | None = 0
+        if sniffed.kind == "damaged":
+            # Its first gzip member is broken; the next one may well be a record.
+            yield Broken(str(path), 0, sniffed.detail)
+            start = next_record_start(fh, 1, None)
+        elif fmt is None:
+            yield Broken(str(path), 0, f"not a WARC or ARC file: {sniffed.detail}")
+            return
         while start is not None:
             fh.seek(start)
-            records = Records(fh)
+            records = Records(fh, fmt)
             seen = 0
             previous: tuple[Any, int] | None = None
             try:
                 for record in records:
-                    if broken := _truncated(path, previous):
+                    if broken := _truncated(path, fh, previous):
                         yield broken
                     offset = records.offset
                     yield self._classify(record, WarcLocation(str(path), offset))
@@ -210,34 +208,35 @@ class WarcReader:
                         # warcio skipped a line it could not place: the record before lied.
                         yield Broken(str(path), offset, "Content-Length of the record before it is wrong")
                         records.err_count = 0
-                if broken := _truncated(path, previous):
+                if broken := _truncated(path, fh, previous):
                     yield broken
                 if (size := path.stat().st_size) > records.offset >= 0:
                     # warcio ends quietly on a last record whose headers were cut off.
                     tail = size - records.offset
                     yield Broken(str(path), records.offset, f"the last {tail} bytes are no complete record (truncated)")
                 start = None
-            except (ArchiveLoadFailed, zlib.error, EOFError, ValueError) as exc:
+            except READ_ERRORS as exc:
                 offset = getattr(records, "offset", start)
-                if "non-chunked gzip" in str(exc):
+                if "non-chunked gzip" in str(exc) and start == 0:
                     # One gzip stream for the whole file: readable front to back, not at offsets.
                     fh.seek(0)
-                    yield from self._read_whole_gzip(path, fh, skip=seen)
+                    yield from self._read_whole_gzip(path, fh, fmt, skip=seen)
                     return
-                if offset == 0 and seen == 0:
-                    yield Broken(str(path), 0, "not a WARC file")
-                    return
-                yield Broken(str(path), offset, str(exc) if isinstance(exc, WarcError) else _one_line(exc))
-                start = next_record_start(fh, offset + 1)
+                # The file was sniffed as an archive: an error, even at offset 0, is the
+                # record's, and is named as such (never "not a WARC file").
+                yield Broken(str(path), offset, _reason(exc, fh, offset, fmt))
+                start = next_record_start(fh, offset + 1, fmt)
 
-    def _read_whole_gzip(self, path: Path, fh: IO[bytes], skip: int) -> Iterator[ArchivedResponse | Skipped | Broken]:
-        records = Records(gzip.GzipFile(fileobj=fh))
+    def _read_whole_gzip(
+        self, path: Path, fh: IO[bytes], fmt: str | None, skip: int
+    ) -> Iterator[ArchivedResponse | Skipped | Broken]:
+        records = Records(gzip.GzipFile(fileobj=fh), fmt)
         try:
             for n, record in enumerate(records):
                 if n >= skip:
                     yield self._classify(record, None)
-        except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
-            yield Broken(str(path), records.offset, "in the uncompressed stream: " + _one_line(exc))
+        except (*READ_ERRORS, OSError) as exc:
+            yield Broken(str(path), records.offset, "in the uncompressed stream: " + one_line(exc, fmt))
 
     def _classify(self, record: Any, location: WarcLocation | None) -> ArchivedResponse | Skipped:
         if record.rec_headers.get_header("Content-Length") is None:
@@ -270,10 +269,22 @@ class WarcReader:
         )
 
 
-def _truncated(path: Path, read: tuple[Any, int] | None) -> Broken | None:
+CUT_MEMBER = "truncated gzip member (the file ends inside it)"
+
+
+def _reason(exc: Exception, fh: IO[bytes], offset: int, fmt: str | None) -> str:
+    # A member the file ends inside explains whatever else went wrong reading it.
+    if cut_gzip_member(fh, offset):
+        return CUT_MEMBER
+    return str(exc) if isinstance(exc, WarcError) else one_line(exc, fmt)
+
+
+def _truncated(path: Path, fh: IO[bytes], read: tuple[Any, int] | None) -> Broken | None:
     """A record (already passed over) whose file ended before its Content-Length did."""
-    missing = _missing(read[0]) if read is not None else 0
-    return Broken(str(path), read[1], f"record truncated, {missing} bytes of it missing") if read and missing else None
+    if read is None or not (missing := _missing(read[0])):
+        return None
+    reason = CUT_MEMBER if cut_gzip_member(fh, read[1]) else f"record truncated, {missing} bytes of it missing"
+    return Broken(str(path), read[1], reason)
 
 
 def _missing(record: Any) -> int:

@@ -16,7 +16,7 @@ from storage.db import session_for_url
 from storage.models import Article
 from tests.conftest import FIXTURES, comparable, run_cli, run_scrapy, stored_articles
 from tests.test_incremental import crawl_args
-from tests.warcs import BASE_URL, write_sites_warc
+from tests.warcs import BASE_URL, write_pages_warc, write_sites_warc
 
 # Ten pages: extracting inline beats starting worker processes (~7 s on 2 busy cores).
 INLINE = ("--workers", "0")
@@ -125,7 +125,9 @@ def test_broken_records_are_one_line_each_and_reading_goes_on(sites_warc, tmp_pa
 def test_not_a_warc_and_no_html(tmp_path: Path) -> None:
     fake = tmp_path / "fake.warc.gz"
     fake.write_bytes(gzip.compress(b"<html>not an archive</html>\n" * 50))
-    assert [str(b) for b in read_all(fake)[2]] == [f"{fake}: record at offset 0: not a WARC file"]
+    assert [str(b) for b in read_all(fake)[2]] == [
+        f"{fake}: record at offset 0: not a WARC or ARC file: a gzipped HTML page"
+    ]
     # Only requests, metadata and non-HTML: nothing to import, each counted.
     writer = RotatingWarcWriter(tmp_path / "out", 10**9, warcinfo("test"))
     writer.write(_exchange("http://example.test/feed.xml", b"<rss/>", "application/rss+xml"))
@@ -133,6 +135,29 @@ def test_not_a_warc_and_no_html(tmp_path: Path) -> None:
     responses, skipped, broken = read_all(writer.files[0])
     assert (responses, broken) == ([], [])
     assert sorted(s.reason for s in skipped) == ["not_html", "request", "warcinfo"]
+
+
+def test_wrong_chunked_transfer_encoding_is_read_anyway(tmp_path: Path) -> None:
+    """A response saved with its Transfer-Encoding: chunked header but bytes that do not
+    fit it; the first record of the file, with no warcinfo before it."""
+    html = b"<html><head><title>T</title></head><body><p>" + b"Some words. " * 40 + b"</p></body></html>"
+    chunked = b"%x\r\n" % len(html) + html + b"\r\n0\r\n\r\n"
+    bodies = {
+        "trailing": chunked + b"stray bytes after the last chunk",
+        "not-chunked": html,
+        "short-size": b"10\r\n" + html + b"\r\n0\r\n\r\n",
+        "no-last-chunk": chunked[: -len(b"0\r\n\r\n")],
+    }
+    path = tmp_path / "chunked.warc.gz"
+    write_pages_warc(
+        path, [(f"http://e.test/{k}", v) for k, v in bodies.items()], headers=(("Transfer-Encoding", "chunked"),)
+    )
+    responses, _, broken = read_all(path)
+    assert broken == []
+    assert [r.url.rpartition("/")[2] for r in responses] == list(bodies)
+    # warcio de-chunks what it can and keeps the rest as it is: the page is in every body.
+    assert responses[0].body == responses[1].body == html
+    assert all(html[:-20] in r.body for r in responses)
 
 
 # --- the writer (WARC_DIR) ----------------------------------------------------------------
@@ -198,9 +223,10 @@ def test_warc_import_gives_the_database_a_folder_import_gives(
     assert errors == [
         f"ERROR {folder / 'b-damaged.warc.gz'}: record at offset {starts[1]}: not a WARC record here"
         " (a truncated gzip member, or a wrong Content-Length before it)",
-        f"ERROR {folder / 'c-fake.warc.gz'}: record at offset 0: not a WARC file",
+        f"ERROR {folder / 'c-fake.warc.gz'}: record at offset 0:"
+        " not a WARC or ARC file: plain text ('not a warc at all')",
     ]
-    assert "WARC records skipped: request" in result.stderr
+    assert "archive records skipped: request" in result.stderr
     assert comparable(stored_articles(pg_url), drop=URLS) == comparable(stored_articles(imported_fixtures), drop=URLS)
     assert story_groups(pg_url) == story_groups(imported_fixtures)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from gzip import compress as gzip_compress
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -68,3 +69,34 @@ def write_sites_warc(
             writer.write_record(revisit)
             counts["revisit"] += 1
     return counts
+
+
+def write_pages_warc(out: Path, pages: list[tuple[str, bytes]], *, headers: tuple[tuple[str, str], ...] = ()) -> None:
+    """A gzipped WARC with a response record per page (``headers``: extra HTTP headers)."""
+    with out.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, body in pages:
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), *headers], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http))
+
+
+def arc_record(url: str, body: bytes, *, date: str = "20140702120000", content_type: str = "text/html") -> bytes:
+    """One ARC 1.0 URL record: its header line (URL IP-address Archive-date Content-type
+    Archive-length), then the HTTP response it archived, then the newline between records."""
+    http = f"HTTP/1.0 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
+    response = http.encode() + body
+    return f"{url} 192.0.2.7 {date} {content_type} {len(response)}\n".encode() + response + b"\n"
+
+
+def write_arc(out: Path, pages: list[tuple[str, bytes]], *, gzip: bool = False) -> list[int]:
+    """An ARC 1.0 file: the version block (a ``filedesc://`` header line and its body),
+    then a URL record per page; gzipped, each record is its own gzip member, as in the
+    Internet Archive's .arc.gz files. Returns the offset of each record, version block first."""
+    body = b"1 0 newsdedup tests\nURL IP-address Archive-date Content-type Archive-length\n"
+    version = f"filedesc://{out.name} 0.0.0.0 20140702120000 text/plain {len(body)}\n".encode() + body + b"\n"
+    offsets, data = [], b""
+    for record in [version] + [arc_record(url, html) for url, html in pages]:
+        offsets.append(len(data))
+        data += gzip_compress(record) if gzip else record
+    out.write_bytes(data)
+    return offsets

@@ -1,7 +1,9 @@
-"""The `warc` spider: the HTML responses of WARC files, as items for the same pipelines.
+"""The `warc` spider: the HTML responses of WARC and ARC files (and the saved pages beside
+them), as items for the same pipelines.
 
 Reading the archive is this spider's fetch: it makes no request and yields items from
-``start()``. Scrapy puts no back-pressure on start items, so the spider keeps at most
+``start()``; what each file is comes from its content, not its name (``sniff``).
+Scrapy puts no back-pressure on start items, so the spider keeps at most
 ``ARCHIVE_IN_FLIGHT`` items in the pipelines at once: memory stays flat however large
 the files are.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +22,11 @@ from scrapy import Spider, signals
 from crawler.progress import ARCHIVE_PROGRESS
 from crawler.sources import load_sources
 from crawler.spiders import archived_item
-from pipelines.warc_read import ArchivedResponse, Broken, Skipped, WarcReader, warc_files
+from crawler.spiders.pages import PAGE_SUFFIXES
+from pipelines.items import ArticleItem
+from pipelines.page import ExtractRules
+from pipelines.warc_read import MAX_BODY_BYTES, ArchivedResponse, Broken, Skipped, WarcReader
+from pipelines.warc_records import ARCHIVE_KINDS, ARCHIVE_SUFFIXES, sniff
 from storage.locks import source_lock_names
 
 if TYPE_CHECKING:
@@ -28,9 +35,38 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawler.sources import Source
-    from pipelines.items import ArticleItem
 
 logger = logging.getLogger(__name__)
+
+
+def _files(path: Path) -> Iterator[Path]:
+    yield from [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+
+
+def _is_archive(path: Path, kind: str) -> bool:
+    """An archive by content; or named like one, so the reader says in one line what it is
+    instead (a damaged first gzip member, plain text called .warc)."""
+    return kind in ARCHIVE_KINDS or path.name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def holds_archives(path: Path) -> bool:
+    """Whether ``path`` is, or a folder holds, a WARC or ARC file (by content or name)."""
+    # The name first: a WARC_DIR of thousands of files is decided without opening them.
+    return any(p.name.lower().endswith(ARCHIVE_SUFFIXES) or sniff(p).kind in ARCHIVE_KINDS for p in _files(path))
+
+
+def import_inputs(path: Path) -> tuple[list[Path], list[Path]]:
+    """The archives and the saved pages (by content, or named .html/.htm) an import of
+    ``path``, a file or a folder, reads, each in name order; other files are left alone."""
+    archives: list[Path] = []
+    pages: list[Path] = []
+    for file in _files(path):
+        kind = sniff(file).kind
+        if _is_archive(file, kind):
+            archives.append(file)
+        elif kind == "html" or file.suffix.lower() in PAGE_SUFFIXES:
+            pages.append(file)
+    return archives, pages
 
 
 class ArchiveSpider(Spider):
@@ -67,21 +103,26 @@ class ArchiveSpider(Spider):
 
 
 class WarcSpider(ArchiveSpider):
-    """``newsdedup import FILE.warc.gz|DIR [--sources FILE]``: every HTML response record.
+    """``newsdedup import FILE.warc.gz|FILE.arc.gz|DIR [--sources FILE]``: every HTML
+    response record, then the saved pages beside the archives.
 
     With a sources file, a record whose URL a source allows gets that source's name and
     extraction rules (as on a crawl); other records are named after their host, as saved
-    pages are.
+    pages are. A saved page is read as `pages` reads it: its URL is its canonical link,
+    else its file:// path (``timezone``: the site's, for times printed without one).
     """
 
     name = "warc"
     progress_unit = "bytes"
 
-    def __init__(self, path: str, sources: str | None = None, base_url: str | None = None, **kw: Any) -> None:
+    def __init__(
+        self, path: str, sources: str | None = None, base_url: str | None = None, timezone: str = "UTC", **kw: Any
+    ) -> None:
         super().__init__(**kw)
-        self.paths = warc_files(Path(path))
-        if not self.paths:
-            raise ValueError(f"{path}: no .warc or .warc.gz files")
+        self.paths, self.pages = import_inputs(Path(path))
+        if not self.paths and not self.pages:
+            raise ValueError(f"{path}: no WARC or ARC files and no saved pages")
+        self.page_rules = ExtractRules(timezone=timezone)
         self.source_list: list[Source] = load_sources(sources, base_url=base_url) if sources else []
         # Two imports of the same archive at once are refused (as for a folder of pages).
         self.lock_names = [f"warc:{Path(path).resolve()}", *source_lock_names(s.name for s in self.source_list)]
@@ -90,10 +131,13 @@ class WarcSpider(ArchiveSpider):
         return next((s for s in self.source_list if s.allows(url)), None)
 
     async def start(self) -> AsyncIterator[Any]:
-        async for item in self.throttled(self._items(WarcReader(self.paths))):
+        reader = WarcReader(self.paths)
+        async for item in self.throttled(self._items(reader)):
             yield item
-        if not self.crawler.stats.get_value("warc/responses"):
-            logger.warning("%s: no HTML responses in %d WARC file(s)", self.paths[0].parent, len(self.paths))
+        if self.paths and not self.crawler.stats.get_value("warc/responses"):
+            logger.warning("%s: no HTML responses in %d archive file(s)", self.paths[0].parent, len(self.paths))
+        async for item in self.throttled(self._saved_pages(reader.total_bytes)):
+            yield item
 
     def _items(self, reader: WarcReader) -> Iterator[ArticleItem | None]:
         stats = self.crawler.stats
@@ -113,4 +157,19 @@ class WarcSpider(ArchiveSpider):
                     yield archived_item(read, source=source.name, home=source.home, rules=source.rules)
                 continue
             yield None
-        self.crawler.signals.send_catch_log(ARCHIVE_PROGRESS, done=reader.total_bytes, total=reader.total_bytes)
+
+    def _saved_pages(self, done: int) -> Iterator[ArticleItem | None]:
+        """The saved pages, read directly rather than as file:// requests: they share the
+        archive items' throttle, and no stage needs more than their bytes."""
+        total = done + sum(p.stat().st_size for p in self.pages)
+        for page in self.pages:
+            with page.open("rb") as fh:
+                # Capped as a download is: the analyze stage reports a page over its limit.
+                body = fh.read(MAX_BODY_BYTES + 1)
+            self.crawler.stats.inc_value("import/saved_pages")
+            done += page.stat().st_size
+            self.crawler.signals.send_catch_log(ARCHIVE_PROGRESS, done=done, total=total)
+            yield ArticleItem(
+                url=page.resolve().as_uri(), body=body, fetched_at=datetime.now(UTC), rules=self.page_rules
+            )
+        self.crawler.signals.send_catch_log(ARCHIVE_PROGRESS, done=total, total=total)
