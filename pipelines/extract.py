@@ -140,7 +140,7 @@ def extract_article(
         tags=list(document.tags or []) if document else [],
     )
     extraction.published_at, extraction.published_source = published_time(
-        tree, url, document, rules.timezone, nodes, layout
+        tree, url, document, rules.timezone, nodes, layout, title.element, fetched_at
     )
     _apply_overrides(extraction, tree, rules, fetched_at)
     return extraction

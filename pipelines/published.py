@@ -23,6 +23,7 @@ from htmldate.utils import Extractor
 from pipelines.dates import localize
 from pipelines.jsonld import json_ld_nodes, node_types
 from pipelines.regions import PageLayout
+from pipelines.shown_date import shown_date
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -78,13 +79,16 @@ def published_time(
     timezone: str,
     nodes: list[dict[str, Any]] | None = None,
     layout: PageLayout | None = None,
+    headline: HtmlElement | None = None,
+    fetched_at: datetime | None = None,
 ) -> Published:
     """The page's publication time and its source.
 
     ``document`` is trafilatura's extraction: its (htmldate's) date is used when neither
     the page's metadata nor its URL gives one; times written without a zone are in
     ``timezone``, the site's. ``nodes``: the page's JSON-LD (pipelines/jsonld.py);
-    ``layout``: where elements sit, so a related post's ``<time>`` is not the article's.
+    ``layout``: where elements sit, so a related post's ``<time>`` is not the article's;
+    ``headline``: the heading the title was read from, under which a page prints its date.
     """
     guessed = document.date if document is not None else None
     stated = _stated(tree, timezone, json_ld_nodes(tree) if nodes is None else nodes, layout or PageLayout(tree))
@@ -98,6 +102,9 @@ def published_time(
             return Published(stated.moment.astimezone(UTC), f"{stated.source}; URL date {url_date:%Y-%m-%d} differs")
     if url_date is not None:
         return Published(url_date.astimezone(UTC), "url")
+    layout = layout or PageLayout(tree)
+    if (shown := shown_date(headline, layout, timezone, fetched_at or datetime.now(UTC))) is not None:
+        return Published(shown, "shown")
     if guessed and (moment := _parse(guessed, timezone)) is not None:
         return Published(moment.moment.astimezone(UTC), "htmldate")
     return Published()

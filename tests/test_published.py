@@ -108,3 +108,19 @@ def test_a_bare_date_in_the_metadata_is_refined_only_by_a_time_on_that_day() -> 
     _, extraction = extract(head, byline='<time datetime="2023-02-01T11:20:00Z">another item</time>')
     assert extraction.published_at == datetime(2024, 5, 14, tzinfo=UTC)
     assert extraction.published_source == "article:published_time"
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("Posted on 3. Mai 2014 von Jane Roe", datetime(2014, 5, 3, tzinfo=UTC)),
+        ("05.02.2020 - Redaktion: Eberhard Fuhr", datetime(2020, 2, 5, tzinfo=UTC)),
+        ("By Cara Stiles | April 13, 2020", datetime(2020, 4, 13, tzinfo=UTC)),
+    ],
+)
+def test_without_metadata_the_date_printed_under_the_headline_counts(line: str, day: datetime) -> None:
+    """No statement in the metadata, no date in the URL: the date a reader sees under the
+    headline, not htmldate's guess, and not a related post's date further down."""
+    related = "<aside class='related-posts'><p>Older post, 01.01.2009</p></aside>"
+    _, extraction = extract("", url="https://daily.example/council/", byline=f"<h1>Council</h1><p>{line}</p>{related}")
+    assert (extraction.published_at, extraction.published_source) == (day, "shown")
