@@ -66,7 +66,9 @@ class PageLayout:
         self._tree = tree
         self._page_chars = 0  # counted when first needed
         self._holds: dict[HtmlElement, bool] = {}
-        # Containers known to hold the article (the ancestors of its headline).
+        # The heading the title was read from, and the containers known to hold the
+        # article (its ancestors).
+        self.headline: HtmlElement | None = None
         self.spared: frozenset[HtmlElement] = frozenset()
 
     def holds_article(self, node: HtmlElement) -> bool:
@@ -81,6 +83,7 @@ class PageLayout:
     def spare_headline(self, tree: HtmlElement, headline: HtmlElement | None) -> None:
         """The containers of the article's headline (else of the page's <h1> headings)
         hold the article, whatever they are called."""
+        self.headline = headline
         headings = [headline] if headline is not None else list(tree.iter("h1"))
         self.spared = frozenset(a for heading in headings for a in heading.iterancestors())
 
