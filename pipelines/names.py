@@ -113,7 +113,10 @@ def _strip_labels(text: str) -> str:
 
 
 # Words of a meta line that are no name when they stand alone ("Stand: 19.10.2019").
-_LONE_WORDS = frozenset({"stand", "datum", "date", "updated", "aktualisiert", "quelle", "source", "von", "by", "am"})
+_LONE_WORDS = frozenset(
+    {"stand", "datum", "date", "updated", "aktualisiert", "quelle", "source", "von", "by", "am", "auf", "und", "and",
+     "the", "der", "die", "das", "mit", "for", "per", "on", "in", "de", "la", "le", "el", "zvg", "red"}
+)  # fmt: skip
 # Legal forms: a company or an association, not a person ("Deutsches Weininstitut GmbH").
 _ORGANISATION = re.compile(
     r"\b(?:gmbh|mbh|ag|se|kg|eg|e\.\s?v\.|inc|ltd|llc|plc|s\.a\.|sa|srl|s\.r\.l\.|corp|co\.|verlag|verband|"
@@ -189,8 +192,7 @@ def clean_name(text: str) -> str | None:
         return None
     if not _LETTER.search(name) or _NOT_A_NAME.search(name) or _LABEL.fullmatch(name):
         return None
-    if name.islower() and (len(name) <= 3 or " " in name):  # "auf", "the burning": words, not an account
-        return None
-    if name.casefold() in _LONE_WORDS:
+    # "the burning", "auf": words, not names ("oz", "c1ph4" are accounts).
+    if (name.islower() and " " in name) or name.casefold() in _LONE_WORDS:
         return None
     return name.title() if name.isupper() and len(name) > 4 and " " in name else name
