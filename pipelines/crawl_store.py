@@ -26,7 +26,7 @@ from storage.db import SchemaOutOfDate, make_engine, prepare_database, session_f
 from storage.frontier import Outcome, record_outcome
 from storage.locks import CrawlLocked, crawl_lock, write_lock
 from storage.queries import get_or_create_source
-from storage.runs import finish_run, join_run, leave_run, start_run
+from storage.runs import finish_run, join_run, leave_run, start_run, worker_lock_name
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -113,11 +113,14 @@ class CrawlStore:
         self._held.callback(engine.dispose)
         if self.config.fleet:
             _check_fleet(self.config, engine.dialect.name)
-        else:
-            # Held for the whole crawl (the OS releases it if this process is killed): one
-            # run per source at a time; other sources' crawls may write alongside. A
-            # fleet's workers all crawl every source: write_lock orders their writes.
-            self._held.enter_context(crawl_lock(engine, lock_names))
+            # A fleet's workers all crawl every source (write_lock orders their writes), so
+            # none holds a source lock; each holds one of its own, which tells the others
+            # and `newsdedup runs` whether it is still alive (storage/runs.py).
+            lock_names = [worker_lock_name(self.config.fleet_run or "")]
+        # Held for the whole crawl (the OS releases it if this process is killed): one run
+        # per source at a time; other sources' crawls may write alongside. Released after
+        # the run's end is recorded, so a free lock and a running row mean a dead crawl.
+        self._held.enter_context(crawl_lock(engine, lock_names))
         try:
             prepare_database(engine)
             self._session = session_factory(engine)()
@@ -125,7 +128,11 @@ class CrawlStore:
             check_index(self._session, self.config.dedup, self.where)
             if not self.config.dry_run:
                 run = self.config.fleet_run
-                self.run_id = join_run(self._session, spider, run) if run else start_run(self._session, spider)
+                self.run_id = (
+                    join_run(self._session, spider, run, lock_names)
+                    if run
+                    else start_run(self._session, spider, lock_names)
+                )
             self._session.commit()
         except BaseException:
             self._release()
@@ -136,7 +143,13 @@ class CrawlStore:
         """``query(session)`` on the crawl's session (the frontier, archived articles)."""
         assert self._session is not None
         try:
-            return query(self._session)
+            result = query(self._session)
+            if not self._pending and not self._write_locked:
+                # Nothing written in this transaction: end it. On SQLite it began with BEGIN
+                # IMMEDIATE and holds the file's write lock, so a crawl of another source
+                # starting while this one waits on its first responses failed "database is locked".
+                self._session.rollback()
+            return result
         except SQLAlchemyError as exc:
             raise StoreFailed(f"{self.where}: could not read: {_one_line(exc)}") from exc
 
