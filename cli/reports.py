@@ -35,6 +35,7 @@ from cli.common import (
 )
 from cli.warcs import export_warc
 from storage.db import session_scope
+from storage.history import with_versions
 from storage.reports import (
     ARTICLE_COLUMNS,
     COMMENT_COLUMNS,
@@ -187,6 +188,9 @@ def export(
     language: LanguageOption = None,
     has_comments: CommentsOption = None,
     all_copies: AllCopiesOption = False,
+    versions: Annotated[
+        bool, typer.Option("--versions", help="articles: each with its earlier versions (JSON Lines only).")
+    ] = False,
 ) -> None:
     """Stream articles, comments or stories as JSON Lines or CSV, or archived responses as WARC.
 
@@ -196,8 +200,12 @@ def export(
     Example: newsdedup export articles --format csv --since 2014-01-01 -o articles.csv
 
     Example: newsdedup export warc --source antiwar -o antiwar.warc.gz
+
+    Example: newsdedup export articles --versions --source antiwar -o antiwar.jsonl
     """
     filters = article_filter(source, author, since, until, language, has_comments, all_copies)
+    if versions and (kind is not ExportKind.articles or fmt is not ExportFormat.jsonl):
+        raise fail("--versions: with `export articles` as JSON Lines only (a version holds a whole text)", 2)
     if kind is ExportKind.warc:
         export_warc(db, filters, output)
         return
@@ -206,7 +214,8 @@ def export(
     handle: TextIO = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         with session_scope(engine) as session:
-            written = _write(rows_of(session, filters), columns, fmt, handle)
+            rows = rows_of(session, filters)
+            written = _write(with_versions(session, rows) if versions else rows, columns, fmt, handle)
     except OSError as exc:
         raise fail(f"{output or 'stdout'}: cannot write: {exc.strerror or exc}") from None
     finally:

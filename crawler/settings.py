@@ -109,6 +109,11 @@ DEDUP_WINDOW_DAYS = 7
 BOILERPLATE_ENABLED = True
 BOILERPLATE_MIN_ARTICLES = 3
 
+# Earlier versions of an article (text, title, authors, time) are kept when a re-crawl,
+# re-import or reprocess changes them (`newsdedup history`); at most this many per article.
+HISTORY_ENABLED = True
+HISTORY_MAX_VERSIONS = 20
+
 # Articles per DB transaction; each article and its comments share one savepoint.
 STORE_COMMIT_EVERY = 20
 # Make every write and roll it back (`newsdedup reprocess --dry-run`).

@@ -27,6 +27,7 @@ from storage.frontier import Outcome, record_outcome
 from storage.locks import CrawlLocked, crawl_lock, write_lock
 from storage.queries import get_or_create_source
 from storage.runs import finish_run, join_run, leave_run, start_run, worker_lock_name
+from storage.versions import DEFAULT_HISTORY, HistoryConfig
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -54,6 +55,8 @@ class StoreConfig:
     # Fleet mode (NEWSDEDUP_FRONTIER): one of many workers of the run named ``fleet_run``.
     fleet: bool = False
     fleet_run: str | None = None
+    # HISTORY_*: whether and how many earlier versions are kept, and this run's origin.
+    history: HistoryConfig = DEFAULT_HISTORY
 
 
 class CrawlStore:
@@ -159,7 +162,7 @@ class CrawlStore:
         for attempt in (1, 2):
             try:
                 self._begin_write()
-                stored = store_article(self._session, item, self.linker, self.config.boilerplate)
+                stored = store_article(self._session, item, self.linker, self.config.boilerplate, self.config.history)
                 break
             except IntegrityError:
                 # Another process inserted the same URL between our select and insert.

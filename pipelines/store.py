@@ -16,6 +16,7 @@ from pipelines.dedup import dedup_config
 from pipelines.items import ArticleItem, fetch_outcome
 from storage.frontier import Outcome
 from storage.queries import ArticleChange
+from storage.versions import CRAWL, IMPORT, REPROCESS, HistoryConfig
 
 if TYPE_CHECKING:
     from typing import Self
@@ -35,8 +36,13 @@ STORE_FAILED = "store_failed"
 RUN_COUNTERS = ("pages_fetched", "articles_new", "articles_updated", "comments_new", "duplicates")
 
 
-def store_config(settings: Any) -> StoreConfig:
-    """StoreConfig from a crawl's settings."""
+# Where a spider's articles come from, for their versions (storage/versions.py); `news`
+# is a crawl, or an import when it reads files (pipelines.write.store_article).
+SPIDER_ORIGINS = {"reprocess": REPROCESS, "pages": IMPORT, "warc": IMPORT}
+
+
+def store_config(settings: Any, spider: str | None = None) -> StoreConfig:
+    """StoreConfig from a crawl's settings (and its spider's name)."""
     return StoreConfig(
         database_url=settings.get("NEWSDEDUP_DATABASE_URL"),
         commit_every=max(1, settings.getint("STORE_COMMIT_EVERY", 20)),
@@ -45,6 +51,17 @@ def store_config(settings: Any) -> StoreConfig:
         dry_run=settings.getbool("STORE_DRY_RUN"),
         fleet=bool(settings.get("NEWSDEDUP_FRONTIER")),
         fleet_run=settings.get("FLEET_RUN") or None,
+        history=history_config(settings, spider),
+    )
+
+
+def history_config(settings: Any, spider: str | None = None) -> HistoryConfig:
+    """HistoryConfig from the HISTORY_* settings and the spider's origin."""
+    defaults = HistoryConfig()
+    return HistoryConfig(
+        enabled=settings.getbool("HISTORY_ENABLED", defaults.enabled),
+        max_versions=max(1, settings.getint("HISTORY_MAX_VERSIONS", defaults.max_versions)),
+        origin=SPIDER_ORIGINS.get(spider or "", CRAWL),
     )
 
 
@@ -83,7 +100,8 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        pipeline = cls(CrawlStore(store_config(crawler.settings)), crawler)
+        spider = getattr(crawler.spidercls, "name", None)
+        pipeline = cls(CrawlStore(store_config(crawler.settings, spider)), crawler)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.fetch_outcome, signal=fetch_outcome)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)

@@ -6,8 +6,10 @@ it alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+import html
+import re
+from dataclasses import dataclass, replace
+from urllib.parse import urljoin, urlsplit
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +22,8 @@ from storage.frontier import ARTICLE, Outcome, record_outcome
 from storage.models import Article
 from storage.queries import ArticleChange, CommentMerge, get_or_create_source, merge_comments, upsert_article
 from storage.records import ArticleFields
-from storage.urls import article_identity, url_key
+from storage.urls import article_identity, comment_page_number, comment_thread_base, url_key
+from storage.versions import CRAWL, DEFAULT_HISTORY, IMPORT, REPROCESS, HistoryConfig
 
 SAVED_PAGES_SOURCE = "saved-pages"
 
@@ -75,21 +78,30 @@ class StoredArticle:
         words = self.change.value + (f": {', '.join(self.changed)}" if self.changed else "")
         if self.comments.added or self.comments.edited:
             words += f"; {self.comments.added} new, {self.comments.edited} edited comments"
+        if self.comments.removed:
+            words += f"; {self.comments.removed} comments removed by the site"
         if self.links is not None and self.links.is_copy:
             words += "; a copy in a story"
         return words
 
 
 def store_article(
-    session: Session, item: ArticleItem, linker: StoryLinker | None, boilerplate: BoilerplateConfig | None = None
+    session: Session,
+    item: ArticleItem,
+    linker: StoryLinker | None,
+    boilerplate: BoilerplateConfig | None = None,
+    history: HistoryConfig = DEFAULT_HISTORY,
 ) -> StoredArticle:
     """Write the article in one savepoint: it, its comments, its story links and its
     frontier row land together or not at all. Flushes, never commits.
 
     With ``boilerplate``, what the article's source repeats on its pages is removed
     first (pipelines/boilerplate.py); articles cleaned again because of this one are
-    signed and linked again.
+    signed and linked again. ``history`` says how the state it replaces is kept, and
+    where this one came from (a crawl's files are an import: `newsdedup import DIR`).
     """
+    if history.origin == CRAWL and item.url.startswith("file:"):
+        history = replace(history, origin=IMPORT)
     fields = article_fields(item)
     source = source_name(item, fields)
     raw_text, links, recleaned, retitled = fields.text, None, [], 0
@@ -103,12 +115,18 @@ def store_article(
                 session, source_id, fields.title, fields.title_source, html_title, boilerplate
             )
         changed: list[str] = []
-        article, change = upsert_article(session, source, fields, home_url=item.source_home, changed=changed)
+        article, change = upsert_article(
+            session, source, fields, home_url=item.source_home, changed=changed, history=history
+        )
         is_new = change is ArticleChange.NEW
         if boilerplate is not None and boilerplate.enabled:
             recleaned = count_and_clean(session, article, raw_text, counts, keys, boilerplate)
             retitled = count_and_retitle(session, article, affixes, affix_keys)
-        merged = merge_comments(session, article, item.comments, article_is_new=is_new)
+        # A new extraction of an old response cannot tell that the site removed a comment.
+        complete = history.origin != REPROCESS and whole_thread(item)
+        merged = merge_comments(
+            session, article, item.comments, article_is_new=is_new, complete=complete, seen_at=item.fetched_at
+        )
         if linker is not None and signature is not None:
             if article.text != raw_text:  # the worker signed the text before the source's boilerplate went
                 signature = make_signature(article.text, linker.config)
@@ -119,6 +137,30 @@ def store_article(
         if item.source is not None:  # saved pages belong to no source's frontier
             record_fetch(session, item, article)
     return StoredArticle(article, article.source.name, change, merged, links, len(recleaned), tuple(changed), retitled)
+
+
+# Bytes every comment-page link contains (storage.urls.comment_page_number reads them),
+# and the links themselves, wherever they are on the page.
+_PAGE_MARKERS = (b"comment-page-", b"cpage=")
+_PAGE_LINK = re.compile(rb"""href\s*=\s*["']([^"']*(?:comment-page-|cpage=)[^"']*)["']""", re.IGNORECASE)
+
+
+def whole_thread(item: ArticleItem) -> bool:
+    """Whether the item's comments are its whole thread: every comment page its pages link
+    to was fetched with it. A page that failed, or a reprocessed or imported page whose
+    thread went on over other pages, is a part of a thread, and a part cannot tell
+    that a comment is gone (storage.queries.merge_comments)."""
+    fetched = {item.comment_page} | {page.comment_page for page in item.comment_pages}
+    base = comment_thread_base(item.url)
+    for url, body in [(item.url, item.body), *((page.url, page.body) for page in item.comment_pages)]:
+        if not any(marker in body for marker in _PAGE_MARKERS):
+            continue  # most pages: no scan
+        for href in _PAGE_LINK.findall(body):
+            link = urljoin(url, html.unescape(href.decode("utf-8", "replace")))
+            number = comment_page_number(link)
+            if number is not None and number not in fetched and comment_thread_base(link) == base:
+                return False
+    return True
 
 
 def record_fetch(session: Session, item: ArticleItem, article: Article) -> None:

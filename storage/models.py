@@ -144,11 +144,48 @@ class Comment(Base):
     # Which markup parser found it ("wordpress", "minx", …, or "fallback").
     markup: Mapped[str] = mapped_column(String(40))
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When a complete re-read of the thread no longer had it (the site removed it); None
+    # while it is shown. Cleared if it comes back (storage.queries.merge_comments).
+    removed_at: Mapped[datetime | None]
 
     article: Mapped[Article] = relationship(back_populates="comments")
 
     def __repr__(self) -> str:
         return f"<Comment id={self.id} article_id={self.article_id} position={self.position}>"
+
+
+class ArticleVersion(Base):
+    """An earlier state of an article: what a re-crawl, re-import or reprocess replaced.
+
+    Only the fields in ``changed`` ("text", "title", "authors", "published_at") hold the
+    earlier value; the others were as in the next version. The text is a reverse delta
+    against the next version's (storage/textdelta.py). storage/versions.py writes them.
+    """
+
+    __tablename__ = "article_versions"
+    __table_args__ = (UniqueConstraint("article_id", "version", name="uq_article_versions_article_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    # The article's ``version`` while it held this state (1: as first stored).
+    version: Mapped[int] = mapped_column(Integer)
+    # The last fetch that still showed this state, and the fetch that replaced it: the
+    # change happened between the two.
+    fetched_at: Mapped[datetime]
+    replaced_at: Mapped[datetime]
+    # Where the replacing state came from: "crawl", "import" or "reprocess" (a new
+    # extraction of the same response: no edit by the publisher).
+    origin: Mapped[str] = mapped_column(String(16))
+    changed: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[list[str] | None] = mapped_column(JSON)
+    published_at: Mapped[datetime | None]
+    text_delta: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The story it was part of then (an edit can make a copy no copy, or a copy).
+    story_id: Mapped[int | None]
+
+    def __repr__(self) -> str:
+        return f"<ArticleVersion article_id={self.article_id} version={self.version} changed={self.changed!r}>"
 
 
 class ArticleSignature(Base):

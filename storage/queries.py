@@ -7,6 +7,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from storage.models import Article, Comment, Source, utcnow
 from storage.records import ArticleFields, CommentFields, WarcLocation, content_hash
 from storage.urls import is_variant_url
+from storage.versions import DEFAULT_HISTORY, REPROCESS, HistoryConfig, keep_version, tracked_changes
 
 
 class ArticleChange(enum.Enum):
@@ -27,6 +29,9 @@ class ArticleChange(enum.Enum):
 class CommentMerge:
     added: int = 0
     edited: int = 0
+    # Marked removed (a complete re-read no longer had them), and shown again.
+    removed: int = 0
+    restored: int = 0
 
 
 _SOURCE_BY_NAME = select(Source).where(Source.name == bindparam("name"))
@@ -61,13 +66,16 @@ def upsert_article(
     *,
     home_url: str | None = None,
     changed: list[str] | None = None,
+    history: HistoryConfig = DEFAULT_HISTORY,
 ) -> tuple[Article, ArticleChange]:
     """Insert the article, or update the row with the same URL identity (``url_key``).
 
     An existing article keeps its source (a saved copy of a crawled page does not move
-    it, nor create an empty source). A changed text bumps ``version`` so corrections
-    show up as updates, not new rows. The names of the stored fields that take a new
-    value ("text", "title", …) are appended to ``changed`` when it is given (reprocess
+    it, nor create an empty source). A changed text, title, authors or time bumps
+    ``version`` so corrections show up as updates, not new rows, and the state replaced
+    is kept as a version (storage/versions.py; ``history`` says whether, how many, and
+    where this fetch came from). The names of the stored fields that take a new value
+    ("text", "title", …) are appended to ``changed`` when it is given (reprocess
     reports them).
     """
     article = session.scalar(_ARTICLE_BY_URL_KEY, {"url_key": fields.url_key})
@@ -83,7 +91,9 @@ def upsert_article(
     differ = [name for name, value in values.items() if getattr(article, name) != value]
     if changed is not None:
         changed.extend(differ)
-    article.fetched_at = fields.fetched_at or now
+    last_seen, article.fetched_at = article.fetched_at, fields.fetched_at or now
+    # The same archived record extracted again: whatever changed, the publisher did not.
+    same_response = fields.warc is not None and tuple(fields.warc) == (article.warc_file, article.warc_offset)
     if fields.warc is not None or differ:
         # The row now holds what this fetch gave: it points to this fetch's record, or to
         # none (not archived) rather than to an older capture it no longer matches.
@@ -91,9 +101,23 @@ def upsert_article(
             setattr(article, name, value)
     if not differ:
         return article, ArticleChange.UNCHANGED
-    if article.content_hash != values["content_hash"]:
+    if tracked := tracked_changes(article, values):
+        origin = REPROCESS if same_response else history.origin
+        # A new extraction of an old response happens now; an edit, when it was fetched.
+        replaced_at = now if origin == REPROCESS else article.fetched_at
+        keep_version(
+            session,
+            article,
+            values,
+            tracked,
+            last_seen=last_seen,
+            replaced_at=replaced_at,
+            origin=origin,
+            config=history,
+        )
         article.version += 1
-        article.previous_content_hash = article.content_hash
+        if "text" in tracked:
+            article.previous_content_hash = article.content_hash
     for name, value in values.items():
         setattr(article, name, value)
     article.updated_at = now
@@ -160,14 +184,25 @@ def _warc_columns(location: WarcLocation | None) -> dict[str, Any]:
 
 
 def merge_comments(
-    session: Session, article: Article, comments: Sequence[CommentFields], *, article_is_new: bool = False
+    session: Session,
+    article: Article,
+    comments: Sequence[CommentFields],
+    *,
+    article_is_new: bool = False,
+    complete: bool = False,
+    seen_at: datetime | None = None,
 ) -> CommentMerge:
     """Add comments not stored yet and update edited ones; never delete.
 
     A comment is the stored one with the same site id; without ids, the one with the
     same author and text, else the same author and time (its text was edited). A page
-    that shows fewer comments than before (moderation, pagination) keeps the stored
-    ones, and a shifted order changes only positions.
+    that shows fewer comments than before keeps the stored ones, and a shifted order
+    changes only positions. Only when ``comments`` are the ``complete`` thread (every
+    comment page read again) are the stored ones it lacks marked removed, at ``seen_at``;
+    a part of a thread (a comment page not fetched) says nothing of the others. A
+    re-read finding no comment at all marks none: a changed template or a closed
+    thread is likelier than every reader's comment deleted. A removed comment that
+    shows again is unmarked.
     """
     if article_is_new and not comments:
         return CommentMerge()
@@ -179,7 +214,7 @@ def merge_comments(
     keys = {c.comment_key for c in stored}
     matched: set[int] = set()
     by_position: dict[int, Comment] = {}
-    added = edited = 0
+    added = edited = restored = 0
     for fields in comments:
         candidates = (
             by_site_id.get(fields.site_id) if fields.site_id else None,
@@ -196,8 +231,10 @@ def merge_comments(
             row = Comment(article_id=article.id, comment_key=key, text=fields.text, posted_at=fields.posted_at)
             session.add(row)
             added += 1
-        elif row.text != fields.text:
-            edited += 1
+        else:
+            edited += row.text != fields.text
+            restored += row.removed_at is not None
+            row.removed_at = None
         matched.add(id(row))
         row.site_id = fields.site_id or row.site_id
         row.position = fields.position
@@ -212,5 +249,11 @@ def merge_comments(
     for fields in comments:
         if fields.parent is not None and fields.parent in by_position:
             by_position[fields.position].parent_id = by_position[fields.parent].id
+    removed = 0
+    if complete and comments:
+        for row in stored:
+            if id(row) not in matched and row.removed_at is None:
+                row.removed_at = seen_at or utcnow()
+                removed += 1
     session.flush()
-    return CommentMerge(added=added, edited=edited)
+    return CommentMerge(added=added, edited=edited, removed=removed, restored=restored)
