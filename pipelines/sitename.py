@@ -68,7 +68,8 @@ class SiteNames:
     def without_name(self, text: str) -> str:
         """The text without the site's name written after it ("JANE ROE THE CITY LEDGER")."""
         words = text.split()
-        for cut in range(1, len(words)):
+        # A name keeps two words at least: "Frau Sabienes" on her blog "Sabienes" is her name.
+        for cut in range(2, len(words)):
             if (key := name_key(" ".join(words[cut:]))) in self.keys or key in self.hosts:
                 return " ".join(words[:cut])
         return text
