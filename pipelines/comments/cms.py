@@ -40,6 +40,14 @@ _SUBMITTED = re.compile(
 )
 
 
+# Drupal's username theme adds " (not verified)" (translated) to an anonymous commenter's name.
+_NOT_VERIFIED = re.compile(
+    r"\s*\((?:not verified|nicht überprüft|nicht verifiziert|non vérifié|no verificado|non verificato"
+    r"|niet geverifieerd|não verificado)\)$",
+    re.IGNORECASE,
+)
+
+
 def _reply_parent(item: HtmlElement, index: dict[HtmlElement, int]) -> int | None:
     """Drupal nests replies in a div.indented right after the comment they answer."""
     for ancestor in item.iterancestors():
@@ -70,7 +78,7 @@ def drupal(tree: HtmlElement) -> list[RawComment]:
         comments.append(
             RawComment(
                 text=text,
-                author=squash(author) or None,
+                author=_NOT_VERIFIED.sub("", squash(author)) or None,
                 author_url=first_text(own, f".//a[{has_class('username')}]/@href"),
                 date_text=first_text(own, f".//time | .//*[{has_class('comment__time')}]")
                 or (submitted.group("date") if submitted else None),

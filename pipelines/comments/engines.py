@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipelines.comments.markup import (
+    THREAD_MARK,
     RawComment,
     any_class,
     block_text,
@@ -24,6 +25,11 @@ from pipelines.comments.markup import (
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
+# The Classic theme (WordPress 1.5–2.x, and WordPress.com's Rubric after it) signs each
+# comment below its text: <p><cite>Comment by NAME — DATE @ <a>TIME</a></cite></p>, and
+# its threaded form puts text and signature inside div.comment-author.
+_CLASSIC_LINE = ".//p[cite[contains(., '\u2014') and contains(., '@')]]"
+_CLASSIC_SIGNATURE = re.compile(r"^\S+\s+\S+\s+(?P<author>.+?)\s+\u2014\s+(?P<date>.+)$")
 # WordPress's comment_class() gives every comment "comment" (or pingback/trackback) and
 # "depth-N"; themes put it on an <li>, a <div> (Twenty Twenty) or an <article>, and the
 # Disqus plugin's static copy on li#dsq-comment-N.
@@ -32,6 +38,7 @@ _WP_ITEMS = (
     "[contains(@class, 'depth-') or (self::li and (starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-')"
     " or starts-with(@id, 'dsq-comment-')))]"
     f" | //li[{any_class('pingback', 'trackback')}]"
+    f" | //ol[@id='commentlist']/li[starts-with(@id, 'comment-')][{_CLASSIC_LINE[3:]}]"
 )
 _WP_META = any_class("comment-meta", "commentmetadata", "comment-metadata")
 # The innermost meta block: HTML5 themes wrap author and date in one footer.comment-meta.
@@ -83,6 +90,16 @@ def _wp_author(own: HtmlElement) -> tuple[str | None, HtmlElement | None]:
     return name or None, node
 
 
+def _classic(own: HtmlElement, line: HtmlElement) -> tuple[str, str | None, str | None]:
+    """Text, author and date of a Classic-theme comment whose signature is ``line``."""
+    text = block_text(without(own, _CLASSIC_LINE, ".//img | .//script | .//noscript", chrome=False))
+    signature = _CLASSIC_SIGNATURE.match(squash(line.text_content()))
+    date = signature.group("date").replace(" @ ", " ") if signature else None
+    date = re.sub(r"\s*\|.*$", "", date) if date else None  # the "| Reply" link after the time
+    author = first_text(line, f".//*[{has_class('fn')}] | .//cite/a[not(starts-with(@href, '#'))]")
+    return text, author or (signature.group("author") if signature else None), date
+
+
 def wordpress(tree: HtmlElement) -> list[RawComment]:
     """WordPress (classic and block themes): comment items by comment_class(), threaded by
     nesting in ol/ul.children."""
@@ -94,6 +111,9 @@ def wordpress(tree: HtmlElement) -> list[RawComment]:
         author, author_node = _wp_author(own)
         text_nodes = own.xpath(_WP_TEXT)
         text = block_text(without(text_nodes[0])) if text_nodes else block_text(without(own))
+        date_text = first_date_text(own, *_WP_DATES)
+        if not text_nodes and (signed := own.xpath(_CLASSIC_LINE)):
+            text, author, date_text = _classic(own, signed[0])
         if author is None and ("pingback" in item.get("class", "") or "trackback" in item.get("class", "")):
             # A pingback without a vcard is just a link: the linking post's title.
             author = text = first_text(own, ".//a[@href]") or text
@@ -102,7 +122,7 @@ def wordpress(tree: HtmlElement) -> list[RawComment]:
                 text=text,
                 author=author,
                 author_url=first_text(author_node, "descendant-or-self::a/@href") if author_node is not None else None,
-                date_text=first_date_text(own, *_WP_DATES),
+                date_text=date_text,
                 machine_date=first_text(own, f"{_WP_DATE_BLOCK}//time/@datetime | .//time/@datetime"),
                 site_id=_wordpress_id(item, own),
                 parent_index=nearest(item, index),
@@ -156,21 +176,44 @@ def on_date_said(tree: HtmlElement) -> list[RawComment]:
 
 
 _POSTED_BY = re.compile(r"^Posted by:?\s*(?P<author>.+?)\s+(?:at|\|)\s+(?P<date>.+?)(?:\s*\([^)]*\))?(?:\s*\|.*)?$")
+# Movable Type 3.x's default templates put no comment class anywhere: the body in
+# div#cN, then its p.posted line as the next sibling; a TrackBack ping the same way in
+# p#pN ("Tracked on DATE"), no comment but no article text either.
+_MT3_FOOTERS = "//p[@class='posted'][preceding-sibling::*[1][self::div or self::p][starts-with(@id, 'c')]]"
+_MT3_PINGS = "//p[@class='posted'][preceding-sibling::*[1][self::p][starts-with(@id, 'p')]]"
+_MT3_BODY = re.compile(r"c\d+")
+_MT3_PING = re.compile(r"p\d+")
+
+
+def _mark_pings(tree: HtmlElement) -> None:
+    for footer in tree.xpath(_MT3_PINGS):
+        ping = footer.getprevious()
+        if _MT3_PING.fullmatch(ping.get("id", "")):
+            ping.set(THREAD_MARK, "")
+            footer.set(THREAD_MARK, "")
 
 
 def posted_by(tree: HtmlElement) -> list[RawComment]:
     """Movable Type / Minx / TypePad: the text, then 'Posted by: NAME at DATE' (or '| DATE')."""
     comments = []
+    _mark_pings(tree)
     footers = tree.xpath(
         "//*[starts-with(normalize-space(.), 'Posted by')][not(.//*[starts-with(normalize-space(.), 'Posted by')])]"
-        "[ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')]]"
+        f"[ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')]] | {_MT3_FOOTERS}"
     )
     for footer in footers:
         match = _POSTED_BY.match(squash(footer.text_content()))
         if not match:
             continue
-        container = footer.getparent()
-        body = without(container, ".//*[starts-with(normalize-space(.), 'Posted by')]")
+        previous = footer.getprevious()
+        if footer.get("class") == "posted" and previous is not None and _MT3_BODY.fullmatch(previous.get("id", "")):
+            container, body = previous, without(previous)
+            # No class names the thread, so nothing else keeps it out of the article text.
+            for element in (previous, footer):
+                element.set(THREAD_MARK, "")
+        else:
+            container = footer.getparent()
+            body = without(container, ".//*[starts-with(normalize-space(.), 'Posted by')]")
         # Minx and MT number their comments in the text itself ("1 It's bad news…").
         text = re.sub(rf"^{len(comments) + 1}\.?\s+", "", block_text(body))
         comments.append(

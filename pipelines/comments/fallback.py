@@ -14,22 +14,13 @@ from __future__ import annotations
 import copy
 import re
 from collections import defaultdict
-from datetime import UTC, datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from lxml.etree import XPath
 
-from pipelines.comments.markup import (
-    THREAD_MARK,
-    RawComment,
-    block_text,
-    clean_date_text,
-    date_like,
-    squash,
-    without_nodes,
-)
-from pipelines.dates import parse_page_date
+from pipelines.comments.markup import THREAD_MARK, RawComment, squash
+from pipelines.comments.reading import read_block, tokens
+from pipelines.comments.thread import read_thread, shape, with_answer
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -49,29 +40,22 @@ _NOT_SECTION = re.compile(
     re.IGNORECASE,
 )
 _NOT_SECTION_TAGS = frozenset({"html", "body", "main", "form", "a", "span", "p", "script", "input", "textarea", "img"})
-_SEPARATORS = re.compile(r"\s+[·•|—–-]\s+")
-SHORT = 80
 _NOT_COMMENT_TAGS = ("script", "style", "form", "br", "input", "label", "textarea", "button", "select", "option")
 # A block of one of these is words (a paragraph, a heading, a link), never a whole comment.
 _WORD_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "span", "a", "b", "i", "em", "strong", "small", "img"})
-_FORM_FIELDS = ".//input | .//textarea | .//select"
-_AUTHOR_LABEL = re.compile(r"author|user|name|nick|poster|member|commenter|autor|^fn$|^by$|byline", re.IGNORECASE)
-_NOT_AUTHOR_LABEL = re.compile(r"avatar|img|photo|pic|url|link|reply", re.IGNORECASE)
-_PROFILE_LINK = re.compile(r"/(?:users?|members?|profiles?|authors?|u|community/profile)/", re.IGNORECASE)
-_TIME_LABEL = re.compile(r"date|time|ago|posted|when|datum|zeit|fecha", re.IGNORECASE)
-# Links of a comment's toolbar, never its author.
-_ACTIONS = frozenset(
-    {
-        *("reply", "antworten", "répondre", "responder", "rispondi", "report", "melden", "alerter"),
-        *("signaler", "like", "permalink", "share", "quote", "zitieren"),
-    }
-)
+# Elements that never hold a thread whatever their id says: headings, icons, buttons, the
+# state and template elements of AMP pages (amp-state#comments).
+_NOT_SECTION_TAGS_TOO = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "i", "button", "label", "template", "svg"})
+_ENTRY_FIELDS = ".//input[not(@type='hidden' or @type='submit' or @type='button' or @type='image')] | .//select"
+_FORM_CHROME = ".//form | .//label | .//button | .//input | .//textarea | .//select | .//option"
 _WORDS = re.compile(r"\w")
 MIN_SHARE_WITH_EVIDENCE = 0.8
 # Blocks averaging more text than this are page regions, not comments.
 MAX_BLOCK_CHARS = 6000
-_HEAD, _TAIL = 10, 4
 _GROUPS_TRIED = 6
+# Characters of a comment section outside its thread that still make it all comment
+# section: a heading, a count, a login notice.
+_SECTION_REST = 200
 _SECTIONS_TRIED = 8
 
 # Every id and class value of the page, in document order: reading the attribute values
@@ -86,15 +70,10 @@ _COMMENT_HEADING = re.compile(
 )
 
 
-def _tokens(element: HtmlElement) -> list[str]:
-    return [*element.get("class", "").split(), *element.get("id", "").split()]
-
-
 def _is_section(element: HtmlElement) -> bool:
-    if element.tag in _NOT_SECTION_TAGS:
+    if element.tag in _NOT_SECTION_TAGS or element.tag in _NOT_SECTION_TAGS_TOO or element.tag.startswith("amp-"):
         return False
-    tokens = _tokens(element)
-    named = [t for t in tokens if _SECTION_TOKEN.search(t)]
+    named = [t for t in tokens(element) if _SECTION_TOKEN.search(t)]
     # The section must not hold the article itself: its heading is outside.
     return bool(named) and not any(_NOT_SECTION.search(t) for t in named) and not element.xpath(".//h1")
 
@@ -113,43 +92,81 @@ def _sections(tree: HtmlElement) -> list[tuple[HtmlElement, HtmlElement | None]]
             found.append(element)
     named: list[tuple[HtmlElement, HtmlElement | None]] = [(element, None) for element in found[:_SECTIONS_TRIED]]
     for heading in _HEADINGS(tree):
-        parent = heading.getparent()
-        if parent is not None and _COMMENT_HEADING.match(squash(heading.text_content())) and not parent.xpath(".//h1"):
-            named.append((parent, heading))
+        if not _COMMENT_HEADING.match(squash(heading.text_content())):
+            continue
+        box, parent = _heading_box(heading)
+        # Only what follows the heading is read, so the article's own <h1> may sit above it.
+        if parent is not None and not set(parent.iter("h1")) & set(box.xpath("following::h1")):
+            named.append((parent, box))
     return named
 
 
-# Classes that alternate, count or name the commenter (odd/even, thread-alt, depth-2,
-# comment-author-jane, comment-by-anonymous): two comments differ in them, not in kind.
-_ZEBRA = re.compile(
-    r"^(?:odd|even|alt|first|last|parent|highlight|bypostauthor|byuser|thread-\w+|comment-author-.+|comment-by-.+)$"
-)
+def _heading_box(heading: HtmlElement) -> tuple[HtmlElement, HtmlElement | None]:
+    """The heading's own box (a header div holding it and an empty toolbar) and the element
+    around it that holds what the heading names."""
+    text = squash(heading.text_content())
+    box, parent = heading, heading.getparent()
+    while parent is not None and squash(parent.text_content()) == text and parent.tag not in ("body", "html"):
+        box, parent = parent, parent.getparent()
+    return box, parent
 
 
-def _shape(element: HtmlElement) -> tuple[str, str]:
-    """Tag and first class, past the ones that alternate or count (odd/even, depth-2): themes
-    add state classes after the kind (xenforo-comment xenforo-read-more-target)."""
-    classes = [c for c in element.get("class", "").split() if not _ZEBRA.match(c) and not any(ch.isdigit() for ch in c)]
-    return element.tag, classes[0] if classes else ""
-
-
-def _groups(section: HtmlElement) -> list[list[HtmlElement]]:
+def _groups(section: HtmlElement, after: HtmlElement | None = None) -> list[list[HtmlElement]]:
     """Groups of same-shaped sibling elements with text, largest text first: two or more,
-    or one that names itself a comment (a thread of one)."""
+    or one that names itself a comment (a thread of one). Under a heading, only what
+    follows the heading: the heading names what comes after it, not the post above."""
     found: list[tuple[int, list[HtmlElement]]] = []
+    before = _preceding(section, after) if after is not None else set()
     for parent in section.iter("*"):
-        if parent.tag == "form" or any(a.tag == "form" for a in parent.iterancestors()):
+        if parent.tag == "form" or _in_form(parent, section):
             continue  # the comment form's fields repeat too
         groups: dict[tuple[str, str], list[HtmlElement]] = defaultdict(list)
         for child in parent:
-            if isinstance(child.tag, str) and child.tag not in _NOT_COMMENT_TAGS and child.tag not in _WORD_TAGS:
-                groups[_shape(child)].append(child)
+            tag = child.tag
+            if isinstance(tag, str) and tag not in _NOT_COMMENT_TAGS and tag not in _WORD_TAGS and child not in before:
+                groups[shape(child)].append(child)
         for same in groups.values():
-            group = [g for g in same if not g.xpath(_FORM_FIELDS)]
+            group = [g for g in same if not _form_only(g)]
             size = sum(len(squash(g.text_content())) for g in group)
             if size and (len(group) >= 2 or _names_comment(group[0])):
                 found.append((size, group))
     return [group for _, group in sorted(found, key=lambda pair: -pair[0])]
+
+
+def _in_form(element: HtmlElement, section: HtmlElement) -> bool:
+    """Inside a form within the section (a page-wide ASP.NET <form> around it is no comment form)."""
+    for ancestor in element.iterancestors():
+        if ancestor is section or element is section:
+            return False
+        if ancestor.tag == "form":
+            return True
+    return False
+
+
+def _form_only(block: HtmlElement) -> bool:
+    """The comment form or a row of it, not a comment with a reply box: a field asking for a
+    name, an email or a password, or only fields and their labels. A reply box asks for
+    nothing but the reply's text."""
+    if block.xpath(_ENTRY_FIELDS):
+        return True
+    if not block.xpath(".//textarea"):
+        return False
+    clone = copy.deepcopy(block)
+    for node in clone.xpath(_FORM_CHROME):
+        if node.getparent() is not None:
+            node.drop_tree()
+    return not _WORDS.search(clone.text_content())
+
+
+def _preceding(section: HtmlElement, after: HtmlElement) -> set[HtmlElement]:
+    """The elements of ``section`` up to ``after`` and its subtree, in page order."""
+    seen: set[HtmlElement] = set()
+    for element in section.iter():
+        seen.add(element)
+        if element is after:
+            seen.update(after.iter())
+            break
+    return seen
 
 
 _ONE_COMMENT = re.compile(r"(?:li-|div-)?(?:comment|kommentar)(?:[-_]?\d+|[-_]item|[-_]entry)?$", re.IGNORECASE)
@@ -157,136 +174,52 @@ _ONE_COMMENT = re.compile(r"(?:li-|div-)?(?:comment|kommentar)(?:[-_]?\d+|[-_]it
 
 def _names_comment(element: HtmlElement) -> bool:
     """One comment's own box: li#comment-12, div.comment, article.kommentar-item."""
-    return any(_ONE_COMMENT.match(token) for token in _tokens(element))
+    return any(_ONE_COMMENT.match(token) for token in tokens(element))
 
 
-def _with_answer(block: HtmlElement) -> HtmlElement:
-    """A <dt> header and its <dd> text (definition-list threads) as one block."""
-    answer = block.getnext()
-    if block.tag != "dt" or answer is None or answer.tag != "dd":
-        return block
-    pair = block.makeelement("div", {})
-    pair.extend([copy.deepcopy(block), copy.deepcopy(answer)])
-    return pair
-
-
-def _short_lines(block: HtmlElement) -> list[tuple[HtmlElement, str]]:
-    """Leaf elements with a short text, in page order: the candidates for author and date."""
-    lines = []
-    for element in block.iter("*"):
-        if not isinstance(element.tag, str) or element is block or element.tag in ("script", "style", "br"):
-            continue
-        text = squash(element.text_content())
-        has_text_children = any(squash(child.text_content()) for child in element if isinstance(child.tag, str))
-        if text and len(text) <= SHORT and not has_text_children:
-            lines.append((element, text))
-    return lines
-
-
-def _name(text: str) -> str:
-    return text.strip(" —–-~:").strip()
-
-
-def _labeled_author(element: HtmlElement, text: str) -> bool:
-    """Marked up as a person: a class/itemprop naming the author or user, <cite>, a profile link."""
-    if len(text) > 60:
-        return False  # (a date line was taken as the time before this is asked)
-    for node in (element, *element.iterancestors()):
-        labels = [*_tokens(node), node.get("itemprop", "")]
-        if node.tag == "cite" or (node.tag == "a" and _PROFILE_LINK.search(node.get("href", ""))):
-            return True
-        if any(_AUTHOR_LABEL.search(t) and not _NOT_AUTHOR_LABEL.search(t) for t in labels if t):
-            return True
-        if node.tag in ("li", "article", "tr") or node.get("id"):
-            return False  # labels above the comment's own box say nothing about this line
-    return False
-
-
-def _time_line(element: HtmlElement, text: str) -> str | None:
-    """The line's date when it reads as one: <time>, or a short date-like text that parses."""
-    if element.tag == "time":
-        return element.get("datetime") or text
-    if date_like(text) and _parses(text):
-        return text
-    return None
-
-
-def _read_block(block: HtmlElement) -> tuple[RawComment, int]:
-    """The comment in ``block``, and how much evidence it carries: a time, a labeled author (0–2)."""
-    author = date = None
-    author_node: HtmlElement | None = None
-    labeled = False
-    used: list[HtmlElement] = []
-    lines = _short_lines(block)
-    # A comment's author and time sit in its header or footer: a few lines at either end.
-    for element, text in lines if len(lines) <= _HEAD + _TAIL else lines[:_HEAD] + lines[-_TAIL:]:
-        parts = _SEPARATORS.split(text.strip(" —–-"))
-        if len(parts) == 2 and author is None and date is None and date_like(parts[1]) and _parses(parts[1]):
-            author, date = _name(parts[0]), parts[1]  # "— NAME · 19 March 2008, 08:32"
-        elif element.tag in ("p", "blockquote") and not (element.get("class") or element.get("id")):
-            continue  # a short paragraph is words of the comment ("Ha! Called it."), unless labeled
-        elif date is None and (found := _time_line(element, text)):
-            date = found
-        elif not labeled and _labeled_author(element, text):
-            if author_node is not None:
-                used.remove(author_node)  # a marked-up name beats the first short line
-            author, author_node, labeled = _name(text), element, True
-        elif author is None and len(text) <= 60 and not date_like(text) and text.lower() not in _ACTIONS:
-            author, author_node = _name(text), element
-        else:
-            continue
-        used.append(element)
-    # Separators left between the name and the date ("NAME · DATE" in one paragraph).
-    text = "\n".join(line for line in block_text(without_nodes(block, used)).split("\n") if _WORDS.search(line))
-    comment = RawComment(text=text, author=author, date_text=date, site_id=block.get("id"))
-    return comment, (date is not None) + labeled if text else 0
-
-
-# The shape of a date or time, checked before dateparser: without a language it tries every
-# locale, half a second for a string that is no date ("5 Kommentare", "ARD 1").
-_DATE_SHAPE = re.compile(
-    r"\d{1,2}\s*[./-]\s*\d{1,2}|\b\d{4}\b|\d{1,2}[:h]\d{2}|\bago\b|\bvor\b|yesterday|today|gestern|heute|il y a"
-    r"|\bhace\b|\btemu\b|\bfa\b|\d+\s*(?:min|hour|day|week|month|year|std|stunde|tag|woche|monat|jahr)",
-    re.IGNORECASE,
-)
-
-
-@lru_cache(maxsize=4096)
-def _parses(text: str) -> bool:
-    if not _DATE_SHAPE.search(text):
-        return False
-    return parse_page_date(clean_date_text(text), timezone="UTC", now=datetime.now(UTC)) is not None
-
-
-def _thread(section: HtmlElement) -> tuple[list[RawComment], list[HtmlElement]]:
-    """The comments of the first group in ``section`` that shows the evidence of a thread:
-    most blocks with a time or a labeled author; a lone block (which names itself a
-    comment, see _groups) with one of them."""
-    for group in _groups(section)[:_GROUPS_TRIED]:
+def _thread(section: HtmlElement, after: HtmlElement | None) -> list[HtmlElement]:
+    """The first group of blocks in ``section`` that shows the evidence of a thread: most
+    blocks with a time or a labeled author; a lone block (which names itself a comment,
+    see _groups) with one of them."""
+    for group in _groups(section, after)[:_GROUPS_TRIED]:
         if sum(len(squash(block.text_content())) for block in group) > MAX_BLOCK_CHARS * len(group):
             continue  # whole page regions, not comments (and costly to read line by line)
         allowed_misses = int(len(group) * (1 - MIN_SHARE_WITH_EVIDENCE))
-        read: list[tuple[RawComment, int]] = []
+        misses = 0
         for block in group:
-            read.append(_read_block(_with_answer(block)))
-            if sum(evidence == 0 for _, evidence in read) > allowed_misses:
+            misses += read_block(with_answer(block))[1] == 0
+            if misses > allowed_misses:
                 break
         else:
-            return [comment for comment, _ in read], group
-    return [], []
+            return group
+    return []
 
 
 def structural(tree: HtmlElement) -> list[RawComment]:
     """Comments of the first comment section with a readable thread, or none.
 
-    Marks the thread's blocks (and the heading that named it) with THREAD_MARK.
+    Marks the thread's blocks (and the heading that named it) with THREAD_MARK; a section
+    named for comments whose text is the thread but for a few lines (its heading, the
+    count, an "add a comment" link) is marked whole.
     """
     # An outer section that fails can hold the real thread deeper down: inner ones are
     # tried too, a few at most (each try parses dates).
     for section, heading in _sections(tree):
-        comments, blocks = _thread(section)
-        if comments:
-            for element in [*blocks, *([heading] if heading is not None else [])]:
+        group = _thread(section, heading)
+        if group:
+            read = read_thread(tree, group, heading if heading is not None else section)
+            blocks = [element for element, _ in read]
+            marked = [*blocks, *([heading] if heading is not None else [])]
+            if heading is None and _only_thread(section, blocks):
+                marked.append(section)
+            for element in marked:
                 element.set(THREAD_MARK, "")
-            return comments
+            return [comment for _, comment in read]
     return []
+
+
+def _only_thread(section: HtmlElement, blocks: list[HtmlElement]) -> bool:
+    inside = set(blocks)
+    outer = [b for b in blocks if not any(a in inside for a in b.iterancestors()) and section in b.iterancestors()]
+    rest = len(squash(section.text_content())) - sum(len(squash(b.text_content())) for b in outer)
+    return bool(outer) and rest <= _SECTION_REST

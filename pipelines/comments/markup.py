@@ -35,7 +35,8 @@ _SECTION_CLASSES = (
 # it), so main-text extraction prunes them: their author and date lines are no article
 # text either.
 THREAD_MARK = "data-newsdedup-thread"
-_SECTION_IDS = ("comments", "comment-section", "respond", "disqus_thread", "comments-block")
+# ol#commentlist: the WordPress Classic theme and the themes copied from it.
+_SECTION_IDS = ("comments", "comment-section", "respond", "disqus_thread", "comments-block", "commentlist")
 # Whole comment sections, removed before main-text extraction. One expression, and the
 # exact class-token test only where a cheap contains() already matched: four separate
 # XPaths testing every element's class tokens took 3.3 ms on a 90 KB page, this 0.5 ms.
@@ -69,10 +70,23 @@ CHROME_XPATH = (
         "edited",
         "avatar",
         "comment-awaiting-moderation",
+        *("toolbar", "report"),
+        # Words for screen readers only ("In reply to … by NAME"), not the comment's.
+        *("visually-hidden", "sr-only", "screen-reader-text", "element-invisible"),
     )
     + " or contains(@class, 'edited')] | .//script | .//style | .//form | .//img | .//noscript | .//button"
 )
-_BLOCKS = ".//*[self::p or self::pre or self::li or self::h3 or self::h4 or self::h5]"
+_BLOCKS = ".//*[self::p or self::pre or self::li or self::blockquote or self::h3 or self::h4 or self::h5]"
+_SHORT_BOX = 80
+# Elements that start a line of their own, wherever they sit: text between them (a bare
+# text node in a comment's div beside a <p> title) is a line too, not lost.
+_LINE_TAGS = frozenset(
+    {
+        *("p", "div", "li", "pre", "blockquote", "dd", "dt", "tr", "td", "th", "table", "ul", "ol", "dl"),
+        *("h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "aside", "address"),
+        *("figure", "figcaption", "main", "nav", "form"),
+    }
+)
 
 
 @dataclass(slots=True)
@@ -98,19 +112,38 @@ def squash(text: str | None) -> str:
 
 
 def block_text(element: HtmlElement) -> str:
-    """Paragraphs of ``element`` joined by newlines (quoted blocks included).
+    """The lines of ``element``: paragraphs, quotes and list items, and the text beside
+    them (a reply after the quote it answers), each block and ``<br>`` breaking a line.
 
-    ``<br><br>`` inside one block (old engines' idea of paragraphs) also breaks lines.
-    Mutates ``element``: callers pass a copy.
+    When the comment has paragraphs, a short box outside them (a "Reply · Flag" footer,
+    a "Posts: 2,955" cell) is its toolbar, not its words; a long one (a text div beside
+    a paragraph-styled title) is words. Mutates ``element``: callers pass a copy.
     """
-    for br in element.iter("br"):
-        br.tail = "\n" + (br.tail or "")
     candidates = element.xpath(_BLOCKS)
     inside = set(candidates)
-    # Outermost blocks only: a <p> inside a quoted <li> is part of that item's line.
-    blocks = [b for b in candidates if not any(a in inside for a in b.iterancestors())] or [element]
-    lines = (squash(line) for block in blocks for line in block.text_content().split("\n"))
+    blocks = {b for b in candidates if not any(a in inside for a in b.iterancestors())}
+    if blocks:
+        _drop_short_boxes(element, blocks)
+    for node in element.iter():
+        if node is element or not isinstance(node.tag, str):
+            continue
+        if node.tag == "br":
+            node.tail = "\n" + (node.tail or "")
+        elif node.tag in _LINE_TAGS:
+            node.text = "\n" + (node.text or "")
+            node.tail = "\n" + (node.tail or "")
+    lines = (squash(line) for line in element.text_content().split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _drop_short_boxes(node: HtmlElement, blocks: set[HtmlElement]) -> None:
+    for child in list(node):
+        if not isinstance(child.tag, str) or child in blocks:
+            continue
+        if any(d in blocks for d in child.iterdescendants()):
+            _drop_short_boxes(child, blocks)
+        elif child.tag in _LINE_TAGS and len(squash(child.text_content())) < _SHORT_BOX:
+            child.drop_tree()
 
 
 def without(element: HtmlElement, *xpaths: str, chrome: bool = True) -> HtmlElement:
@@ -181,12 +214,12 @@ def first_date_text(element: HtmlElement, *xpaths: str) -> str | None:
 _MARK = "data-newsdedup-drop"
 
 
-def without_nodes(element: HtmlElement, nodes: list[HtmlElement], *xpaths: str) -> HtmlElement:
+def without_nodes(element: HtmlElement, nodes: list[HtmlElement], *xpaths: str, chrome: bool = True) -> HtmlElement:
     """A copy of ``element`` without ``nodes`` (elements of the original), chrome and ``xpaths``."""
     for node in nodes:
         node.set(_MARK, "")
     try:
-        return without(element, f".//*[@{_MARK}]", *xpaths)
+        return without(element, f".//*[@{_MARK}]", *xpaths, chrome=chrome)
     finally:
         for node in nodes:
             del node.attrib[_MARK]
