@@ -19,7 +19,9 @@ from pipelines.dedup.signature import Signature, make_signature
 from pipelines.errors import RejectedPage
 from pipelines.extract import ExtractConfig, extract_article, extract_config
 from pipelines.html import parse_page
+from pipelines.link_lines import without_link_lines
 from pipelines.page import Extraction, ExtractRules, FetchedPage
+from pipelines.settings_reader import from_settings, setting
 from storage.records import CommentFields
 
 if TYPE_CHECKING:
@@ -34,9 +36,10 @@ class AnalyzeConfig:
     """What the analyze stage does to each page (EXTRACT_*, COMMENTS_ENABLED, DEDUP_*)."""
 
     extract: ExtractConfig = field(default_factory=ExtractConfig)
-    # Off: no comment is parsed or stored; the comment sections the markup names are still
-    # pruned from the body (ExtractConfig.prune_xpath), so comments never become article text.
-    comments: bool = True
+    # COMMENTS_ENABLED. Off: no comment is parsed or stored; the comment sections the markup
+    # names are still pruned from the body (ExtractConfig.prune_xpath), so comments never
+    # become article text.
+    comments: bool = field(default=True, metadata=setting("COMMENTS_ENABLED"))
     # None (or DEDUP_ENABLED=False): the article is stored unsigned and never linked.
     sign: DedupConfig | None = None
 
@@ -48,11 +51,7 @@ class AnalyzeConfig:
 def analyze_config(settings: BaseSettings) -> AnalyzeConfig:
     """AnalyzeConfig from a crawl's settings."""
     sign = dedup_config(settings)
-    return AnalyzeConfig(
-        extract=extract_config(settings),
-        comments=settings.getbool("COMMENTS_ENABLED", True),
-        sign=sign if sign.enabled else None,
-    )
+    return from_settings(AnalyzeConfig, settings, extract=extract_config(settings), sign=sign if sign.enabled else None)
 
 
 @dataclass(slots=True)
@@ -110,7 +109,7 @@ def analyze_page(
         # A forum topic's article is its first post; the replies are its comments.
         extraction.text = unicodedata.normalize("NFC", first_post)
     comments = _all_comments(page, tree, found, comment_pages, rules, config, extraction.language)
-    extraction.text = without_comment_lines(extraction.text, comments, tree)
+    extraction.text = without_link_lines(without_comment_lines(extraction.text, comments, tree), tree)
     signature = make_signature(extraction.text, config.sign) if config.signs else None  # type: ignore[arg-type]
     return PageAnalysis(extraction, comments, signature)
 
