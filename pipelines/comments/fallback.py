@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from lxml.etree import XPath
 
 from pipelines.comments.markup import THREAD_MARK, RawComment, squash
-from pipelines.comments.reading import read_block, tokens
+from pipelines.comments.reading import SHORT, read_block, tokens
 from pipelines.comments.thread import read_thread, shape, with_answer
 
 if TYPE_CHECKING:
@@ -53,8 +53,8 @@ MIN_SHARE_WITH_EVIDENCE = 0.8
 # Blocks averaging more text than this are page regions, not comments.
 MAX_BLOCK_CHARS = 6000
 _GROUPS_TRIED = 6
-# Characters of a comment section outside its thread that still make it all comment
-# section: a heading, a count, a login notice.
+# Characters of a comment section outside its thread that make it all comment section
+# whatever the thread's length: a heading, a count, a login notice.
 _SECTION_REST = 200
 _SECTIONS_TRIED = 8
 
@@ -78,11 +78,8 @@ def _is_section(element: HtmlElement) -> bool:
     return bool(named) and not any(_NOT_SECTION.search(t) for t in named) and not element.xpath(".//h1")
 
 
-def _sections(tree: HtmlElement) -> list[tuple[HtmlElement, HtmlElement | None]]:
-    """Sections that may hold the thread, with the heading that names them (or None):
-    elements whose id/class names a comment section, in page order (outer ones before
-    inner ones), then the boxes under a "Comments" heading (a thread migrated into the
-    post body, a theme without labels)."""
+def _named_sections(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements whose id/class names a comment section, in page order (outer ones first)."""
     found: list[HtmlElement] = []
     for value in _LABELS(tree):
         element = value.getparent()
@@ -90,6 +87,13 @@ def _sections(tree: HtmlElement) -> list[tuple[HtmlElement, HtmlElement | None]]
             continue
         if _is_section(element):
             found.append(element)
+    return found
+
+
+def _sections(found: list[HtmlElement], tree: HtmlElement) -> list[tuple[HtmlElement, HtmlElement | None]]:
+    """Sections that may hold the thread, with the heading that names them (or None): the
+    first few ``found`` by name, then the boxes under a "Comments" heading (a thread
+    migrated into the post body, a theme without labels)."""
     named: list[tuple[HtmlElement, HtmlElement | None]] = [(element, None) for element in found[:_SECTIONS_TRIED]]
     for heading in _HEADINGS(tree):
         if not _COMMENT_HEADING.match(squash(heading.text_content())):
@@ -199,18 +203,26 @@ def structural(tree: HtmlElement) -> list[RawComment]:
     """Comments of the first comment section with a readable thread, or none.
 
     Marks the thread's blocks (and the heading that named it) with THREAD_MARK; a section
-    named for comments whose text is the thread but for a few lines (its heading, the
-    count, an "add a comment" link) is marked whole.
+    named for comments that is mostly its thread is marked whole (its heading, count and
+    "log in to comment" notice go with it), and so is any that holds only a few short
+    lines ("No comments", "Log in to comment", the form's labels).
     """
     # An outer section that fails can hold the real thread deeper down: inner ones are
     # tried too, a few at most (each try parses dates).
-    for section, heading in _sections(tree):
+    found = _named_sections(tree)
+    # Outermost ones only: the entries of a live ticker ("live-match-comment") are short
+    # too, and they are the article.
+    named = set(found)
+    for section in found:
+        if _empty(section) and not any(a in named for a in section.iterancestors()):
+            section.set(THREAD_MARK, "")
+    for section, heading in _sections(found, tree):
         group = _thread(section, heading)
         if group:
             read = read_thread(tree, group, heading if heading is not None else section)
             blocks = [element for element, _ in read]
             marked = [*blocks, *([heading] if heading is not None else [])]
-            if heading is None and _only_thread(section, blocks):
+            if heading is None and _mostly_thread(section, blocks):
                 marked.append(section)
             for element in marked:
                 element.set(THREAD_MARK, "")
@@ -218,8 +230,15 @@ def structural(tree: HtmlElement) -> list[RawComment]:
     return []
 
 
-def _only_thread(section: HtmlElement, blocks: list[HtmlElement]) -> bool:
+def _mostly_thread(section: HtmlElement, blocks: list[HtmlElement]) -> bool:
     inside = set(blocks)
     outer = [b for b in blocks if not any(a in inside for a in b.iterancestors()) and section in b.iterancestors()]
-    rest = len(squash(section.text_content())) - sum(len(squash(b.text_content())) for b in outer)
-    return bool(outer) and rest <= _SECTION_REST
+    thread = sum(len(squash(b.text_content())) for b in outer)
+    rest = len(squash(section.text_content())) - thread
+    return bool(outer) and rest <= max(_SECTION_REST, thread)
+
+
+def _empty(section: HtmlElement) -> bool:
+    """An empty thread's section: a few short lines, no paragraph of words."""
+    text = squash(section.text_content())
+    return len(text) <= _SECTION_REST and all(len(squash(line)) < SHORT for line in section.itertext())
