@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,6 +13,9 @@ from lxml.etree import XPath, XPathSyntaxError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pipelines.page import ExtractRules
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 
 class SourcesError(ValueError):
@@ -162,7 +166,7 @@ def _resolve(url: str, base: str) -> str:
     return url if urlsplit(url).scheme else urljoin(base, url)
 
 
-def _describe(path: Path, raw: dict, error: dict) -> str:  # type: ignore[type-arg]
+def _describe(path: Path, raw: dict[str, Any], error: ErrorDetails) -> str:
     loc = list(error["loc"])
     where = ""
     if len(loc) >= 2 and loc[0] == "source" and isinstance(loc[1], int):

@@ -61,7 +61,7 @@ class WarcArchiveMiddleware:
             **{"http-header-user-agent": s.get("USER_AGENT") or "", "isPartOf": f"newsdedup-crawl-{started}"},
         )
         writer = RotatingWarcWriter(Path(folder), s.getint("WARC_MAX_SIZE"), info, prefix=s.get("WARC_PREFIX"))
-        middleware = cls(writer, crawler.stats)  # type: ignore[arg-type]
+        middleware = cls(writer, crawler.stats)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 

@@ -38,10 +38,10 @@ def parse_page_date(text: str, *, timezone: str, now: datetime, languages: list[
         "RELATIVE_BASE": now.astimezone(zone).replace(tzinfo=None),
         "PREFER_DATES_FROM": "past",
     }
-    parsed = dateparser.parse(text, languages=languages, settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(text, languages=languages, settings=settings)
     if parsed is None and languages:
         # Dates are often in the site's language, not the article's (or the guess was wrong).
-        parsed = dateparser.parse(text, settings=settings)  # type: ignore[arg-type]
+        parsed = dateparser.parse(text, settings=settings)
     if parsed is None:
         logger.debug("unparsed date %r", text)
         return None

@@ -192,7 +192,8 @@ class WarcReader:
             yield Broken(str(path), 0, f"not a WARC or ARC file: {sniffed.detail}")
             return
         while start is not None:
-            fh.seek(start)
+            at = start
+            fh.seek(at)
             records = Records(fh, fmt)
             seen = 0
             previous: tuple[Any, int] | None = None
@@ -216,8 +217,8 @@ class WarcReader:
                     yield Broken(str(path), records.offset, f"the last {tail} bytes are no complete record (truncated)")
                 start = None
             except READ_ERRORS as exc:
-                offset = getattr(records, "offset", start)
-                if "non-chunked gzip" in str(exc) and start == 0:
+                offset = int(getattr(records, "offset", at))
+                if "non-chunked gzip" in str(exc) and at == 0:
                     # One gzip stream for the whole file: readable front to back, not at offsets.
                     fh.seek(0)
                     yield from self._read_whole_gzip(path, fh, fmt, skip=seen)

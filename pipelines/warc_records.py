@@ -94,7 +94,7 @@ def _as_text(head: bytes) -> str | None:
     return None if "\x00" in text else text
 
 
-class _StrictArcHeaders(ARC2WARCHeadersParser):  # type: ignore[misc]
+class _StrictArcHeaders(ARC2WARCHeadersParser):
     """warcio's ARC-to-WARC header parser, refusing a line that is no ARC header: warcio
     takes any five words for one (a date of 'nice' becomes year 2999, a length of 'x' an
     empty record), so text inside a damaged ARC file would come out as records."""
@@ -108,7 +108,7 @@ class _StrictArcHeaders(ARC2WARCHeadersParser):  # type: ignore[misc]
         return super().parse(stream, headerline)
 
 
-class Records(ArchiveIterator):  # type: ignore[misc]
+class Records(ArchiveIterator):
     """warcio's iterator, reading ARC records as WARC ones (``arc2warc``: one shape for
     everything after it), without its multi-line stderr warning for a lying Content-Length
     (the reader reports that itself, in one line; ``err_count`` still counts it).
@@ -119,7 +119,7 @@ class Records(ArchiveIterator):  # type: ignore[misc]
 
     INC_RECORD = ""
 
-    def __init__(self, fh: IO[bytes], fmt: str | None = None) -> None:
+    def __init__(self, fh: IO[bytes] | io.BufferedIOBase, fmt: str | None = None) -> None:
         super().__init__(fh, arc2warc=True)
         self.loader.arc_parser = _StrictArcHeaders()
         # With arc2warc warcio never pins the format itself: this one stays.

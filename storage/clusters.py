@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from storage.dedup import COPY, QUOTE
 from storage.models import Article, ArticleLink, ArticleSignature, StorySplit
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from datasketch import LeanMinHash
 
 # Run for many stored articles: built once (see storage.dedup).
-_IDS = bindparam("ids", expanding=True)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 _COPY_NEIGHBOURS = select(ArticleLink.article_id, ArticleLink.target_id).where(
     ArticleLink.kind == COPY, ArticleLink.article_id.in_(_IDS) | ArticleLink.target_id.in_(_IDS)
 )
@@ -39,7 +40,7 @@ _SET_STORY = (
 )
 _STORY_IDS = select(Article.id, Article.story_id).where(Article.id.in_(_IDS))
 _QUOTED_STORIES = (
-    select(ArticleLink.article_id, Article.story_id)
+    select(ArticleLink.article_id, Article.story_id, ArticleLink.target_id)
     .join(Article, Article.id == ArticleLink.target_id)
     .where(ArticleLink.kind == QUOTE, ArticleLink.article_id.in_(_IDS))
 )
@@ -146,8 +147,9 @@ def related_stories(session: Session, article_ids: Collection[int]) -> dict[int,
     """{article id: its own story and every story it quotes}."""
     related = {article_id: {story} for article_id, story in story_ids(session, article_ids).items()}
     rows = session.execute(_QUOTED_STORIES, {"ids": list(article_ids)})
-    for article_id, story in rows:
-        related[article_id].add(story)
+    for article_id, story, target in rows:
+        # A quoted article not yet clustered is its own story (as in story_ids).
+        related[article_id].add(story or target)
     return related
 
 

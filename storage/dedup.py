@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Article, ArticleLink, ArticleSignature, DedupBand, DedupPassage
+from storage.models import Article, ArticleLink, ArticleSignature, DedupBand, DedupPassage, core_table
 
 COPY = "copy"
 QUOTE = "quote"
@@ -26,9 +26,9 @@ QUOTE = "quote"
 _STORED_SIGNATURE = select(ArticleSignature.minhash, ArticleSignature.params).where(
     ArticleSignature.article_id == bindparam("article_id")
 )
-_INSERT_SIGNATURE = ArticleSignature.__table__.insert()
-_INSERT_BAND = DedupBand.__table__.insert()
-_INSERT_PASSAGE = DedupPassage.__table__.insert()
+_INSERT_SIGNATURE = core_table(ArticleSignature).insert()
+_INSERT_BAND = core_table(DedupBand).insert()
+_INSERT_PASSAGE = core_table(DedupPassage).insert()
 _SHARED = func.count().label("shared")
 _BAND_MATCHES = (
     select(DedupBand.article_id, _SHARED)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -178,7 +179,7 @@ def with_request_forms(known: dict[str, KnownUrl]) -> dict[str, KnownUrl]:
     return {**{url: row for url, row in aliases.items() if url not in known}, **known}
 
 
-def known_document(known: KnownUrl) -> dict[str, str | None]:
+def known_document(known: KnownUrl) -> dict[str, Any]:
     return {
         "url": known.url,
         "outcome": known.outcome,

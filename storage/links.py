@@ -8,9 +8,9 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from storage.dedup import QUOTE
-from storage.models import ArticleLink, StorySplit
+from storage.models import ArticleLink, StorySplit, core_table
 
-_INSERT_LINK = ArticleLink.__table__.insert()
+_INSERT_LINK = core_table(ArticleLink).insert()
 _SPLITS = select(StorySplit.url_key, StorySplit.other_url_key).where(
     (StorySplit.url_key == bindparam("url_key")) | (StorySplit.other_url_key == bindparam("url_key"))
 )

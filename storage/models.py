@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     PrimaryKeyConstraint,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -35,6 +36,14 @@ def managed_by_migrations_only(obj: Any, name: str | None, type_: str, reflected
 
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict: JSON, list[str]: JSON}
+
+
+def core_table(model: type[Base]) -> Table:
+    """A model's Core table, for prebuilt bulk statements (``__table__`` is typed as any
+    FromClause; every model here is declared with ``__tablename__``, so it is a Table)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class Source(Base):

@@ -106,7 +106,10 @@ def source_stats(session: Session) -> list[dict[str, Any]]:
         .order_by(Source.name)
     )
     last_crawls = _last_finished_crawls(session)
-    return [_source_row(*row, last_crawls) for row in session.execute(stmt)]
+    return [
+        _source_row(name, n_articles, n_copies, newest, n_comments, n_urls, n_errors, last_crawls)
+        for name, n_articles, n_copies, newest, n_comments, n_urls, n_errors in session.execute(stmt)
+    ]
 
 
 def _source_row(

@@ -9,12 +9,15 @@ a bound parameter, and for FTS5 it is first rewritten into quoted terms, so a se
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, String, cast, column, exists, func, literal_column, select, table, text
+from sqlalchemy import Row, Select, String, cast, column, exists, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.functions import Function
 
 from storage.models import Article, Comment, Source
 from storage.types import iso
@@ -71,7 +74,7 @@ def fts5_query(user_query: str) -> str:
 
     Every term is quoted, so FTS5 operators and punctuation in the input are plain text.
     """
-    terms = []
+    terms: list[str] = []
     for phrase, word in _TERM.findall(user_query):
         if word == "OR" and terms and terms[-1] != "OR":
             terms.append("OR")
@@ -131,7 +134,9 @@ def search_articles(
     return _hits(session, match, chosen, sqlite)
 
 
-def _best_per_story(session: Session, ranked: list[Any], filters: ArticleFilter, limit: int) -> list[tuple[int, float]]:
+def _best_per_story(
+    session: Session, ranked: Sequence[Row[int, float]], filters: ArticleFilter, limit: int
+) -> list[tuple[int, float]]:
     """The first ``limit`` ranked hits that pass the filters, one per story unless all copies."""
     ids = [hit_id for hit_id, _ in ranked]
     allowed = dict(
@@ -210,7 +215,7 @@ _MATCH = text("articles_fts MATCH :match")
 
 def _sqlite_hits(match: str) -> Select:
     # bm25 is negative, smaller is better; the title counts ten times the text.
-    rank = literal_column("bm25(articles_fts, 10.0, 1.0)")
+    rank: ColumnClause[float] = literal_column("bm25(articles_fts, 10.0, 1.0)")
     return (
         select(ARTICLES_FTS.c.rowid.label("hit_id"), rank.label("rank"))
         .select_from(ARTICLES_FTS)
@@ -221,21 +226,23 @@ def _sqlite_hits(match: str) -> Select:
 def _sqlite_snippets(session: Session, match: str, ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
-    snippet = literal_column(f"snippet(articles_fts, 1, '{HIGHLIGHT[0]}', '{HIGHLIGHT[1]}', '…', 16)")
+    snippet: ColumnClause[str] = literal_column(
+        f"snippet(articles_fts, 1, '{HIGHLIGHT[0]}', '{HIGHLIGHT[1]}', '…', 16)"
+    )
     stmt = select(ARTICLES_FTS.c.rowid, snippet).where(_MATCH.bindparams(match=match), ARTICLES_FTS.c.rowid.in_(ids))
     return dict(session.execute(stmt).all())
 
 
-_SIMPLE = literal_column("'simple'::regconfig")
+_SIMPLE: ColumnClause[Any] = literal_column("'simple'::regconfig")
 
 
-def _tsquery(query: str):  # type: ignore[no-untyped-def]
+def _tsquery(query: str) -> Function[Any]:
     # websearch syntax ("phrases", OR, -word) never fails on user input.
     return func.websearch_to_tsquery(_SIMPLE, query)
 
 
 # The stored, GIN-indexed tsvector of migration 0004 (PostgreSQL only, so not mapped).
-SEARCH_VECTOR = literal_column("articles.search_vector")
+SEARCH_VECTOR: ColumnClause[Any] = literal_column("articles.search_vector")
 
 
 def _postgres_hits(query: str) -> Select:

@@ -121,12 +121,14 @@ def _most_like(paragraph: str, words: dict[bytes, set[str]]) -> bytes | None:
 
 def _deflate(data: bytes, zdict: bytes = b"") -> bytes:
     # Raw deflate: no zlib header and checksum (6 bytes a version).
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15, **({"zdict": zdict} if zdict else {}))
+    compressor = (
+        zlib.compressobj(9, zlib.DEFLATED, -15, zdict=zdict) if zdict else zlib.compressobj(9, zlib.DEFLATED, -15)
+    )
     return compressor.compress(data) + compressor.flush()
 
 
 def _inflate(data: bytes, zdict: bytes = b"") -> bytes:
-    decompressor = zlib.decompressobj(-15, **({"zdict": zdict} if zdict else {}))
+    decompressor = zlib.decompressobj(-15, zdict=zdict) if zdict else zlib.decompressobj(-15)
     return decompressor.decompress(data) + decompressor.flush()
 
 
