@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -37,7 +36,10 @@ if TYPE_CHECKING:
 
 
 def default_sources() -> Path | None:
-    path = Path(os.environ.get("NEWSDEDUP_SOURCES", "sources.toml"))
+    # The default's one home ($NEWSDEDUP_SOURCES, else sources.toml); that module imports no Scrapy.
+    from crawler.settings import NEWSDEDUP_SOURCES
+
+    path = Path(NEWSDEDUP_SOURCES)
     return path if path.is_file() else None
 
 

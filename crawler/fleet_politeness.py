@@ -40,6 +40,8 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
+from crawler.middlewares import CrawlDelayMiddleware
+
 if TYPE_CHECKING:
     from typing import Self
 
@@ -85,15 +87,15 @@ class FleetPolitenessMiddleware:
         crawler: Crawler,
         redis_url: str,
         *,
-        delay: float = 1.0,
-        poll: float = 0.05,
-        lease_margin: float = 10.0,
-        key_prefix: str = "newsdedup:host:",
+        delay: float,
+        poll: float,
+        lease_margin: float,
+        key_prefix: str,
     ) -> None:
         self.crawler = crawler
         self.redis_url = redis_url
         self.delay, self.poll, self.lease_margin, self.key_prefix = delay, poll, lease_margin, key_prefix
-        self.timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 180)
+        self.timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
         self.stats = crawler.stats
         self._redis: Redis | None = None
         self._scripts: dict[str, Any] = {}
@@ -111,10 +113,10 @@ class FleetPolitenessMiddleware:
         middleware = cls(
             crawler,
             url,
-            delay=s.getfloat("FLEET_HOST_DELAY", 1.0),
-            poll=s.getfloat("FLEET_POLL_INTERVAL", 0.05),
-            lease_margin=s.getfloat("FLEET_LEASE_MARGIN", 10.0),
-            key_prefix=s.get("FLEET_KEY_PREFIX", "newsdedup:host:"),
+            delay=s.getfloat("FLEET_HOST_DELAY"),
+            poll=s.getfloat("FLEET_POLL_INTERVAL"),
+            lease_margin=s.getfloat("FLEET_LEASE_MARGIN"),
+            key_prefix=s["FLEET_KEY_PREFIX"],
         )
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
@@ -151,11 +153,12 @@ class FleetPolitenessMiddleware:
         """FLEET_HOST_DELAY, or this process's delay for the host when larger: the robots.txt
         Crawl-delay (CrawlDelayMiddleware, which runs before this one) or AutoThrottle's."""
         delay = self.delay
+        robots = self.crawler.get_downloader_middleware(CrawlDelayMiddleware)
+        if robots is not None and (crawl_delay := robots.crawl_delay(slot)) is not None:
+            delay = max(delay, crawl_delay)
         downloader = getattr(self.crawler.engine, "downloader", None)
-        if downloader is not None:
-            delay = max(delay, downloader.per_slot_settings.get(slot, {}).get("delay", 0.0))
-            if (local := downloader.slots.get(slot)) is not None:
-                delay = max(delay, local.delay)
+        if downloader is not None and (local := downloader.slots.get(slot)) is not None:
+            delay = max(delay, local.delay)
         return delay
 
     def lease_seconds(self, request: Request, slot: str) -> float:
@@ -203,7 +206,8 @@ class FleetPolitenessMiddleware:
         waited = time.monotonic() - started
         if self.stats is not None:
             self.stats.inc_value("fleet_politeness/acquired")
-            self.stats.inc_value("fleet_politeness/wait_seconds", round(waited, 3))
+            # Scrapy's stats add any number; StatsCollector.inc_value is annotated for int only.
+            self.stats.inc_value("fleet_politeness/wait_seconds", round(waited, 3))  # type: ignore[arg-type]
         logger.debug("took host %s after %.3fs for %s", slot, waited, request.url)
 
     async def process_response(self, request: Request, response: Response) -> Response:

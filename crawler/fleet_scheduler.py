@@ -1,7 +1,8 @@
 """scrapy-redis's scheduler, adjusted for a fleet of crawl processes sharing one frontier.
 
 scrapy-redis 0.9.1 works with the Scrapy pinned here (2.13+, tested on 2.19) as it is;
-this subclass changes what a fleet needs (docs/distributed-notes.md has the details):
+this subclass changes what a fleet needs (tests/test_compat.py checks the attributes of
+scrapy-redis's Scheduler it builds on; pyproject.toml pins scrapy-redis below 0.10):
 
 * one worker finishing never empties the shared queue and request-fingerprint set.
   Upstream ``close()`` flushes both unless ``SCHEDULER_PERSIST`` is on, so the first
@@ -32,11 +33,14 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 
+from crawler.compat import wake_engine
+
 if TYPE_CHECKING:
     from typing import Self
 
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
+    from scrapy_redis.dupefilter import RFPDupeFilter
 
 logger = logging.getLogger(__name__)
 
@@ -45,21 +49,22 @@ class FleetScheduler(Scheduler):
     """``SCHEDULER = "crawler.fleet_scheduler.FleetScheduler"`` with ``REDIS_URL`` set."""
 
     crawler: Crawler
+    df: RFPDupeFilter
     lost: asyncio.Future[None] | None = None
-    idle_grace: float = 0.0
-    idle_poll: float = 0.5
-    last_busy: float = 0.0
-    keys_ttl: int = 0
+    idle_grace: float
+    idle_poll: float
+    last_busy: float
+    keys_ttl: int
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         instance = super().from_crawler(crawler)
         instance.crawler = crawler
-        instance.idle_grace = crawler.settings.getfloat("FLEET_IDLE_GRACE", 10.0)
-        instance.idle_poll = crawler.settings.getfloat("FLEET_IDLE_POLL", 0.5)
+        instance.idle_grace = crawler.settings.getfloat("FLEET_IDLE_GRACE")
+        instance.idle_poll = crawler.settings.getfloat("FLEET_IDLE_POLL")
         instance.last_busy = time.monotonic()
-        # A named run's keys (FLEET_RUN) are of no use once it is over: they expire.
-        instance.keys_ttl = crawler.settings.getint("FLEET_KEYS_TTL", 86400) if crawler.settings.get("FLEET_RUN") else 0
+        # A run's keys (FLEET_RUN) are of no use once it is over: they expire.
+        instance.keys_ttl = crawler.settings.getint("FLEET_KEYS_TTL")
         crawler.signals.connect(instance.spider_idle, signal=signals.spider_idle)
         return instance
 
@@ -136,8 +141,5 @@ class FleetScheduler(Scheduler):
         if self.lost is None and time.monotonic() - self.last_busy < self.idle_grace:
             # An idle engine asks the scheduler again only on its 5 s heartbeat, by which
             # time a short crawl is over; ask every FLEET_IDLE_POLL seconds instead.
-            # (ExecutionEngine._slot is private: without it we fall back to the heartbeat.)
-            slot = getattr(self.crawler.engine, "_slot", None)
-            if slot is not None and getattr(slot, "nextcall", None) is not None:
-                slot.nextcall.schedule(self.idle_poll)
+            wake_engine(self.crawler.engine, self.idle_poll)
             raise DontCloseSpider

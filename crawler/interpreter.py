@@ -41,9 +41,7 @@ class InterpreterTuning:
     def from_crawler(cls, crawler: Crawler) -> Self:
         s = crawler.settings
         interval = s.get("GIL_SWITCH_INTERVAL")
-        extension = cls(
-            s.getbool("GC_FREEZE_ENABLED", True), None if interval in (None, "", "None") else float(interval)
-        )
+        extension = cls(s.getbool("GC_FREEZE_ENABLED"), None if interval in (None, "", "None") else float(interval))
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension

@@ -40,7 +40,7 @@ class LoopLagMonitor:
         if not crawler.settings.getbool("LOOP_LAG_ENABLED"):
             raise NotConfigured
         assert crawler.stats is not None
-        monitor = cls(crawler.stats, crawler.settings.getfloat("LOOP_LAG_INTERVAL", 0.01))
+        monitor = cls(crawler.stats, crawler.settings.getfloat("LOOP_LAG_INTERVAL"))
         crawler.signals.connect(monitor.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(monitor.spider_closed, signal=signals.spider_closed)
         return monitor

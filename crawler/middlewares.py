@@ -12,10 +12,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy import signals
+from scrapy.core.downloader import Downloader
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response, TextResponse
+from scrapy.utils.misc import load_object
 from scrapy.utils.response import response_status_message
 from twisted.internet import defer, error
 
@@ -43,36 +46,65 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-class BackoffRetryMiddleware(RetryMiddleware):
-    """Scrapy's RetryMiddleware, but a retry waits: Retry-After when the server sends one
-    (429, 503), else exponential backoff; capped at RETRY_MAX_DELAY. Waiting is an
-    asyncio sleep of this request only: the crawl goes on meanwhile."""
+class BackoffRetryMiddleware:
+    """Scrapy's RetryMiddleware (RETRY_*; the settings switch Scrapy's own off for this
+    one), but a retry waits: Retry-After when the server sends one (429, 503), else
+    exponential backoff from RETRY_BACKOFF_BASE; capped at RETRY_MAX_DELAY. Waiting is an
+    asyncio sleep of this request only: the crawl goes on meanwhile. A timeout is retried
+    only with RETRY_TIMEOUTS. Retries are made by Scrapy's public ``get_retry_request``
+    (its retry/* stats, its give-up log line)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        s = crawler.settings
+        if not s.getbool("RETRY_ENABLED"):
+            raise NotConfigured
+        self.crawler = crawler
+        self.max_retry_times = s.getint("RETRY_TIMES")
+        self.retry_http_codes = {int(code) for code in s.getlist("RETRY_HTTP_CODES")}
+        self.priority_adjust = s.getint("RETRY_PRIORITY_ADJUST")
+        self.give_up_log_level = s.get("RETRY_GIVE_UP_LOG_LEVEL")
+        self.exceptions_to_retry: tuple[type[Exception], ...] = tuple(
+            load_object(e) if isinstance(e, str) else e for e in s.getlist("RETRY_EXCEPTIONS")
+        )
+        self.backoff_base = s.getfloat("RETRY_BACKOFF_BASE")
+        self.max_delay = s.getfloat("RETRY_MAX_DELAY")
+        self.retry_timeouts = s.getbool("RETRY_TIMEOUTS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        middleware = super().from_crawler(crawler)
-        middleware.backoff_base = crawler.settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
-        middleware.max_delay = crawler.settings.getfloat("RETRY_MAX_DELAY", 60.0)
-        middleware.retry_timeouts = crawler.settings.getbool("RETRY_TIMEOUTS", False)
-        return middleware
+        return cls(crawler)
+
+    def _retry(self, request: Request, reason: str | Exception) -> Request | None:
+        """The request again, or None when it has had its RETRY_TIMES (or meta max_retry_times)."""
+        assert self.crawler.spider is not None
+        meta = request.meta
+        return get_retry_request(
+            request,
+            spider=self.crawler.spider,
+            reason=reason,
+            max_retry_times=meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=meta.get("give_up_log_level", self.give_up_log_level),
+        )
 
     def _delay(self, request: Request, response: Response | None) -> float:
-        asked = retry_after_seconds(response.headers.get("Retry-After", b"").decode("latin-1")) if response else None
+        asked = retry_after_seconds(_header(response, "Retry-After")) if response is not None else None
         attempt = request.meta.get("retry_times", 0)
         return min(self.max_delay, asked if asked is not None else self.backoff_base * 2**attempt)
 
-    async def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
+    async def process_response(self, request: Request, response: Response, spider: Any = None) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         delay = self._delay(request, response)
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
             return response
-        self.crawler.stats.inc_value("retry/waited_seconds", delay)
+        # Scrapy's stats add any number; StatsCollector.inc_value is annotated for int only.
+        self.crawler.stats.inc_value("retry/waited_seconds", delay)  # type: ignore[arg-type]
         await asyncio.sleep(delay)
         return retry
 
-    async def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> Any:
+    async def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> Request | None:
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
             return None
         if isinstance(exception, TIMEOUTS) and not self.retry_timeouts:
@@ -81,6 +113,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if retry is not None:
             await asyncio.sleep(self._delay(request, None))
         return retry
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 async def robots_crawl_delay(crawler: Crawler, request: Request) -> float | None:
@@ -99,31 +136,47 @@ async def robots_crawl_delay(crawler: Crawler, request: Request) -> float | None
 
 class CrawlDelayMiddleware:
     """A robots.txt Crawl-delay larger than DOWNLOAD_DELAY becomes that host's delay, and
-    AutoThrottle may not lower it."""
+    AutoThrottle may not lower it.
+
+    The delay is known here, once robots.txt is read; the host's download slot is made by
+    the downloader after the middlewares (and dropped after a minute idle), so the delay
+    is applied to the slot when a request reaches the downloader (the
+    ``request_reached_downloader`` signal, before the slot's queue runs).
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.floor = crawler.settings.getfloat("DOWNLOAD_DELAY")
-        self.applied: dict[str, float] = {}
+        # Download slot key (a host) → its robots.txt Crawl-delay, when above the floor.
+        self.delays: dict[str, float] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.request_reached_downloader, signal=signals.request_reached_downloader)
+        return middleware
+
+    def crawl_delay(self, slot_key: str) -> float | None:
+        """The Crawl-delay this crawl keeps on a host (a download slot key), if any."""
+        return self.delays.get(slot_key)
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         delay = await robots_crawl_delay(self.crawler, request)
         if delay is None or delay <= self.floor:
             return
         request.meta["autothrottle_dont_adjust_delay"] = True
-        downloader = self.crawler.engine.downloader
-        key = downloader.get_slot_key(request)
-        if self.applied.get(key) != delay:
-            self.applied[key] = delay
+        key = self.crawler.engine.downloader.get_slot_key(request)
+        if self.delays.get(key) != delay:
+            self.delays[key] = delay
             self.crawler.stats.set_value(f"politeness/crawl_delay/{key}", delay)
-            # For the slot when the downloader creates it, and for it if it exists already.
-            downloader.per_slot_settings.setdefault(key, {})["delay"] = delay
-            if (slot := downloader.slots.get(key)) is not None:
-                slot.delay = max(slot.delay, delay)
+
+    def request_reached_downloader(self, request: Request) -> None:
+        # The downloader names the request's slot in its meta before sending the signal.
+        key = request.meta.get(Downloader.DOWNLOAD_SLOT)
+        if key is None or (delay := self.delays.get(key)) is None:
+            return
+        if (slot := self.crawler.engine.downloader.slots.get(key)) is not None:
+            slot.delay = max(slot.delay, delay)
 
 
 def _forbidden(address: str) -> bool:
@@ -161,7 +214,8 @@ class SafeDestinationMiddleware:
     @staticmethod
     def _check_host(host: str) -> str | None:
         try:
-            addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+            # (str: an IPv4 or IPv6 sockaddr starts with the address as text.)
+            addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
         except (socket.gaierror, UnicodeError):
             return None  # unresolvable: the download itself will fail with a clear error
         bad = sorted(a for a in addresses if _forbidden(a))

@@ -1,5 +1,23 @@
-"""Scrapy settings for newsdedup. Every NEWSDEDUP_*/EXTRACT_*/COMMENTS_*/STORE_* setting
-can be overridden with ``-s NAME=VALUE`` or from the environment as noted."""
+"""Scrapy settings for newsdedup. Any setting can be overridden with ``-s NAME=VALUE``
+(a few also from the environment, as noted).
+
+Every setting's default has one home:
+
+* a setting read into a config dataclass has its default on that dataclass's field, and
+  nowhere else: DEDUP_* (DedupConfig, pipelines/dedup/config.py), EXTRACT_* except
+  EXTRACT_WORKERS (ExtractConfig, pipelines/extract.py), COMMENTS_ENABLED (AnalyzeConfig,
+  pipelines/analysis.py), BOILERPLATE_* (BoilerplateConfig, pipelines/boilerplate.py),
+  HISTORY_* (HistoryConfig, storage/versions.py) and STORE_* (StoreConfig,
+  pipelines/crawl_store.py). pipelines/settings_reader.py reads them field by field
+  (``<PREFIX>_<FIELD>``), so the importer, ``reprocess`` and the tests get the same
+  defaults without this module;
+* every other setting has its default here, or is Scrapy's own (its default_settings.py)
+  when not set here; code reads it with no fallback of its own (``getfloat("X")``, never
+  ``getfloat("X", 1.0)``).
+
+tests/test_settings_docs.py checks the settings tables of docs/crawling.md and
+docs/distributed.md against both.
+"""
 
 from __future__ import annotations
 
@@ -26,8 +44,22 @@ NEWSDEDUP_SOURCES = os.environ.get("NEWSDEDUP_SOURCES", "sources.toml")
 # one worker of a fleet sharing that Redis queue and dupefilter (crawler/fleet.py switches
 # it on) and one PostgreSQL; FLEET_RUN names the run all its workers share.
 NEWSDEDUP_FRONTIER = os.environ.get("NEWSDEDUP_FRONTIER") or None
+# Required in fleet mode (crawler/fleet.py refuses to start without it).
 FLEET_RUN = os.environ.get("NEWSDEDUP_FLEET_RUN") or None
+# Seconds from a response to the next request on that host, fleet-wide (robots.txt
+# Crawl-delay or AutoThrottle's delay when larger); crawler/fleet_politeness.py polls a
+# busy host every FLEET_POLL_INTERVAL seconds and holds it at most DOWNLOAD_TIMEOUT +
+# FLEET_LEASE_MARGIN seconds (a killed worker's host frees itself), under this key prefix.
 FLEET_HOST_DELAY = 1.0
+FLEET_POLL_INTERVAL = 0.05
+FLEET_LEASE_MARGIN = 10.0
+FLEET_KEY_PREFIX = "newsdedup:host:"
+# A worker with an empty shared queue waits FLEET_IDLE_GRACE seconds for the others' new
+# links before it leaves, asking every FLEET_IDLE_POLL seconds; a run's Redis keys expire
+# FLEET_KEYS_TTL seconds after a worker leaves (0: never).
+FLEET_IDLE_GRACE = 10.0
+FLEET_IDLE_POLL = 0.5
+FLEET_KEYS_TTL = 86400
 ADDONS = {"crawler.fleet.FleetMode": 0}
 USER_AGENT = "newsdedup/0.1 (+https://github.com/newsdedup/newsdedup)"
 ROBOTSTXT_OBEY = True
@@ -82,15 +114,10 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
 
-# Extraction runs in worker processes (-1: one per CPU; 0: inline, for debugging).
+# Extraction runs in worker processes (-1: one per CPU; 0: inline, for debugging). The
+# other EXTRACT_* settings (EXTRACT_MIN_TEXT_CHARS: main text a page needs to be stored…)
+# and COMMENTS_ENABLED have their defaults on ExtractConfig and AnalyzeConfig.
 EXTRACT_WORKERS = -1
-EXTRACT_FAVOR_PRECISION = False
-# Main text a page needs to be stored: 250 characters, or 50 when the page declares itself
-# an article (schema.org/og:type) or has a byline with a date.
-EXTRACT_MIN_TEXT_CHARS = 250
-EXTRACT_MIN_ARTICLE_CHARS = 50
-EXTRACT_MAX_BYTES = 5 * 1024 * 1024
-COMMENTS_ENABLED = True
 
 # Incremental runs: an article already stored is fetched again (with If-None-Match /
 # If-Modified-Since) only while it is younger than the refresh window, to pick up new
@@ -100,29 +127,20 @@ INCREMENTAL_ENABLED = True
 FEED_MAX_PAGES = 5
 REFRESH_WINDOW_DAYS = 3
 # Syndicated copies and quotes (pipelines/dedup/config.py holds every DEDUP_* default and
-# docs/dedup.md the measurements behind them). DEDUP_WINDOW_DAYS=None: archives without dates.
-DEDUP_ENABLED = True
-DEDUP_WINDOW_DAYS = 7
+# docs/dedup.md the measurements behind them). DEDUP_WINDOW_DAYS=None: archives without
+# dates. BOILERPLATE_* (paragraphs a source prints on many articles), HISTORY_* (earlier
+# versions of an article) and STORE_* (articles per transaction) likewise have their
+# defaults on their config dataclasses (this module's docstring).
 
-# A paragraph printed on this many articles of one source is its boilerplate (support
-# appeals, subscription lines, author bios) and is removed from its bodies (>= 2).
-BOILERPLATE_ENABLED = True
-BOILERPLATE_MIN_ARTICLES = 3
-
-# Earlier versions of an article (text, title, authors, time) are kept when a re-crawl,
-# re-import or reprocess changes them (`newsdedup history`); at most this many per article.
-HISTORY_ENABLED = True
-HISTORY_MAX_VERSIONS = 20
-
-# Articles per DB transaction; each article and its comments share one savepoint.
-STORE_COMMIT_EVERY = 20
-# Make every write and roll it back (`newsdedup reprocess --dry-run`).
-STORE_DRY_RUN = False
+# An import of WARC files or a reprocess keeps at most this many items in the pipelines.
+ARCHIVE_IN_FLIGHT = 64
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
 EXTENSIONS = {
+    # The crawl's store, for the spiders' frontier reads (crawler/store_access.py).
+    "crawler.store_access.StoreAccess": 100,
     "crawler.loop_lag.LoopLagMonitor": 500,
     "crawler.interpreter.InterpreterTuning": 520,
 }

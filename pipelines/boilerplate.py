@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import select
 
 from pipelines.dedup.text import simplify
+from pipelines.settings_reader import from_settings
 from storage.boilerplate import ParagraphCounts, count_article, paragraph_counts
 from storage.models import Article
 from storage.queries import replace_text
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class BoilerplateConfig:
-    """BOILERPLATE_* settings; defaults live here so the importer shares them."""
+    """BOILERPLATE_<FIELD> settings; defaults live here so the importer shares them."""
+
+    SETTINGS_PREFIX: ClassVar[str] = "BOILERPLATE"
 
     enabled: bool = True
     # Three, not two: an article and one re-post of it share every paragraph.
@@ -50,12 +53,10 @@ _ZEROS = re.compile("0+")
 
 
 def boilerplate_config(settings: BaseSettings) -> BoilerplateConfig:
-    """BoilerplateConfig from the BOILERPLATE_* settings."""
-    defaults = BoilerplateConfig()
-    return BoilerplateConfig(
-        enabled=settings.getbool("BOILERPLATE_ENABLED", defaults.enabled),
-        min_articles=max(2, settings.getint("BOILERPLATE_MIN_ARTICLES", defaults.min_articles)),
-    )
+    """BoilerplateConfig from the BOILERPLATE_* settings (a paragraph on one article and
+    one re-post of it is no boilerplate: BOILERPLATE_MIN_ARTICLES is at least 2)."""
+    config = from_settings(BoilerplateConfig, settings)
+    return replace(config, min_articles=max(2, config.min_articles))
 
 
 def paragraph_key(paragraph: str, config: BoilerplateConfig) -> int | None:

@@ -2,9 +2,10 @@
 
 It holds the crawl's lock, its one session, its run record and its pending writes, and
 does all of it on one dedicated thread: the Scrapy event loop keeps downloading while a
-commit waits on disk or network, and the session never crosses threads. The spider
-reads the frontier through it and the store stage writes through it; no other part of
-a crawl opens a session. No Scrapy here: StorePipeline adapts it.
+commit waits on disk or network, and the session never crosses threads. The store stage
+writes through it and the spiders read the frontier through it (StorePipeline hands it to
+the StoreAccess extension, crawler/store_access.py); no other part of a crawl opens a
+session. No Scrapy here: StorePipeline adapts it.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from pipelines.boilerplate import BoilerplateConfig
 from pipelines.dedup import DedupConfig, IndexMismatch, StoryLinker, check_index
+from pipelines.settings_reader import setting
 from pipelines.write import StoredArticle, store_article
 from storage.db import SchemaOutOfDate, make_engine, prepare_database, session_factory
 from storage.frontier import Outcome, record_outcome
@@ -44,17 +46,21 @@ class StoreFailed(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class StoreConfig:
-    """How a crawl writes (STORE_*, plus the dedup and boilerplate settings it links with)."""
+    """How a crawl writes (STORE_<FIELD>, plus the dedup and boilerplate settings it links with)."""
 
-    database_url: str
+    SETTINGS_PREFIX: ClassVar[str] = "STORE"
+
+    # NEWSDEDUP_DATABASE_URL (its default is crawler/settings.py's: the environment's).
+    database_url: str = field(metadata=setting(None))
+    # Articles per transaction; each article and its comments share one savepoint.
     commit_every: int = 20
     dedup: DedupConfig = field(default_factory=DedupConfig)
     boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
     # Every write is made (so the report says what would change) and rolled back; no run is recorded.
     dry_run: bool = False
-    # Fleet mode (NEWSDEDUP_FRONTIER): one of many workers of the run named ``fleet_run``.
-    fleet: bool = False
-    fleet_run: str | None = None
+    # Fleet mode (NEWSDEDUP_FRONTIER, checked by crawler/fleet.py): one of many workers of
+    # the run named FLEET_RUN. None: a crawl of its own.
+    fleet_run: str | None = field(default=None, metadata=setting(None))
     # HISTORY_*: whether and how many earlier versions are kept, and this run's origin.
     history: HistoryConfig = DEFAULT_HISTORY
 
@@ -106,7 +112,7 @@ class CrawlStore:
         """
         try:
             self._open(lock_names, spider)
-        except (IndexMismatch, CrawlLocked, SchemaOutOfDate, FleetMisconfigured) as exc:
+        except (IndexMismatch, CrawlLocked, SchemaOutOfDate) as exc:
             raise StoreFailed(str(exc)) from None
         except (SQLAlchemyError, OSError) as exc:
             raise StoreFailed(f"{self.where}: cannot open database: {_one_line(exc)}") from None
@@ -114,12 +120,11 @@ class CrawlStore:
     def _open(self, lock_names: list[str], spider: str) -> None:
         engine = make_engine(self.config.database_url, writer=True)
         self._held.callback(engine.dispose)
-        if self.config.fleet:
-            _check_fleet(self.config, engine.dialect.name)
+        if self.config.fleet_run:
             # A fleet's workers all crawl every source (write_lock orders their writes), so
             # none holds a source lock; each holds one of its own, which tells the others
             # and `newsdedup runs` whether it is still alive (storage/runs.py).
-            lock_names = [worker_lock_name(self.config.fleet_run or "")]
+            lock_names = [worker_lock_name(self.config.fleet_run)]
         # Held for the whole crawl (the OS releases it if this process is killed): one run
         # per source at a time; other sources' crawls may write alongside. Released after
         # the run's end is recorded, so a free lock and a running row mean a dead crawl.
@@ -237,22 +242,6 @@ class CrawlStore:
     def _release(self) -> None:
         self._session = None
         self._held.close()
-
-
-class FleetMisconfigured(RuntimeError):
-    """Fleet mode without what it needs (a PostgreSQL database, a run name)."""
-
-
-def _check_fleet(config: StoreConfig, dialect: str) -> None:
-    if dialect == "sqlite":
-        raise FleetMisconfigured(
-            "fleet mode (NEWSDEDUP_FRONTIER) needs PostgreSQL: a SQLite file has one writer at a time"
-        )
-    if not config.fleet_run:
-        raise FleetMisconfigured(
-            "fleet mode (NEWSDEDUP_FRONTIER) needs FLEET_RUN, the name every worker of a run shares "
-            "(e.g. -s FLEET_RUN=$(date -u +%Y%m%dT%H))"
-        )
 
 
 def _one_line(exc: BaseException) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import py3langid
 import trafilatura
@@ -20,6 +20,7 @@ from pipelines.page import Extraction, ExtractRules
 from pipelines.pagekind import ARTICLE_TYPES, declared_types, not_article_reason
 from pipelines.published import published_time
 from pipelines.regions import PageLayout
+from pipelines.settings_reader import from_settings
 from pipelines.sitename import site_names
 from pipelines.titles import Title, html_title, page_title
 
@@ -30,26 +31,23 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class ExtractConfig:
-    """Crawl-wide extraction settings; defaults live here so the importer shares them."""
+    """Crawl-wide extraction settings, EXTRACT_<FIELD>; defaults live here so the importer
+    shares them."""
+
+    SETTINGS_PREFIX: ClassVar[str] = "EXTRACT"
 
     favor_precision: bool = False
     min_text_chars: int = 250
     # The floor for pages that declare themselves articles: a short post is still a post.
     min_article_chars: int = 50
     max_bytes: int = 5 * 1024 * 1024
-    # Removed before extraction so reader comments can never land in the body.
+    # Removed before extraction so reader comments can never land in the body (not a setting).
     prune_xpath: tuple[str, ...] = COMMENT_SECTION_XPATHS
 
 
 def extract_config(settings: BaseSettings) -> ExtractConfig:
     """ExtractConfig from the EXTRACT_* settings (defaults live on the dataclass)."""
-    defaults = ExtractConfig()
-    return ExtractConfig(
-        favor_precision=settings.getbool("EXTRACT_FAVOR_PRECISION", defaults.favor_precision),
-        min_text_chars=settings.getint("EXTRACT_MIN_TEXT_CHARS", defaults.min_text_chars),
-        min_article_chars=settings.getint("EXTRACT_MIN_ARTICLE_CHARS", defaults.min_article_chars),
-        max_bytes=settings.getint("EXTRACT_MAX_BYTES", defaults.max_bytes),
-    )
+    return from_settings(ExtractConfig, settings)
 
 
 def _xpath_texts(tree: HtmlElement, xpath: str) -> list[str]:
@@ -101,6 +99,9 @@ def extract_article(
         prune_xpath=list(config.prune_xpath + rules.prune_xpath) or None,
         date_extraction_params={"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S"},
     )
+    # A Document, or None: a dict comes back only with as_dict=True (trafilatura's
+    # annotation does not tell them apart).
+    assert not isinstance(document, dict)
     text = _body_from_xpath(tree, rules.body_xpath) if rules.body_xpath else (document.text if document else "") or ""
     # NFC, as trafilatura.extract() returns its text: one spelling of each character for
     # search and dedup, whatever form the page's bytes used.

@@ -108,5 +108,5 @@ class WorkerPool:
 
 def crawl_pool(crawler: Any) -> WorkerPool:
     """The crawl's pool of worker processes: EXTRACT_WORKERS of them (-1: the default, see default_workers)."""
-    workers = crawler.settings.getint("EXTRACT_WORKERS", -1)
+    workers = crawler.settings.getint("EXTRACT_WORKERS")
     return WorkerPool(default_workers() if workers < 0 else workers, preload=("pipelines.extract",))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -14,6 +15,7 @@ from pipelines.boilerplate import boilerplate_config
 from pipelines.crawl_store import CrawlStore, StoreConfig, StoreFailed
 from pipelines.dedup import dedup_config
 from pipelines.items import ArticleItem, fetch_outcome
+from pipelines.settings_reader import from_settings
 from storage.frontier import Outcome
 from storage.queries import ArticleChange
 from storage.versions import CRAWL, IMPORT, REPROCESS, HistoryConfig
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 
     from scrapy import Spider
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
     from scrapy.statscollectors import StatsCollector
 
     from pipelines.write import StoredArticle
@@ -36,33 +39,35 @@ STORE_FAILED = "store_failed"
 RUN_COUNTERS = ("pages_fetched", "articles_new", "articles_updated", "comments_new", "duplicates")
 
 
+# Sent once the crawl's store is open, with the argument ``store`` (the CrawlStore): the
+# spiders' reads go through it (crawler/store_access.py keeps it for them).
+store_opened = object()
+
+
 # Where a spider's articles come from, for their versions (storage/versions.py); `news`
 # is a crawl, or an import when it reads files (pipelines.write.store_article).
 SPIDER_ORIGINS = {"reprocess": REPROCESS, "pages": IMPORT, "warc": IMPORT}
 
 
-def store_config(settings: Any, spider: str | None = None) -> StoreConfig:
-    """StoreConfig from a crawl's settings (and its spider's name)."""
-    return StoreConfig(
+def store_config(settings: BaseSettings, spider: str | None = None) -> StoreConfig:
+    """StoreConfig from a crawl's STORE_* settings (and its spider's name); a fleet worker's
+    run is FLEET_RUN, in fleet mode only (NEWSDEDUP_FRONTIER)."""
+    config = from_settings(
+        StoreConfig,
+        settings,
         database_url=settings.get("NEWSDEDUP_DATABASE_URL"),
-        commit_every=max(1, settings.getint("STORE_COMMIT_EVERY", 20)),
         dedup=dedup_config(settings),
         boilerplate=boilerplate_config(settings),
-        dry_run=settings.getbool("STORE_DRY_RUN"),
-        fleet=bool(settings.get("NEWSDEDUP_FRONTIER")),
-        fleet_run=settings.get("FLEET_RUN") or None,
+        fleet_run=(settings.get("FLEET_RUN") or None) if settings.get("NEWSDEDUP_FRONTIER") else None,
         history=history_config(settings, spider),
     )
+    return replace(config, commit_every=max(1, config.commit_every))
 
 
-def history_config(settings: Any, spider: str | None = None) -> HistoryConfig:
+def history_config(settings: BaseSettings, spider: str | None = None) -> HistoryConfig:
     """HistoryConfig from the HISTORY_* settings and the spider's origin."""
-    defaults = HistoryConfig()
-    return HistoryConfig(
-        enabled=settings.getbool("HISTORY_ENABLED", defaults.enabled),
-        max_versions=max(1, settings.getint("HISTORY_MAX_VERSIONS", defaults.max_versions)),
-        origin=SPIDER_ORIGINS.get(spider or "", CRAWL),
-    )
+    config = from_settings(HistoryConfig, settings, origin=SPIDER_ORIGINS.get(spider or "", CRAWL))
+    return replace(config, max_versions=max(1, config.max_versions))
 
 
 def crawl_lock_names(spider: object) -> list[str]:
@@ -95,7 +100,7 @@ class StorePipeline:
     def __init__(self, store: CrawlStore, crawler: Crawler) -> None:
         self.store = store
         self.crawler = crawler
-        self.stats: StatsCollector = crawler.stats  # type: ignore[assignment]
+        self.stats: StatsCollector = crawler.stats
         self._closing: asyncio.Future[None] | None = None
 
     @classmethod
@@ -115,6 +120,7 @@ class StorePipeline:
         except StoreFailed as exc:
             self._failed(exc)
             raise CloseSpider(STORE_FAILED) from None
+        self.crawler.signals.send_catch_log(store_opened, store=self.store)
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         try:

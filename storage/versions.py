@@ -9,9 +9,9 @@ so the chain is read from the article's current text backwards.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -29,13 +29,16 @@ TRACKED = ("text", "title", "authors", "published_at")
 
 @dataclass(frozen=True, slots=True)
 class HistoryConfig:
-    """The HISTORY_* settings (same defaults as crawl settings), and the run's origin."""
+    """The HISTORY_<FIELD> settings (their defaults live here), and the run's origin."""
+
+    SETTINGS_PREFIX: ClassVar[str] = "HISTORY"
 
     enabled: bool = True
     # Earlier versions kept per article; the oldest go first (the chain is read from the
     # newest, so dropping its end loses nothing else).
     max_versions: int = 20
-    origin: str = CRAWL
+    # Given by the spider, not a setting (pipelines/settings_reader.py reads this metadata).
+    origin: str = field(default=CRAWL, metadata={"newsdedup_setting": None})
 
 
 DEFAULT_HISTORY = HistoryConfig()

@@ -20,6 +20,12 @@ from tests.fixture_server import FixtureServer
 PAGES = 15
 # Clock and scheduling noise between the server's "response written" and the next start.
 SLACK = 0.03
+# Fleet mode needs a run name and a PostgreSQL URL (crawler/fleet.py); the fleet spider
+# stores nothing, so the database is never connected to.
+FLEET_ENV = {
+    "NEWSDEDUP_DATABASE_URL": "postgresql+psycopg://unused@127.0.0.1/not-stored",
+    "NEWSDEDUP_FLEET_RUN": "politeness",
+}
 
 
 def write_site(root: Path, pages: int = PAGES, robots: str | None = None) -> None:
@@ -47,12 +53,12 @@ def run_fleet(base_url: str, redis_url: str, workers: int, *settings: str) -> li
         "-s", "DOWNLOAD_DELAY=0",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
         # A worker takes up to CONCURRENT_REQUESTS from the shared queue; keep it low so
-        # that the three share the host's pages (docs/distributed-notes.md).
+        # that the three share the host's pages.
         "-s", "CONCURRENT_REQUESTS=2",
         "-s", "LOG_LEVEL=INFO",
         *[arg for setting in settings for arg in ("-s", setting)],
     ]  # fmt: skip
-    env = {**os.environ, "NEWSDEDUP_DATABASE_URL": "sqlite://"}
+    env = {**os.environ, **FLEET_ENV}
     procs = [
         subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(workers)
@@ -129,7 +135,7 @@ def test_worker_stops_cleanly_when_redis_goes_away(tmp_path: Path) -> None:
                 "-s", f"NEWSDEDUP_FRONTIER={url}", "-s", "FLEET_HOST_DELAY=0.3", "-s", "CONCURRENT_REQUESTS=2",
                 "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
             ]  # fmt: skip
-            env = {**os.environ, "NEWSDEDUP_DATABASE_URL": "sqlite://"}
+            env = {**os.environ, **FLEET_ENV}
             pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
             worker = subprocess.Popen(args, cwd=ROOT, env=env, **pipes)
             deadline = time.monotonic() + 60

@@ -24,12 +24,12 @@ LINKED_AS = "newsdedup_linked_as"
 
 
 def crawl_store(crawler: Crawler) -> CrawlStore | None:
-    """The crawl's open store (None when the store stage is switched off): the one way a
-    spider reads the database."""
-    from pipelines.store import StorePipeline
+    """The crawl's open store, from the StoreAccess extension (None without it, or when the
+    store stage is switched off or closed): the one way a spider reads the database."""
+    from crawler.store_access import StoreAccess
 
-    pipeline = crawler.get_item_pipeline(StorePipeline)
-    return pipeline.store if pipeline is not None and pipeline.store.is_open else None
+    access = crawler.get_extension(StoreAccess)
+    return access.store if access is not None else None
 
 
 def local_file_meta(url: str) -> dict[str, Any]:

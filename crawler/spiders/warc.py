@@ -74,12 +74,15 @@ class ArchiveSpider(Spider):
 
     # What its ARCHIVE_PROGRESS signals count (crawler.progress).
     progress_unit = "articles"
+    # Items yielded and not yet scraped, dropped or failed; at most max_in_flight.
+    in_flight: int
+    max_in_flight: int
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.in_flight = 0
-        spider.max_in_flight = crawler.settings.getint("ARCHIVE_IN_FLIGHT", 64)
+        spider.max_in_flight = crawler.settings.getint("ARCHIVE_IN_FLIGHT")
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(spider._item_done, signal=signal)
         return spider

@@ -4,10 +4,11 @@ importer, ``reprocess`` and ``dedup rebuild``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from pipelines.dedup.text import NORMALIZATION, SHINGLE_HASH
+from pipelines.settings_reader import from_settings
 from storage.dedup import foreign_params
 
 if TYPE_CHECKING:
@@ -20,8 +21,10 @@ class DedupConfig:
     """How signatures are built and when two articles are one story or a quote.
 
     The figures behind each default are in docs/dedup.md (measured with
-    ``python -m bench.dedup_accuracy``).
+    ``python -m bench.dedup_accuracy``). Each field is the setting DEDUP_<FIELD>.
     """
+
+    SETTINGS_PREFIX: ClassVar[str] = "DEDUP"
 
     enabled: bool = True
     # Word shingles: 5 words keep unrelated stories on one topic apart (they share names
@@ -92,18 +95,7 @@ def dedup_config(settings: BaseSettings) -> DedupConfig:
 
     DEDUP_WINDOW_DAYS=None (or empty) compares across any time.
     """
-    values: dict[str, object] = {}
-    for spec in fields(DedupConfig):
-        name = f"DEDUP_{spec.name.upper()}"
-        if (raw := settings.get(name)) is None:
-            continue
-        if spec.type == "bool":
-            values[spec.name] = settings.getbool(name)
-        elif raw in ("", "None", "none"):
-            values[spec.name] = None
-        else:
-            values[spec.name] = int(raw) if spec.type == "int" else float(raw)
-    return DedupConfig(**values)  # type: ignore[arg-type]
+    return from_settings(DedupConfig, settings)
 
 
 class IndexMismatch(RuntimeError):
