@@ -20,6 +20,7 @@ from pipelines.errors import RejectedPage
 from pipelines.extract import ExtractConfig, extract_article, extract_config
 from pipelines.html import parse_page
 from pipelines.link_lines import without_link_lines
+from pipelines.names import is_credit_line
 from pipelines.page import Extraction, ExtractRules, FetchedPage
 from pipelines.settings_reader import from_settings, setting
 from storage.records import CommentFields
@@ -110,6 +111,10 @@ def analyze_page(
         extraction.text = unicodedata.normalize("NFC", first_post)
     comments = _all_comments(page, tree, found, comment_pages, rules, config, extraction.language)
     extraction.text = without_link_lines(without_comment_lines(extraction.text, comments, tree), tree)
+    # A byline trafilatura kept ("Posted by NAME at DATE"): the authors are stored apart.
+    extraction.text = "\n".join(
+        line for line in extraction.text.split("\n") if not is_credit_line(line, extraction.authors)
+    )
     signature = make_signature(extraction.text, config.sign) if config.signs else None  # type: ignore[arg-type]
     return PageAnalysis(extraction, comments, signature)
 

@@ -196,3 +196,19 @@ def clean_name(text: str) -> str | None:
     if (name.islower() and " " in name) or name.casefold() in _LONE_WORDS:
         return None
     return name.title() if name.isupper() and len(name) > 4 and " " in name else name
+
+
+# A credit line is its names and a few words of label and date around them.
+_CREDIT_LINE_EXTRA_CHARS = 60
+
+
+def is_credit_line(line: str, names: list[str]) -> bool:
+    """Is the line only a credit of these names ("Posted by Jane Roe at May 3, 2024 7:05 PM")?"""
+    if not names or len(line) > sum(map(len, names)) + _CREDIT_LINE_EXTRA_CHARS:
+        return False
+    credited = credit_names(line)
+    return (
+        bool(credited)
+        and {n.casefold() for n in credited} <= {n.casefold() for n in names}
+        and line != " ".join(credited)
+    )
