@@ -55,8 +55,9 @@ def test_thread_is_read_whole_and_kept_out_of_the_body(name: str) -> None:
 
 def test_movable_type_default_comments_and_pings_leave_the_body() -> None:
     """Movable Type 3.1's default templates mark nothing as a comment: div#cN holds the
-    words and the p.posted line after it says who and when. TrackBack pings (p#pN and
-    "Tracked on") are no comments, and no article text either."""
+    words and the p.posted line after it says who and when. The TrackBack section
+    (h2#trackbacks, its URL, the pings p#pN with "Tracked on") is no comment, and no
+    article text either."""
     analysis = _analyze("engines/movabletype-default.html")
     assert [(c.author, c.site_id) for c in analysis.comments] == [
         ("Martin Yeo", "c2231"),
@@ -65,6 +66,14 @@ def test_movable_type_default_comments_and_pings_leave_the_body() -> None:
     ]
     assert all(c.markup == "posted-by" and c.posted_at is not None for c in analysis.comments)
     body = analysis.extraction.text
-    for text in ("Lovely work", "porter-signalman", "Posted by: Sue Ridley", "Branch Line Rambles", "Tracked on"):
+    for text in (
+        "Lovely work",
+        "porter-signalman",
+        "Posted by: Sue Ridley",
+        "Branch Line Rambles",
+        "Tracked on",
+        "TrackBack URL",
+        "Listed below are links",
+    ):
         assert text not in body
     assert "The eighteen-lever frame in the Ashby Halt box" in body

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pipelines.comments import cms, engines, fallback, schema
+from pipelines.comments import cms, engines, fallback, reviews, schema
 from pipelines.comments.markup import COMMENT_SECTION_XPATHS, RawComment, block_text, clean_date_text, complete_date
 from pipelines.dates import parse_machine_date, parse_page_date
 from storage.records import CommentFields
@@ -48,6 +48,7 @@ PARSERS: dict[str, Callable[[HtmlElement], list[RawComment]]] = {
     "drupal": cms.drupal,
     FORUM: cms.forum,
     "blogger": engines.blogger,
+    "judgeme": reviews.judgeme,
     "schema-microdata": schema.microdata,
     "schema-jsonld": schema.jsonld,
 }

@@ -186,6 +186,15 @@ _MT3_PING = re.compile(r"p\d+")
 
 
 def _mark_pings(tree: HtmlElement) -> None:
+    """The TrackBack section of MT 3.x's entry archive: h2#trackbacks, the TrackBack URL,
+    "Listed below are links to weblogs that reference …" and the pings, up to the next h2."""
+    for heading in tree.xpath("//h2[@id='trackbacks']"):
+        heading.set(THREAD_MARK, "")
+        for sibling in heading.itersiblings():
+            if sibling.tag == "h2":
+                break
+            if isinstance(sibling.tag, str):
+                sibling.set(THREAD_MARK, "")
     for footer in tree.xpath(_MT3_PINGS):
         ping = footer.getprevious()
         if _MT3_PING.fullmatch(ping.get("id", "")):
