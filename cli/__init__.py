@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli import browse, crawls, history, imports, reports, schema, stories, warcs
+from cli import browse, crawls, health, history, imports, reports, schema, stories, warcs
 from cli.common import app
 
-__all__ = ["app", "browse", "crawls", "history", "imports", "reports", "schema", "stories", "warcs"]
+__all__ = ["app", "browse", "crawls", "health", "history", "imports", "reports", "schema", "stories", "warcs"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -11,6 +11,7 @@ from cli.common import DbOption, JsonOption, app, console, open_database, out, p
 from storage.db import session_scope
 from storage.frontier import forget as forget_source
 from storage.frontier import known_document, known_urls
+from storage.polling import entry_document, entry_rows
 from storage.runs import recent_runs, run_document
 
 
@@ -55,15 +56,27 @@ def runs(
 def known(
     source: Annotated[str, typer.Argument(help="Source name from the sources file.")],
     db: DbOption = None,
+    entries: Annotated[
+        bool, typer.Option("--entries", help="Its feeds, sitemaps and sections instead of its URLs.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """What the crawler knows about a source's URLs: outcome, last fetch, validators.
+    """What the crawler knows about a source's URLs: outcome, last fetch, validators. With
+    --entries, its feeds, sitemaps and sections: last poll, what it gave, when it is next due.
 
     Example: newsdedup known antiwar
+
+    Example: newsdedup known antiwar --entries
     """
     engine = open_database(db)
     with session_scope(engine) as session:
-        rows = sorted(known_urls(session, source).values(), key=lambda k: k.url)
+        if entries:
+            polls = [entry_document(name, row) for name, row in entry_rows(session, source)]
+        else:
+            rows = sorted(known_urls(session, source).values(), key=lambda k: k.url)
+    if entries:
+        _print_entries(polls, as_json)
+        return
     if as_json:
         print_json_lines(known_document(row) for row in rows)
         return
@@ -75,6 +88,24 @@ def known(
         )
     out.print(table)
     console.print(f"{len(rows)} URLs known for {source}", highlight=False)
+
+
+def _print_entries(polls: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        print_json_lines(polls)
+        return
+    table = Table("entry point", "kind", "last poll", "outcome", "links", "new", "next due")
+    for poll in polls:
+        table.add_row(
+            poll["url"],
+            poll["kind"],
+            poll["last_polled_at"][:16].replace("T", " "),
+            poll["outcome"],
+            str(poll["links"]),
+            str(poll["new_links"]),
+            poll["next_due_at"][:16].replace("T", " "),
+        )
+    out.print(table)
 
 
 @app.command()

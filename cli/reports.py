@@ -35,7 +35,9 @@ from cli.common import (
 )
 from cli.warcs import export_warc
 from storage.db import session_scope
+from storage.health import with_health
 from storage.history import with_versions
+from storage.polling import duplicate_entries
 from storage.reports import (
     ARTICLE_COLUMNS,
     COMMENT_COLUMNS,
@@ -131,17 +133,28 @@ def stories(
 
 @app.command()
 def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Per source: articles, copies, comments, newest article, last crawl, fetch error rate.
+    """Per source: articles, copies, comments, newest article, last crawl, fetch error rate,
+    health (`newsdedup health` says why) and when its next feed, sitemap or section is due.
+    Warns about a feed listed twice.
 
     Example: newsdedup sources --json
     """
     engine = open_database(db)
     with session_scope(engine) as session:
-        rows = source_stats(session)
+        rows = with_health(session, source_stats(session))
+        duplicates = duplicate_entries(session)
+    for duplicate in duplicates:
+        listed = ", ".join(f"{d['source']}: {d['url']}" for d in duplicate["listed"])
+        console.print(
+            f"warning: one feed listed {len(duplicate['listed'])} times ({listed}); fetched once per run",
+            highlight=False,
+        )
     if as_json:
         print_json_lines(rows)
         return
-    table = Table("source", "articles", "copies", "comments", "newest", "last crawl", "fetch errors")
+    table = Table(
+        "source", "articles", "copies", "comments", "newest", "last crawl", "fetch errors", "health", "next poll"
+    )
     for row in rows:
         rate = f"{row['fetch_errors']}/{row['urls_fetched']}" if row["urls_fetched"] else ""
         table.add_row(
@@ -152,6 +165,8 @@ def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
             (row["newest_article"] or "")[:10],
             (row["last_crawl"] or "")[:16].replace("T", " "),
             rate,
+            row["health"] or "",
+            (row["next_poll"] or "")[:16].replace("T", " "),
         )
     out.print(table)
 

@@ -121,11 +121,23 @@ EXTRACT_WORKERS = -1
 
 # Incremental runs: an article already stored is fetched again (with If-None-Match /
 # If-Modified-Since) only while it is younger than the refresh window, to pick up new
-# comments and corrections; feeds and sitemaps are fetched in full every run.
+# comments and corrections; feeds and sitemaps are fetched in full when due (POLL_*).
 INCREMENTAL_ENABLED = True
 # Paged feeds (rel="next") are followed this many pages deep.
 FEED_MAX_PAGES = 5
 REFRESH_WINDOW_DAYS = 3
+# Each feed, sitemap and section page is polled at its own pace (crawler/polling.py): due
+# again after half the time each new link took to appear, longer while it stays quiet,
+# within these bounds (seconds); a run fetches only what is due (-a force=1: all), with
+# the validators of its last response. False: every entry point every run.
+POLL_ENABLED = True
+POLL_MIN_INTERVAL = 600
+POLL_MAX_INTERVAL = 86400
+# The run's clock (ISO 8601, e.g. 2026-01-05T10:00:00Z): None is the real time; tests
+# simulate hourly runs with it.
+CRAWL_NOW = None
+# A backfill (-a since=YYYY-MM-DD) follows each section's pagination this many pages deep.
+SECTION_MAX_PAGES = 50
 # Syndicated copies and quotes (pipelines/dedup/config.py holds every DEDUP_* default and
 # docs/dedup.md the measurements behind them). DEDUP_WINDOW_DAYS=None: archives without
 # dates. BOILERPLATE_* (paragraphs a source prints on many articles), HISTORY_* (earlier
@@ -143,7 +155,14 @@ EXTENSIONS = {
     "crawler.store_access.StoreAccess": 100,
     "crawler.loop_lag.LoopLagMonitor": 500,
     "crawler.interpreter.InterpreterTuning": 520,
+    # Per-source HTTP statuses, repeated bodies, extraction counts (`newsdedup health`).
+    "crawler.source_stats.SourceStats": 530,
+    "crawler.polling.EntryPolling": 540,
+    "crawler.metrics.RunMetrics": 550,
 }
+# A Prometheus text file of each run's per-source counts, for node-exporter's textfile
+# collector (written to a temporary file, then renamed); None: none.
+METRICS_FILE = os.environ.get("NEWSDEDUP_METRICS_FILE") or None
 # CPython tuning for the crawl process (crawler/interpreter.py, with the measurements):
 # startup objects out of the garbage collector's full passes, and quicker GIL hand-offs
 # to the store thread (seconds; None keeps Python's 5 ms).

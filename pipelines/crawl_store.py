@@ -191,6 +191,17 @@ class CrawlStore:
         except SQLAlchemyError as exc:
             raise StoreFailed(f"{self.where}: could not record {outcome.url}: {_one_line(exc)}") from exc
 
+    def update(self, change: Callable[[Session], None]) -> None:
+        """Another of the crawl's records (an entry point's poll), in the crawl's transaction."""
+        if self._session is None:
+            return
+        try:
+            self._begin_write()
+            with self._session.begin_nested():
+                change(self._session)
+        except SQLAlchemyError as exc:
+            raise StoreFailed(f"{self.where}: could not record the crawl: {_one_line(exc)}") from exc
+
     def commit(self) -> None:
         if self._session is None:
             return

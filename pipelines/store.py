@@ -85,7 +85,10 @@ def per_source_counts(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
         source = counts.setdefault(parts[1], {name: 0 for name in RUN_COUNTERS} | {"errors": {}})
         if parts[2] == "errors" and len(parts) == 4:
             source["errors"][parts[3]] = value
-        elif parts[2] in RUN_COUNTERS:
+        elif len(parts) == 3 and isinstance(value, int | float):
+            # RUN_COUNTERS, and what crawler/source_stats.py and crawler/polling.py count
+            # for `newsdedup health` (HTTP statuses, extraction, feeds); flat, so a fleet
+            # run's workers add up (storage.runs._summed).
             source[parts[2]] = value
     return counts
 

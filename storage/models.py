@@ -347,3 +347,40 @@ class SourceParagraph(Base):
     key: Mapped[int] = mapped_column(BigInteger, autoincrement=False)
     articles: Mapped[int] = mapped_column(Integer, default=1)
     seen_on: Mapped[list[int]] = mapped_column(JSON, default=list)
+
+
+class EntryPoint(Base):
+    """A source's feed, sitemap or section page: when its next poll is due, learned from how
+    often it brings new article links, and what its last poll gave (`newsdedup health`,
+    `known`, `sources`). storage/polling.py writes them; crawler/polling.py decides."""
+
+    __tablename__ = "entry_points"
+    __table_args__ = (UniqueConstraint("source_id", "url", name="uq_entry_points_source_url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2048))
+    # "feed", "sitemap" or "section"
+    kind: Mapped[str] = mapped_column(String(16))
+    first_polled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_polled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_due_at: Mapped[datetime] = mapped_column(default=utcnow)
+    interval_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    # The last poll that brought a link the frontier did not know.
+    last_new_at: Mapped[datetime | None]
+    # "ok", "not_modified", "empty", "html", "unusable", "loop", "trap", "max_pages",
+    # "http_<status>", "error:<Kind>"; ``detail`` says it in words.
+    outcome: Mapped[str] = mapped_column(String(80), default="ok")
+    detail: Mapped[str | None] = mapped_column(Text)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    links: Mapped[int] = mapped_column(Integer, default=0)
+    new_links: Mapped[int] = mapped_column(Integer, default=0)
+    # The most links one poll listed: an empty feed that used to list some is failing.
+    max_links: Mapped[int] = mapped_column(Integer, default=0)
+    # Failed polls in a row.
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    http_etag: Mapped[str | None] = mapped_column(String(512))
+    http_last_modified: Mapped[str | None] = mapped_column(String(64))
+
+    def __repr__(self) -> str:
+        return f"<EntryPoint id={self.id} url={self.url!r} outcome={self.outcome!r}>"

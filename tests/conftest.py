@@ -79,8 +79,15 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
 
 
 # The test server is ours: crawls of it skip the 1 s per-host delay (test_politeness checks
-# the defaults with polite=True).
-LOCAL_SERVER_SETTINGS = ("DOWNLOAD_DELAY=0", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "AUTOTHROTTLE_TARGET_CONCURRENCY=2")
+# the defaults with polite=True). A test's runs follow each other within seconds, so each
+# fetches every feed (POLL_ENABLED=False); tests/test_polling.py runs the schedule with a
+# simulated hourly clock.
+LOCAL_SERVER_SETTINGS = (
+    "DOWNLOAD_DELAY=0",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=4",
+    "AUTOTHROTTLE_TARGET_CONCURRENCY=2",
+    "POLL_ENABLED=False",
+)
 
 
 def run_scrapy(*args: str, cwd: Path | None = None, polite: bool = False) -> subprocess.CompletedProcess[str]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 
+from crawler.backfill import parse_since
 from crawler.fleet import FleetMisconfigured, check_fleet
 from crawler.sources import SourcesError, load_sources
 from pipelines.dedup import dedup_config
@@ -32,6 +33,7 @@ class Command(ScrapyCrawl):
             path = spargs.get("sources") or self.settings.get("NEWSDEDUP_SOURCES")
             try:
                 load_sources(path, base_url=spargs.get("base_url"), only=spargs.get("source"))
+                parse_since(spargs.get("since"))
                 dedup_config(self.settings)
             except (SourcesError, ValueError) as exc:
                 sys.stderr.write(f"error: {exc}\n")

@@ -9,17 +9,19 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
-from scrapy.linkextractors import LinkExtractor
+from scrapy.exceptions import IgnoreRequest
 from scrapy.spiders import SitemapSpider
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler.backfill import Backfill, parse_since
+from crawler.polling import POLL_ENTRY, POLL_ROOT
 from crawler.sources import load_sources
 from crawler.spiders import LINKED_AS, article_item, crawl_store, linked_as, local_file_meta
 from crawler.spiders.comment_pages import CommentThreadMixin, comment_pages, own_page_number
-from crawler.spiders.feeds import read_feed
+from crawler.spiders.entries import EntryPointsMixin
 from pipelines.items import fetch_outcome
 from storage.frontier import NOT_MODIFIED, Frontier
 from storage.locks import source_lock_names
+from storage.polling import FEED, SECTION, SITEMAP
 from storage.urls import request_url
 
 if TYPE_CHECKING:
@@ -35,23 +37,38 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-class NewsSpider(CommentThreadMixin, SitemapSpider):
-    """``scrapy crawl news -a sources=PATH [-a source=NAME] [-a base_url=URL]``.
+class NewsSpider(EntryPointsMixin, CommentThreadMixin, SitemapSpider):
+    """``scrapy crawl news -a sources=PATH [-a source=NAME] [-a base_url=URL] [-a force=1]
+    [-a since=YYYY-MM-DD]``.
 
     Sitemaps go through SitemapSpider's own body handling (gzip, size caps, no entity
     expansion); feeds through feedparser (RSS 0.9x/1.0/2.0 and Atom, relative links);
-    section pages through a LinkExtractor limited to the source's article pattern.
+    section pages through a LinkExtractor limited to the source's article pattern. The
+    entry points that are due (crawler/polling.py; ``force`` polls all) are fetched; a
+    backfill (``since``) follows section pagination (crawler/backfill.py).
     """
 
     name = "news"
 
-    def __init__(self, sources: str | None = None, source: str | None = None, base_url: str | None = None, **kw: Any):
+    def __init__(
+        self,
+        sources: str | None = None,
+        source: str | None = None,
+        base_url: str | None = None,
+        force: str | None = None,
+        since: str | None = None,
+        **kw: Any,
+    ):
         super().__init__(**kw)
         self.sources_path = sources
         self.only_source = source
         self.base_url = base_url
+        self.force = str(force or "").lower() in ("1", "true", "yes")
+        self.since = parse_since(since)
+        self.backfill: Backfill | None = None
         self.source_list: list[Source] = []
         self.frontier: Frontier | None = None
+        self._refreshed: set[str] = set()
         # Read by SafeDestinationMiddleware: where local sources live.
         self.local_origins: set[tuple[str, str]] = set()
 
@@ -62,6 +79,8 @@ class NewsSpider(CommentThreadMixin, SitemapSpider):
         # A broken sources file stops the crawl before it starts, with SourcesError's one line.
         spider.source_list = load_sources(path, base_url=spider.base_url, only=spider.only_source)
         spider.local_origins = {origin for s in spider.source_list if s.is_local for origin in s.origins}
+        if spider.since is not None:
+            spider.backfill = Backfill(spider.since, crawler.settings.getint("SECTION_MAX_PAGES"))
         return spider
 
     @property
@@ -72,24 +91,40 @@ class NewsSpider(CommentThreadMixin, SitemapSpider):
     async def start(self) -> AsyncIterator[Any]:
         settings = self.crawler.settings
         store = crawl_store(self.crawler)
-        if store is not None and settings.getbool("INCREMENTAL_ENABLED", True):
+        if store is not None and settings.getbool("INCREMENTAL_ENABLED"):
             names = [source.name for source in self.source_list]
-            window = timedelta(days=settings.getfloat("REFRESH_WINDOW_DAYS", 3))
-            backoff = timedelta(hours=settings.getfloat("FRONTIER_ERROR_BACKOFF_HOURS", 1))
-            self.frontier = await store.call(
+            # A backfill fetches no stored article again: its refresh window is empty.
+            window = timedelta(days=0 if self.backfill else settings.getfloat("REFRESH_WINDOW_DAYS"))
+            backoff = timedelta(hours=settings.getfloat("FRONTIER_ERROR_BACKOFF_HOURS"))
+            frontier = await store.call(
                 store.read, partial(Frontier.load, sources=names, refresh_window=window, error_backoff=backoff)
             )
-        # Entry points are fetched on every run, even when a previous one saw them. In a
+            frontier.now = self.polling.now  # the run's clock (CRAWL_NOW)
+            self.frontier = frontier
+        # Entry points that are due are fetched, even when a previous run saw them. In a
         # fleet every worker yields them and the run's shared dupefilter (fresh for each
         # FLEET_RUN) lets one copy through: seeded once per run.
         again = not settings.get("NEWSDEDUP_FRONTIER")
-        for source in self.source_list:
-            for url in source.feeds:
-                yield self.request(url, self.parse_feed, source, dont_filter=again)
-            for url in source.sitemaps:
-                yield self.request(url, self.parse_sitemap, source, dont_filter=again)
-            for url in source.sections:
-                yield self.request(url, self.parse_section, source, dont_filter=again)
+        callbacks: dict[str, Callable[..., Any]] = {
+            FEED: self.parse_feed,
+            SITEMAP: self.parse_sitemap,
+            SECTION: self.parse_section,
+        }
+        for entry in await self.polling.plan(self.source_list, force=self.force or self.backfill is not None):
+            if not entry.due:
+                # Its articles still in the refresh window are checked all the same.
+                for request in self.refresh_known(entry.sources):
+                    yield request
+                continue
+            yield self.request(
+                entry.url,
+                callbacks[entry.kind],
+                entry.sources[0],
+                cb_kwargs={"also": entry.sources[1:]} if len(entry.sources) > 1 else None,
+                headers=entry.headers,
+                meta_extra={POLL_ENTRY: entry, POLL_ROOT: True, "handle_httpstatus_list": [304]},
+                dont_filter=again,
+            )
 
     def request(
         self,
@@ -129,7 +164,7 @@ class NewsSpider(CommentThreadMixin, SitemapSpider):
         """Per-source page count, for crawl_runs."""
         self.crawler.stats.inc_value(f"source/{source.name}/pages_fetched")
 
-    def fetch_failed(self, failure: Failure) -> None:
+    def fetch_failed(self, failure: Failure) -> list[Request] | None:
         """Dead host, timeout, HTTP error: one line with the URL and the reason; the crawl goes on.
 
         A failed article is recorded so the next run tries it again.
@@ -141,9 +176,21 @@ class NewsSpider(CommentThreadMixin, SitemapSpider):
         source = request.cb_kwargs.get("source")
         if source is not None:
             self.crawler.stats.inc_value(f"source/{source.name}/errors/{kind}")
+            status = getattr(getattr(failure.value, "response", None), "status", None)
+            robots = isinstance(failure.value, IgnoreRequest) and "robots.txt" in str(failure.value)
+            if robots:
+                # Counted apart: robots.txt newly disallowing the articles is a blocked source.
+                self.crawler.stats.inc_value(f"source/{source.name}/robots_disallowed")
             if request.callback == self.parse_article:
-                status = getattr(getattr(failure.value, "response", None), "status", None)
                 self.fetch_outcome(source, request.url, f"error:{kind}", status, request.meta)
+            elif (entry := request.meta.get(POLL_ENTRY)) is not None:
+                outcome = f"http_{status}" if status else "robots" if robots else f"error:{kind}"
+                detail = f"{request.url}: {failure.getErrorMessage()}"
+                self.polling.report(
+                    entry, outcome=outcome, detail=detail, http_status=status, root=POLL_ROOT in request.meta
+                )
+                return list(self.refresh_known((source, *request.cb_kwargs.get("also", ()))))
+        return None
 
     def fetch_outcome(
         self, source: Source, url: str, outcome: str, http_status: int | None, meta: dict[str, Any]
@@ -183,42 +230,6 @@ class NewsSpider(CommentThreadMixin, SitemapSpider):
         for url in urls:
             if request := self.article_request(url, source):
                 yield request
-
-    def parse_feed(self, response: Response, source: Source, page: int = 1) -> Iterable[Request]:
-        self.count_fetch(source)
-        feed = read_feed(response)
-        if feed.problem:
-            logger.log(logging.WARNING if feed.links else logging.ERROR, "%s: %s: %s", response.url, *feed.problem)
-            self.crawler.stats.inc_value("newsdedup/feed_malformed" if feed.links else "newsdedup/feed_errors")
-        self.crawler.stats.inc_value("newsdedup/feed_entries", len(feed.links))
-        yield from self._requests(feed.links, source)
-        if feed.older and page < self.crawler.settings.getint("FEED_MAX_PAGES", 5):
-            yield self.request(feed.older, self.parse_feed, source, cb_kwargs={"page": page + 1})
-
-    def parse_sitemap(self, response: Response, source: Source) -> Iterable[Request]:
-        self.count_fetch(source)
-        if response.url.endswith("/robots.txt"):
-            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-                yield self.request(url, self.parse_sitemap, source)
-            return
-        body = self._get_sitemap_body(response)
-        if not body:
-            logger.error("%s: not a sitemap (or over DOWNLOAD_MAXSIZE once decompressed)", response.url)
-            self.crawler.stats.inc_value("newsdedup/sitemap_errors")
-            return
-        sitemap = Sitemap(body)
-        # Locs should be absolute, but mirrors and sloppy generators use relative ones.
-        locs = [response.urljoin(entry["loc"]) for entry in self.sitemap_filter(sitemap) if entry.get("loc")]
-        if sitemap.type == "sitemapindex":
-            for url in locs:
-                yield self.request(url, self.parse_sitemap, source)
-        elif sitemap.type == "urlset":
-            yield from self._requests(locs, source)
-
-    def parse_section(self, response: Response, source: Source) -> Iterable[Request]:
-        self.count_fetch(source)
-        extractor = LinkExtractor(allow=source.article_pattern or ())
-        yield from self._requests((link.url for link in extractor.extract_links(response)), source)
 
     def parse_article(self, response: Response, source: Source) -> Iterable[ArticleItem | Request]:
         if not source.allows(response.url):
