@@ -46,7 +46,12 @@ _WORD_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "span", "a", "b
 # Elements that never hold a thread whatever their id says: headings, icons, buttons, the
 # state and template elements of AMP pages (amp-state#comments).
 _NOT_SECTION_TAGS_TOO = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "i", "button", "label", "template", "svg"})
-_ENTRY_FIELDS = ".//input[not(@type='hidden' or @type='submit' or @type='button' or @type='image')] | .//select"
+# Fields that ask for something: not hidden, not a button, not prefilled (wpDiscuz shows
+# each comment's permalink in a text input to copy).
+_ENTRY_FIELDS = (
+    ".//input[not(@type='hidden' or @type='submit' or @type='button' or @type='image')][not(normalize-space(@value))]"
+    " | .//select"
+)
 _FORM_CHROME = ".//form | .//label | .//button | .//input | .//textarea | .//select | .//option"
 _WORDS = re.compile(r"\w")
 MIN_SHARE_WITH_EVIDENCE = 0.8
@@ -173,11 +178,14 @@ def _preceding(section: HtmlElement, after: HtmlElement) -> set[HtmlElement]:
     return seen
 
 
-_ONE_COMMENT = re.compile(r"(?:li-|div-)?(?:comment|kommentar)(?:[-_]?\d+|[-_]item|[-_]entry)?$", re.IGNORECASE)
+# A BEM block may carry a one-letter namespace ("c-comment-card": a component).
+_ONE_COMMENT = re.compile(
+    r"(?:li-|div-|[a-z]-)?(?:comment|kommentar)(?:[-_]?\d+|[-_]item|[-_]entry|[-_]card)?$", re.IGNORECASE
+)
 
 
 def _names_comment(element: HtmlElement) -> bool:
-    """One comment's own box: li#comment-12, div.comment, article.kommentar-item."""
+    """One comment's own box: li#comment-12, div.comment, article.kommentar-item, div.c-comment-card."""
     return any(_ONE_COMMENT.match(token) for token in tokens(element))
 
 

@@ -74,7 +74,9 @@ CHROME_XPATH = (
         # Words for screen readers only ("In reply to … by NAME"), not the comment's.
         *("visually-hidden", "sr-only", "screen-reader-text", "element-invisible"),
     )
-    + " or contains(@class, 'edited')] | .//script | .//style | .//form | .//img | .//noscript | .//button"
+    # Share buttons ("share_buttons_box", Jetpack's "sharedaddy") name no token of their own.
+    + " or contains(@class, 'edited') or contains(@class, 'share')]"
+    " | .//script | .//style | .//form | .//img | .//noscript | .//button"
 )
 _BLOCKS = ".//*[self::p or self::pre or self::li or self::blockquote or self::h3 or self::h4 or self::h5]"
 _SHORT_BOX = 80

@@ -30,6 +30,13 @@ def shape(element: HtmlElement) -> tuple[str, str]:
     return element.tag, classes[0] if classes else ""
 
 
+def _kind(element: HtmlElement) -> tuple[str, frozenset[str]]:
+    """Tag and every class but the alternating and counting ones: the first class alone
+    is often a grid's ("column"), which half the page's boxes share."""
+    classes = element.get("class", "").split()
+    return element.tag, frozenset(c for c in classes if not _ZEBRA.match(c) and not any(ch.isdigit() for ch in c))
+
+
 def with_answer(block: HtmlElement) -> HtmlElement:
     """A <dt> header and its <dd> text (definition-list threads) as one block."""
     answer = block.getnext()
@@ -49,11 +56,11 @@ def _replies(block: HtmlElement) -> list[HtmlElement]:
     """Blocks nested in ``block`` shaped like it: the replies it holds. A bare <li> counts
     only with a numbered id like the block's (li#comment-1510 in li#comment-1508), so a
     list in the comment's words is no reply."""
-    tag, kind = shape(block)
+    tag, kind = _kind(block)
     prefix = _id_prefix(block)
     if not kind and not prefix:
         return []
-    return [d for d in block.iterdescendants(tag) if shape(d) == (tag, kind) and (kind or _id_prefix(d) == prefix)]
+    return [d for d in block.iterdescendants(tag) if _kind(d) == (tag, kind) and (kind or _id_prefix(d) == prefix)]
 
 
 def _read(block: HtmlElement, inner: list[HtmlElement]) -> tuple[RawComment, int]:
@@ -66,7 +73,7 @@ def _same_shape(tree: HtmlElement, blocks: list[HtmlElement], start: HtmlElement
     """Further blocks shaped like the thread's, each with evidence of its own, from ``start``
     (the comment section, or the heading naming it) down: a post above the heading is
     shaped like the replies below it (forum-like threads) and is the article."""
-    tag, kind = shape(blocks[0])
+    tag, kind = _kind(blocks[0])
     if not kind:
         return []  # a bare <div> or <li> is every other box on the page
     taken = set(blocks)
@@ -74,7 +81,7 @@ def _same_shape(tree: HtmlElement, blocks: list[HtmlElement], start: HtmlElement
     first = order[start]
     found = []
     for element in tree.iter(tag):
-        if order.get(element, -1) <= first or element in taken or shape(element) != (tag, kind):
+        if order.get(element, -1) <= first or element in taken or _kind(element) != (tag, kind):
             continue
         if any(a in taken for a in element.iterancestors()) or any(d in taken for d in element.iterdescendants()):
             continue
