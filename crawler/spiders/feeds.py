@@ -27,7 +27,7 @@ def read_feed(response: Response) -> FeedPage:
     No content-location is passed: feedparser mangles file:// bases, so links are joined
     to the response URL here.
     """
-    content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+    content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
     # A file:// response has no Content-Type: feedparser would flag "" as not XML.
     feed = feedparser.parse(response.body, response_headers={"content-type": content_type} if content_type else None)
     if feed.bozo and not feed.entries:

@@ -64,7 +64,7 @@ FoundComments = tuple[str, list[RawComment]]
 
 def find_comments(tree: HtmlElement) -> FoundComments:
     """The markup name and raw comments of the best-matching parser (or the fallback)."""
-    best_name, best = FALLBACK, []
+    best_name, best = FALLBACK, list[RawComment]()
     for name, parser in PARSERS.items():
         found = parser(tree)
         if _complete(found) > _complete(best):
@@ -93,6 +93,10 @@ def comment_time(
     return parse_machine_date(machine, timezone) if machine else None
 
 
+def _parent_position(parent_index: int | None, position_of: dict[int, int]) -> int | None:
+    return None if parent_index is None else position_of.get(parent_index)
+
+
 def parse_comments(
     tree: HtmlElement,
     *,
@@ -116,7 +120,7 @@ def parse_comments(
             author=raw[i].author,
             author_url=raw[i].author_url,
             posted_at=comment_time(raw[i], timezone=timezone, fetched_at=fetched_at, languages=languages),
-            parent=position_of.get(raw[i].parent_index) if raw[i].parent_index is not None else None,
+            parent=_parent_position(raw[i].parent_index, position_of),
             site_id=raw[i].site_id,
         )
         for i in kept

@@ -204,7 +204,7 @@ def _mark_pings(tree: HtmlElement) -> None:
 
 def posted_by(tree: HtmlElement) -> list[RawComment]:
     """Movable Type / Minx / TypePad: the text, then 'Posted by: NAME at DATE' (or '| DATE')."""
-    comments = []
+    comments: list[RawComment] = []
     _mark_pings(tree)
     footers = tree.xpath(
         "//*[starts-with(normalize-space(.), 'Posted by')][not(.//*[starts-with(normalize-space(.), 'Posted by')])]"
