@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipelines.comments import FORUM, FoundComments, find_comments, parse_comments
-from pipelines.comments.cms import topic_text
-from pipelines.comments.markup import squash
+from pipelines.comments.cms import topic_post
+from pipelines.comments.markup import RawComment, squash
 from pipelines.dedup.config import DedupConfig, dedup_config
 from pipelines.dedup.signature import Signature, make_signature
 from pipelines.errors import RejectedPage
@@ -106,9 +106,8 @@ def analyze_page(
     # prunes the marked blocks (their author and date lines are no article text).
     found = find_comments(tree) if config.comments else None
     extraction = extract_article(tree, page.url, rules, config.extract, page.fetched_at)
-    if found and found[0] == FORUM and not rules.body_xpath and (first_post := topic_text(tree)):
-        # A forum topic's article is its first post; the replies are its comments.
-        extraction.text = unicodedata.normalize("NFC", first_post)
+    if found and found[0] == FORUM and (first_post := topic_post(tree)):
+        _take_first_post(extraction, first_post, rules)
     comments = _all_comments(page, tree, found, comment_pages, rules, config, extraction.language)
     extraction.text = without_link_lines(without_comment_lines(extraction.text, comments, tree), tree)
     # A byline trafilatura kept ("Posted by NAME at DATE"): the authors are stored apart.
@@ -117,6 +116,15 @@ def analyze_page(
     )
     signature = make_signature(extraction.text, config.sign) if config.signs else None  # type: ignore[arg-type]
     return PageAnalysis(extraction, comments, signature)
+
+
+def _take_first_post(extraction: Extraction, first_post: RawComment, rules: ExtractRules) -> None:
+    """A forum topic's article is its first post (the replies are its comments), and the
+    one who wrote it is its author where the page credits no one else."""
+    if first_post.text and not rules.body_xpath:
+        extraction.text = unicodedata.normalize("NFC", first_post.text)
+    if first_post.author and not extraction.authors:
+        extraction.authors, extraction.authors_source = [first_post.author], "topic-post"
 
 
 def _all_comments(

@@ -143,36 +143,38 @@ def _date_line(text: str | None) -> str | None:
     return re.sub(r"^(?:by|von|par|di|por)?\s*[»«:|-]?\s*", "", text, flags=re.IGNORECASE) if text else None
 
 
-def topic_text(tree: HtmlElement) -> str | None:
-    """The first post of a forum topic (the article), or None on a page that is no topic."""
+def _read_post(post: HtmlElement, markup: ForumMarkup) -> RawComment:
+    texts = post.xpath(markup.text)
+    machine = first_text(post, markup.machine_date)
+    return RawComment(
+        text=block_text(without(texts[0])) if texts else "",
+        author=first_text(post, markup.author),
+        # The visible date often lacks the time the machine-readable one has.
+        date_text=None if machine else _date_line(first_text(without(post, _NAMES, chrome=False), markup.date)),
+        machine_date=machine,
+        site_id=post.get("id"),
+    )
+
+
+def _topic_posts(tree: HtmlElement) -> tuple[list[HtmlElement], ForumMarkup] | None:
     for markup in FORUMS.values():
         if posts := tree.xpath(markup.posts):
-            texts = posts[0].xpath(markup.text)
-            return block_text(without(texts[0])) if texts else None
+            return posts, markup
+    return None
+
+
+def topic_post(tree: HtmlElement) -> RawComment | None:
+    """The first post of a forum topic (the article: its text and its poster), or None on
+    a page that is no topic."""
+    if topic := _topic_posts(tree):
+        posts, markup = topic
+        return _read_post(posts[0], markup)
     return None
 
 
 def forum(tree: HtmlElement) -> list[RawComment]:
     """A forum topic's replies: every post after the first (the first is the article)."""
-    for markup in FORUMS.values():
-        posts = tree.xpath(markup.posts)
-        if not posts:
-            continue
-        comments = []
-        for post in posts[1:]:
-            texts = post.xpath(markup.text)
-            machine = first_text(post, markup.machine_date)
-            comments.append(
-                RawComment(
-                    text=block_text(without(texts[0])) if texts else "",
-                    author=first_text(post, markup.author),
-                    # The visible date often lacks the time the machine-readable one has.
-                    date_text=None
-                    if machine
-                    else _date_line(first_text(without(post, _NAMES, chrome=False), markup.date)),
-                    machine_date=machine,
-                    site_id=post.get("id"),
-                )
-            )
-        return comments
+    if topic := _topic_posts(tree):
+        posts, markup = topic
+        return [_read_post(post, markup) for post in posts[1:]]
     return []
