@@ -105,9 +105,11 @@ def article_authors(
     people, organisations = _json_ld_credits(nodes)
     declared = _names(people, site)
     accounts = bool(declared) and all(_HANDLE.match(n) and (n.islower() or "." in n) for n in declared)
+    shown = next(_shown_credits(tree, site, layout), None)
     if declared and not accounts:
-        return Credit(declared, "json-ld")
-    if (shown := next(_shown_credits(tree, site, layout), None)) is not None:
+        # The page's byline may list every author where the metadata lists the first.
+        return shown if shown is not None and _more_of_them(declared, shown) else Credit(declared, "json-ld")
+    if shown is not None:
         return shown
     if declared:  # account names, where the page shows no byline of its own
         return Credit(declared, "json-ld")
@@ -123,6 +125,17 @@ def article_authors(
         if names := _shown(_names(lines, site), tree, layout, frame=frame):
             return Credit(names, source)
     return Credit([])
+
+
+# Credits read from a line's wording, not from credit markup.
+_WORDING_SOURCES = frozenset({"credit-line", "dated-line"})
+
+
+def _more_of_them(declared: list[str], shown: Credit) -> bool:
+    """Does the byline's markup name everyone the metadata names, and more? (A line read by
+    its wording alone, "Posted by NAME, ROLE, COMPANY", does not outvote the metadata.)"""
+    declared_set, shown_set = {n.casefold() for n in declared}, {n.casefold() for n in shown.names}
+    return shown.source not in _WORDING_SOURCES and declared_set < shown_set
 
 
 def _shown_credits(tree: HtmlElement, site: SiteNames, layout: PageLayout) -> Iterator[Credit]:

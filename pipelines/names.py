@@ -81,14 +81,15 @@ _INNER_LABEL = re.compile(r"(?<=\S)\s+(?=(?i:by|par|por)\s|Von\s)")
 # "NAME for The Mail", "(Pressesprecher)".
 _TAIL = re.compile(
     r"\s*(?:\([^)]*\)?|(?<=\w)\s+(?:datum|date|stand|updated|aktualisiert|ago|uhr|vor|for|für|photos?|fotos?|"
-    r"bilder?|images?|lesezeit|reading time|veröffentlicht|published|mitglied|follow|folgen|quelle|source|staff|"
+    r"bilder?|images?|lesezeit|reading time|veröffentlicht|published|mitglied|follow|folgen|quelle|source|"
+    r"staff(?!\s+reports?\b)|"
     r"chefredakteur(?:in)?|redakteur(?:in)?|geschäftsführer(?:in)?|projektleiter(?:in)?|pressesprecher(?:in)?|"
     r"korrespondent(?:in)?|illustration|illustrationen|mit)\b).*$",
     re.IGNORECASE,
 )
-# Several people in one credit.
+# Several people in one credit (an agency glued on: "Peter Maahn/SP-X").
 _SEPARATOR = re.compile(
-    r"\s*(?:;|,|&|\+|\s/|/\s|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\.)|"
+    r"\s*(?:;|,|&|\+|\s/|/\s|/(?=(?-i:[A-Z][A-Z-]*[A-Z])\b)|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\.)|"
     r"\bim gespräch mit\b)\s*",
     re.IGNORECASE,
 )
@@ -115,7 +116,8 @@ def _strip_labels(text: str) -> str:
 # Words of a meta line that are no name when they stand alone ("Stand: 19.10.2019").
 _LONE_WORDS = frozenset(
     {"stand", "datum", "date", "updated", "aktualisiert", "quelle", "source", "von", "by", "am", "auf", "und", "and",
-     "the", "der", "die", "das", "mit", "for", "per", "on", "in", "de", "la", "le", "el", "zvg", "red"}
+     "the", "der", "die", "das", "mit", "for", "per", "on", "at", "um", "in", "de", "la", "le", "el", "zvg",
+     "red", "a.m", "p.m"}
 )  # fmt: skip
 # Legal forms: a company or an association, not a person ("Deutsches Weininstitut GmbH").
 _ORGANISATION = re.compile(
@@ -125,9 +127,17 @@ _ORGANISATION = re.compile(
 )
 
 
+# News agencies, credited beside the writer ("Von David Hutzler, dpa", "Peter Maahn/SP-X").
+_AGENCY = re.compile(
+    r"(?:dpa|dpa-afx|afp|ap|apa|reuters|kna|epd|sid|ddp|dapd|dts|sda|ats|ansa|efe|upi|tass|xinhua|kyodo|ips|sp-x|"
+    r"anp|belga|ctk|pap|mti|ntb|tt|stt|afx|aa)",
+    re.IGNORECASE,
+)
+
+
 def organisation(name: str) -> bool:
-    """Does the name carry a legal form?"""
-    return bool(_ORGANISATION.search(name))
+    """Does the name carry a legal form, or is it a news agency?"""
+    return bool(_ORGANISATION.search(name)) or bool(_AGENCY.fullmatch(name))
 
 
 def credit_names(line: str, site: SiteNames | None = None, *, organisations: bool = True) -> list[str]:
@@ -154,8 +164,14 @@ def credit_names(line: str, site: SiteNames | None = None, *, organisations: boo
     return []
 
 
-# Degrees after a name ("Grant Tinsley, PhD"): no person of their own.
+# Degrees and roles after a name ("Grant Tinsley, PhD", "Jane Roe, Staff Writer"): no
+# person of their own.
 _CREDENTIALS = frozenset({"phd", "ph.d", "md", "m.d", "mba", "msc", "bsc", "rd", "rn", "dr", "prof", "jr", "sr"})
+_ROLE = re.compile(
+    r"(?:(?:senior|chief|contributing|managing|staff|guest)\s+)*"
+    r"(?:writer|reporter|editor|correspondent|contributor|columnist|photographer)s?",
+    re.IGNORECASE,
+)
 
 
 def _names(text: str, site: SiteNames | None, organisations: bool) -> list[str]:
@@ -163,6 +179,8 @@ def _names(text: str, site: SiteNames | None, organisations: bool) -> list[str]:
     if not parts or None in parts:
         return []  # one part that is no name makes the item something else
     names = [n for n in parts if n and n.casefold().strip(".") not in _CREDENTIALS]
+    # A role beside a name is no one ("Jane Roe, Staff Writer"); alone it is the credit.
+    names = [n for n in names if not _ROLE.fullmatch(n)] or names
     people = [n for n in names if not organisation(n) and (site is None or not site.matches(n))]
     return list(dict.fromkeys(people or (names if organisations else [])))
 

@@ -81,6 +81,13 @@ def test_the_headline_the_page_shows(head: str, body: str, title: str, source: s
         ("Grant Tinsley, PhD", ["Grant Tinsley"]),
         ("HansEhrlich 17.10.2019, 13:56 Uhr", ["HansEhrlich"]),
         ("Geschrieben vonElisa Marvena", ["Elisa Marvena"]),
+        # An agency or a role credited beside the writer is no person of its own.
+        ("Von David Hutzler, dpa", ["David Hutzler"]),
+        ("Datum: 03.11.2021 Autor: Peter Maahn/SP-X", ["Peter Maahn"]),
+        ("By Jane Roe, Staff Writer", ["Jane Roe"]),
+        ("Von dpa", ["dpa"]),
+        ("HLNF Staff Report", ["HLNF Staff Report"]),
+        ("By Staff and news service reports PUBLISHED: November 8, 2023 at 11:30 p.m.", []),
         ("Posted on", []),
         ("By", []),
         ("Archiv anzeigen →", []),
@@ -111,6 +118,16 @@ def test_a_company_credited_beside_people_is_not_an_author() -> None:
     )
     extraction = read(jsonld, f"<h1>Harbour contract extended</h1><p>By Jane Roe and John Doe</p>{BODY}")
     assert (extraction.authors, extraction.authors_source) == (["Jane Roe", "John Doe"], "json-ld")
+
+
+def test_every_author_the_byline_lists_where_the_metadata_lists_the_first() -> None:
+    jsonld = (
+        '<script type="application/ld+json">'
+        '{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jane Roe"}}</script>'
+    )
+    byline = "<div class='byline'>Von Jane Roe, John Doe</div>"
+    extraction = read(jsonld, f"<article><h1>Vertrag verlängert</h1>{byline}{BODY}</article>")
+    assert (extraction.authors, extraction.authors_source) == (["Jane Roe", "John Doe"], "byline")
 
 
 def test_an_account_name_gives_way_to_the_byline() -> None:
