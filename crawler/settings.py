@@ -122,6 +122,7 @@ EXTRACT_WORKERS = -1
 # Incremental runs: an article already stored is fetched again (with If-None-Match /
 # If-Modified-Since) only while it is younger than the refresh window, to pick up new
 # comments and corrections; feeds and sitemaps are fetched in full when due (POLL_*).
+# False: every article, feed and sitemap every run.
 INCREMENTAL_ENABLED = True
 # Paged feeds (rel="next") are followed this many pages deep.
 FEED_MAX_PAGES = 5

@@ -110,7 +110,9 @@ class NewsSpider(EntryPointsMixin, CommentThreadMixin, SitemapSpider):
             SITEMAP: self.parse_sitemap,
             SECTION: self.parse_section,
         }
-        for entry in await self.polling.plan(self.source_list, force=self.force or self.backfill is not None):
+        # Without incremental runs there is no "not due": every run fetches everything.
+        poll_all = self.force or self.backfill is not None or not settings.getbool("INCREMENTAL_ENABLED")
+        for entry in await self.polling.plan(self.source_list, force=poll_all):
             if not entry.due:
                 # Its articles still in the refresh window are checked all the same.
                 for request in self.refresh_known(entry.sources):
