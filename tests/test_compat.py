@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 import gzip
 import inspect
+import warnings
 from typing import Any
 
 import pytest
 from scrapy import Request, Spider
+from scrapy.core.downloader import Downloader
 from scrapy.core.engine import ExecutionEngine
 from scrapy.core.scheduler import BaseScheduler
 from scrapy.http import HtmlResponse, Response, XmlResponse
@@ -19,8 +21,10 @@ from scrapy.utils.reactor import is_reactor_installed
 from scrapy.utils.test import get_crawler
 from scrapy_redis.scheduler import Scheduler
 
+import crawler.settings as project
 from crawler.compat import sitemap_body, wake_engine
 from crawler.fleet_scheduler import FleetScheduler
+from crawler.spiders.news import NewsSpider
 
 SITEMAP = b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://example.org/a</loc></url></urlset>'
 
@@ -85,3 +89,26 @@ def test_scrapy_redis_scheduler_has_what_fleet_scheduler_builds_on() -> None:
         ours, theirs = inspect.signature(getattr(FleetScheduler, method)), inspect.signature(getattr(Scheduler, method))
         assert list(ours.parameters) == list(theirs.parameters), method
     assert callable(Scheduler.from_crawler)
+
+
+@pytest.mark.skipif(is_reactor_installed(), reason="builds a downloader on its own asyncio loop (no Twisted reactor)")
+@pytest.mark.parametrize("extra", [{}, {"RANDOMIZE_DOWNLOAD_DELAY": True}], ids=["project", "deprecated-setting"])
+def test_the_project_settings_raise_no_warning(extra: dict[str, Any]) -> None:
+    """Quiet on a fresh install (issue 22): a crawler and its downloader built from
+    crawler/settings.py with the installed Scrapy warn about nothing. The second case
+    proves the check sees what Scrapy 2.19 warns about (RANDOMIZE_DOWNLOAD_DELAY set)."""
+    settings = {name: value for name, value in vars(project).items() if name.isupper()}
+    # No reactor, no network: the settings are read as in a crawl, nothing is fetched.
+    settings.update(TWISTED_REACTOR_ENABLED=False, DOWNLOAD_HANDLERS={"http": None, "https": None}, **extra)
+
+    async def build() -> None:
+        Downloader(get_crawler(NewsSpider, settings)).close()
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        asyncio.run(build())
+    messages = [f"{w.category.__name__}: {w.message}" for w in caught]
+    if extra:
+        assert any("RANDOMIZE_DOWNLOAD_DELAY" in message for message in messages), messages
+    else:
+        assert messages == []

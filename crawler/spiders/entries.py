@@ -12,6 +12,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.backfill import next_page_url, sitemap_dates
+from crawler.compat import sitemap_body
 from crawler.polling import POLL_ENTRY, POLL_ROOT, EntryPolling, page_outcome
 from crawler.spiders.feeds import read_feed
 from storage.frontier import ARTICLE, NOT_MODIFIED
@@ -54,7 +55,6 @@ class EntryPointsMixin:
         def request(self, url: str, callback: Callable[..., Any], source: Source, **kwargs: Any) -> Request: ...
         def _requests(self, urls: Iterable[str], source: Source) -> Iterable[Request]: ...
         def count_fetch(self, source: Source) -> None: ...
-        def _get_sitemap_body(self, response: Response) -> bytes | None: ...
         def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]: ...
 
     @property
@@ -167,7 +167,7 @@ class EntryPointsMixin:
                 yield self.request(url, self.parse_sitemap, source, **child)
             self.polled(response, sources)
             return
-        body = self._get_sitemap_body(response)
+        body = sitemap_body(self, response)  # type: ignore[arg-type]  # self is a NewsSpider
         if not body:
             logger.error("%s: not a sitemap (or over DOWNLOAD_MAXSIZE once decompressed)", response.url)
             self.crawler.stats.inc_value("newsdedup/sitemap_errors")
