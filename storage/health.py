@@ -41,7 +41,7 @@ _KIND_WORDS = {"login": "a login page", "challenge": "a bot challenge page", "co
 
 @dataclass(frozen=True, slots=True)
 class HealthConfig:
-    """The thresholds (`newsdedup health` options)."""
+    """The thresholds."""
 
     recent_runs: int = 2  # the runs that read articles, compared with the ones before them
     history_runs: int = 30
