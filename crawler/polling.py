@@ -32,6 +32,7 @@ from storage.polling import (
     record_poll,
 )
 from storage.polling import is_due as state_is_due
+from storage.runs import cut_short_windows
 
 if TYPE_CHECKING:
     from typing import Self
@@ -129,17 +130,23 @@ class EntryPolling:
     async def plan(self, sources: list[Source], force: bool = False) -> list[Entry]:
         """The run's entry points, each marked due or not, with its conditional headers."""
         store = crawl_store(self.crawler)
+        cut_short: list[tuple[datetime, datetime]] = []
         if store is not None:
             names = [source.name for source in sources]
             self.states = await store.call(store.read, partial(load_entry_states, sources=names))
+            if polled := [state.last_polled_at for by_url in self.states.values() for state in by_url.values()]:
+                cut_short = await store.call(store.read, partial(cut_short_windows, since=min(polled)))
         planned = []
         for entry in entry_points(sources):
             states = [self.states.get(name, {}).get(url) for name, url in entry.listed]
             # A file has no pace (an offline import reads everything), and a run
             # without polling fetches every entry point as before.
             scheduled = self.enabled and not force and not entry.url.startswith("file:")
-            due = not scheduled or any(state_is_due(state, self.now) for state in states)
-            planned.append(replace(entry, due=due, headers=_validators(states) if scheduled else None))
+            # A poll by a run that was cut short: the links it gave may never have been
+            # fetched, so the entry is read again in full (no validators, no 304).
+            redo = any(start <= state.last_polled_at <= end for state in states if state for start, end in cut_short)
+            due = not scheduled or redo or any(state_is_due(state, self.now) for state in states)
+            planned.append(replace(entry, due=due, headers=_validators(states) if scheduled and not redo else None))
             if not due:
                 self.crawler.stats.inc_value("newsdedup/entries_not_due")
                 for source in entry.sources:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -109,6 +110,25 @@ def recent_runs(session: Session, limit: int = 20) -> list[CrawlRun]:
             # Shown, not written: set as if loaded, so no flush records it.
             set_committed_value(run, "status", INTERRUPTED)
     return runs
+
+
+# A run's clock starts when its crawler is made, a moment before its row is written.
+_RUN_CLOCK_SLACK = timedelta(minutes=1)
+
+
+def cut_short_windows(session: Session, since: datetime) -> list[tuple[datetime, datetime]]:
+    """When the runs that did not end cleanly since ``since`` were running: each run
+    interrupted, or with a worker that was (a fleet worker killed mid-run), as (start, end).
+
+    What such a run took from a feed it may never have fetched, so that poll does not count.
+    """
+    stmt = select(CrawlRun).where(CrawlRun.started_at >= since - _RUN_CLOCK_SLACK)
+    now = utcnow()
+    return [
+        (run.started_at - _RUN_CLOCK_SLACK, run.finished_at or now)
+        for run in session.scalars(stmt)
+        if run.status == INTERRUPTED or any(w.get("status") == INTERRUPTED for w in run.workers)
+    ]
 
 
 def _end_dead_fleet_runs(session: Session, exclude: str | None) -> None:
