@@ -26,6 +26,11 @@ CHALLENGE = (
     b"<!doctype html><html><head><title>Just a moment...</title></head><body><h1>Checking your browser"
     b" before accessing the site.</h1><p>Please enable JavaScript and cookies to continue.</p></body></html>"
 )
+CONSENT = (
+    b"<!doctype html><html><head><title>Your privacy choices</title></head><body><h1>We value your privacy</h1>"
+    b"<p>We and our partners store cookies on your device.</p><button>Accept all</button><button>Reject all"
+    b"</button></body></html>"
+)
 
 
 class RuleHandler(FixtureHandler):
@@ -127,7 +132,7 @@ def test_recorded_runs_and_polls_make_each_status(db_url: str, tmp_path: Path, c
 def test_health_tells_blocked_broken_silent_and_failing_sources_apart(tmp_path: Path, db_url: str) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     root = tmp_path / "www"
-    publishing = ("forbidden", "ratelimited", "challenge", "template", "gone", "healthy")
+    publishing = ("forbidden", "ratelimited", "challenge", "consent", "template", "gone", "healthy")
     sites = {name: Site(root, name) for name in (*publishing, "stopped")}
     for name in publishing:  # an article an hour before the runs
         for hours in (6, 5, 4, 3):
@@ -145,6 +150,7 @@ def test_health_tells_blocked_broken_silent_and_failing_sources_apart(tmp_path: 
                 del server.rules["/ratelimited/"]
                 server.rules["/forbidden/"] = (403, b"<h1>Forbidden</h1>")
                 server.rules["/challenge/"] = (200, CHALLENGE)
+                server.rules["/consent/"] = (200, CONSENT)  # a consent wall in front of every URL
                 sites["template"].change_template()
                 (sites["gone"].folder / "feed.xml").unlink()
             for name in publishing:
@@ -167,6 +173,7 @@ def test_health_tells_blocked_broken_silent_and_failing_sources_apart(tmp_path: 
         "forbidden": "blocked",
         "ratelimited": "ok",
         "challenge": "blocked",
+        "consent": "blocked",
         "template": "broken_extraction",
         "stopped": "silent",
         "gone": "failing_feed",
@@ -174,10 +181,14 @@ def test_health_tells_blocked_broken_silent_and_failing_sources_apart(tmp_path: 
     }, rows
     assert "403" in rows["forbidden"]["reason"]
     assert "challenge/feed.xml: a challenge page ('Just a moment...')" in rows["challenge"]["reason"]
+    assert "consent/feed.xml: a consent page ('Your privacy choices')" in rows["consent"]["reason"]
     assert "words" in rows["template"]["reason"]
     assert "10 days" in rows["stopped"]["reason"] and "every 24 hours" in rows["stopped"]["reason"]
     assert "404" in rows["gone"]["reason"] and "gone/feed.xml" in rows["gone"]["reason"]
     assert health(db_url, "--source", "healthy")[0] == 0
+    # `newsdedup sources` shows the same status in its health column.
+    listed = run_cli("sources", "--db", db_url, "--json")
+    assert {row["source"]: row["health"] for row in map(json.loads, listed.stdout.splitlines())} == statuses
 
     families = {family.name: family for family in text_string_to_metric_families(metrics.read_text())}
     assert families["newsdedup_run_success"].samples[0].value == 1
