@@ -1,0 +1,161 @@
+"""Store scaling: 1, 2 and 4 processes writing analysed articles into one PostgreSQL.
+
+    python -m bench.store_scaling --stories 150 --db postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+The syndication corpus (copies of each story on several sites, so stories form) is
+analysed and signed once up front in a process pool, not timed. Then for each process
+count the bench's own database is emptied and the processes store every article between
+them, as the store does it (pipelines.write.store_article with dedup linking, a commit
+every STORE_COMMIT_EVERY articles, storage.locks.write_lock at each transaction's first
+write). Articles are dealt round-robin, so a story's copies land in different processes
+at about the same moment. Printed: articles/s (all processes, wall clock), the share of
+the processes' time spent waiting on the write lock, and whether the stories came out
+the same as with one process. Writes bench/out/store_scaling.json; the database is
+dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bench.db_write_rate import COMMIT_EVERY, extracted
+from bench.syndication_corpus import generate
+from pipelines.dedup import DedupConfig, StoryLinker
+from pipelines.items import ArticleItem
+from pipelines.write import store_article
+from storage.db import make_engine, migrate, session_factory
+from storage.locks import write_lock
+
+OUT = Path(__file__).with_name("out")
+SCRATCH_DATABASE = "newsdedup_store_scaling"
+
+
+def scratch_database(url: str) -> str:
+    """A database of the bench's own on the server of ``url`` (dropped by ``drop_scratch``)."""
+    engine = make_engine(url)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE}"))
+        conn.execute(text(f"CREATE DATABASE {SCRATCH_DATABASE}"))
+    engine.dispose()
+    return make_url(url).set(database=SCRATCH_DATABASE).render_as_string(hide_password=False)
+
+
+def drop_scratch(url: str) -> None:
+    engine = make_engine(url)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE}"))
+    engine.dispose()
+
+
+def fresh_schema(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    migrate(engine)
+    engine.dispose()
+
+
+def writer(url: str, items_file: str, index: int, processes: int) -> dict[str, float]:
+    """One process's share of the articles; its wall-clock span and its time waiting on the lock."""
+    items: list[ArticleItem] = pickle.loads(Path(items_file).read_bytes())[index::processes]
+    engine = make_engine(url, writer=True)
+    session = session_factory(engine)()
+    linker = StoryLinker(DedupConfig())
+    waited = 0.0
+    started = time.time()
+    for n, item in enumerate(items, 1):
+        if n % COMMIT_EVERY == 1:
+            before = time.perf_counter()
+            write_lock(session)
+            waited += time.perf_counter() - before
+        store_article(session, item, linker)
+        if n % COMMIT_EVERY == 0:
+            session.commit()
+    session.commit()
+    finished = time.time()
+    session.close()
+    engine.dispose()
+    return {"started": started, "finished": finished, "waited": waited, "articles": len(items)}
+
+
+def stories(url: str) -> set[frozenset[str]]:
+    """The stories stored, each as the set of its members' URL identities (url_key: which URL
+    variant a row keeps depends on the order they came in)."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT url_key, coalesce(story_id, id) FROM articles")).all()
+    engine.dispose()
+    groups: dict[int, set[str]] = defaultdict(set)
+    for key, story in rows:
+        groups[story].add(key)
+    return {frozenset(group) for group in groups.values()}
+
+
+def run(url: str, items_file: Path, processes: int) -> tuple[dict[str, float], set[frozenset[str]]]:
+    fresh_schema(url)
+    with ProcessPoolExecutor(processes) as pool:
+        futures = [pool.submit(writer, url, str(items_file), i, processes) for i in range(processes)]
+        parts = [future.result() for future in futures]
+    wall = max(p["finished"] for p in parts) - min(p["started"] for p in parts)
+    busy = sum(p["finished"] - p["started"] for p in parts)
+    articles = sum(p["articles"] for p in parts)
+    row = {
+        "processes": processes,
+        "articles": articles,
+        "seconds": round(wall, 2),
+        "articles_per_s": round(articles / wall, 1),
+        "lock_wait_share": round(sum(p["waited"] for p in parts) / busy, 3),
+    }
+    return row, stories(url)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stories", type=int, default=150)
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--db", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    corpus = OUT / f"store-scaling-{args.stories}"
+    if not (corpus / "truth.json").exists():
+        generate(corpus, args.stories, seed=7)
+    pages = sorted(p for p in corpus.rglob("*.html"))
+    items_file = OUT / "store_scaling_items.pickle"
+    items = extracted(pages)
+    items_file.write_bytes(pickle.dumps(items))
+    url = scratch_database(args.db)
+    table = Table("processes", "articles/s", "waiting on the lock", "same stories as 1", title=f"{len(items)} articles")
+    results = []
+    try:
+        first: set[frozenset[str]] | None = None
+        for processes in args.processes:
+            row, found = run(url, items_file, processes)
+            first = found if first is None else first
+            row["stories"], row["same_stories"] = len(found), found == first
+            results.append(row)
+            table.add_row(
+                str(processes),
+                str(row["articles_per_s"]),
+                f"{row['lock_wait_share']:.0%}",
+                "yes" if row["same_stories"] else "no",
+            )
+    finally:
+        drop_scratch(args.db)
+        items_file.unlink(missing_ok=True)
+    Console().print(table)
+    OUT.mkdir(exist_ok=True)
+    (OUT / "store_scaling.json").write_text(json.dumps({"articles": len(items), "runs": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
