@@ -105,11 +105,24 @@ def recent_runs(session: Session, limit: int = 20) -> list[CrawlRun]:
     runs = list(session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)))
     running = [run for run in runs if run.status == RUNNING]
     held = locks_held(session, [name for run in running for w in _unfinished(run) for name in w.get("locks", [])])
-    for run in running:
-        if _unfinished(run) and not any(_alive(w, held) for w in _unfinished(run)):
+    dead = [run for run in running if _unfinished(run) and not any(_alive(w, held) for w in _unfinished(run))]
+    # A crawl records its end, then frees its locks: one that ended between reading the rows
+    # and looking at the locks shows its end in a fresh read, and is no dead run.
+    still_running = _still_running(session, [run.id for run in dead])
+    for run in dead:
+        if run.id in still_running:
             # Shown, not written: set as if loaded, so no flush records it.
             set_committed_value(run, "status", INTERRUPTED)
     return runs
+
+
+def _still_running(session: Session, run_ids: list[int]) -> set[int]:
+    """Of these runs, those still marked running now (outside the session's snapshot)."""
+    if not run_ids:
+        return set()
+    stmt = select(CrawlRun.id).where(CrawlRun.id.in_(run_ids), CrawlRun.status == RUNNING)
+    with session.get_bind().engine.connect() as fresh:
+        return set(fresh.scalars(stmt))
 
 
 # A run's clock starts when its crawler is made, a moment before its row is written.
