@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import dateparser
+import dateparser.data
+from dateparser.date import DateDataParser
 
 logger = logging.getLogger(__name__)
+
+# The languages most pages print their dates in. Asked whether a string is a date with no
+# language, dateparser tries each of its ~200 locales, 10-18 ms for a string that is none
+# ("Reply 2019", "ARD 1"); over these and the page's own language it takes ~1 ms.
+COMMON_DATE_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt")
 
 
 def localize(value: datetime, timezone: str) -> datetime:
@@ -18,11 +27,28 @@ def localize(value: datetime, timezone: str) -> datetime:
     return value.replace(tzinfo=ZoneInfo(timezone))
 
 
-def parse_page_date(text: str, *, timezone: str, now: datetime, languages: list[str] | None = None) -> datetime | None:
+def date_languages(declared: str | None) -> tuple[str, ...]:
+    """The page's declared language (``de-CH``, ``pt_BR``) when dateparser reads it, then
+    the common ones."""
+    language = (declared or "").replace("_", "-").split("-")[0].strip().lower()
+    if language not in dateparser.data.language_order:
+        return COMMON_DATE_LANGUAGES
+    return (language, *(common for common in COMMON_DATE_LANGUAGES if common != language))
+
+
+def parse_page_date(
+    text: str,
+    *,
+    timezone: str,
+    now: datetime,
+    languages: Sequence[str] | None = None,
+    only_these: bool = False,
+) -> datetime | None:
     """Parse a date as blogs print it ("July 02, 2014 03:43 PM", "14 years, 3 months ago").
 
     Relative dates are resolved against ``now`` (the fetch time), and times without
-    an offset are taken in the site's ``timezone``.
+    an offset are taken in the site's ``timezone``. A text the ``languages`` do not read
+    is tried in every language, unless ``only_these``.
     """
     text = " ".join(text.split())
     if not text:
@@ -38,8 +64,8 @@ def parse_page_date(text: str, *, timezone: str, now: datetime, languages: list[
         "RELATIVE_BASE": now.astimezone(zone).replace(tzinfo=None),
         "PREFER_DATES_FROM": "past",
     }
-    parsed = dateparser.parse(text, languages=languages, settings=settings)
-    if parsed is None and languages:
+    parsed = _parse(text, languages, settings)
+    if parsed is None and languages and not only_these:
         # Dates are often in the site's language, not the article's (or the guess was wrong).
         parsed = dateparser.parse(text, settings=settings)
     if parsed is None:
@@ -47,6 +73,16 @@ def parse_page_date(text: str, *, timezone: str, now: datetime, languages: list[
         return None
     # UTC pickles across the worker pool; dateparser's and zoneinfo's tzinfo need not.
     return parsed.replace(tzinfo=zone).astimezone(UTC)
+
+
+def _parse(text: str, languages: Sequence[str] | None, settings: dict[str, Any]) -> datetime | None:
+    """The first of ``languages`` that reads the text wins ("07.04.2020" is the 7th of April
+    in German, whatever English makes of it); dateparser.parse() would try them in its own
+    order."""
+    if not languages:
+        return dateparser.parse(text, settings=settings)
+    parser = DateDataParser(languages=list(languages), settings=settings, use_given_order=True)
+    return parser.get_date_data(text).date_obj
 
 
 def parse_machine_date(value: str, timezone: str) -> datetime | None:

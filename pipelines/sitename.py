@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -36,10 +37,14 @@ _MAX_EXTRA_CHARS = 12
 _MIN_KEY_CHARS = 3
 
 
+# What str.isalnum() rejects (\w is isalnum() and "_").
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=8192)
 def name_key(text: str) -> str:
     """Letters and digits only, case and accents folded: the identity of a name."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if c.isalnum())
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def host_keys(url: str) -> set[str]:

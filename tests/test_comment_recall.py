@@ -77,3 +77,28 @@ def test_movable_type_default_comments_and_pings_leave_the_body() -> None:
     ):
         assert text not in body
     assert "The eighteen-lever frame in the Ashby Halt box" in body
+
+
+_POLISH_PAGE = """<html lang="pl"><head><title>Nowy most na Wiśle</title></head><body>
+<article><h1>Nowy most na Wiśle</h1>
+<p>Budowa nowego mostu na Wiśle rozpocznie się jesienią. Miasto podpisało umowę z wykonawcą,
+a pierwsze prace przygotowawcze ruszą jeszcze w tym miesiącu na obu brzegach rzeki.</p>
+<p>Most ma połączyć dwie dzielnice, które dziś dzieli kilkanaście kilometrów objazdu, i ma
+być gotowy za trzy lata, jeśli pogoda i dostawy stali nie opóźnią budowy.</p></article>
+<section id="komentarze"><h2>Komentarze</h2>
+<div class="wpis"><span class="autor">Jan Kowalski</span> <span class="data">3 marca 2020, 14:05</span>
+<p>Nareszcie! Czekamy na ten most od lat, objazd przez centrum zajmuje godzinę.</p></div>
+<div class="wpis"><span class="autor">Anna Nowak</span> <span class="data">4 marca 2020, 09:30</span>
+<p>Trzy lata to bardzo optymistyczny termin, zobaczymy jak będzie naprawdę.</p></div>
+</section></body></html>"""
+
+
+def test_a_thread_dated_in_the_pages_own_language_is_read() -> None:
+    """Dates are read in the page's declared language and the common ones (not every
+    locale dateparser has): a Polish thread's "3 marca 2020, 14:05" is its time."""
+    fetched = datetime(2024, 6, 1, tzinfo=UTC)
+    page = FetchedPage("https://most.example/most", _POLISH_PAGE.encode(), "text/html", fetched)
+    analysis = analyze_page(page, ExtractRules(), AnalyzeConfig())
+    got = [(c.author, _minute(c.posted_at)) for c in analysis.comments]
+    assert got == [("Jan Kowalski", "2020-03-03T14:05"), ("Anna Nowak", "2020-03-04T09:30")]
+    assert "Nareszcie" not in analysis.extraction.text

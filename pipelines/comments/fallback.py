@@ -26,10 +26,10 @@ if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 # One id/class token names a comment section: "comments", "comment-list", "kommentare",
-# "comentarios", "discussion", "replies", "talkback". Tokens, not substrings of the whole
+# "comentarios", "komentarze", "discussion", "replies", "talkback". Tokens, not substrings of the whole
 # attribute: "wp-embed-responsive" on <body> is not a section of responses.
 _SECTION_TOKEN = re.compile(
-    r"comment|komment|coment|discussion|disqus|^replies$|talkback|leserbrief|reactions", re.IGNORECASE
+    r"comment|komm?ent|coment|discussion|disqus|^replies$|talkback|leserbrief|reactions", re.IGNORECASE
 )
 # Tokens of things about comments that are not the thread: counters, links, forms,
 # toggles, the "Recent comments" widget, a comment's own parts.

@@ -8,13 +8,16 @@ labels as a person; fallback.py decides from it whether a group of blocks is a t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pipelines.comments.markup import RawComment, block_text, clean_date_text, date_like, squash, without_nodes
-from pipelines.dates import parse_page_date
+from pipelines.dates import COMMON_DATE_LANGUAGES, parse_page_date
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -238,8 +241,29 @@ _DATE_SHAPE = re.compile(
 )
 
 
-@lru_cache(maxsize=4096)
+# The languages the page at hand prints its dates in (find_comments sets them per page).
+_PAGE_DATE_LANGUAGES: ContextVar[tuple[str, ...]] = ContextVar("_PAGE_DATE_LANGUAGES", default=COMMON_DATE_LANGUAGES)
+
+
+@contextmanager
+def dates_read_in(languages: tuple[str, ...]) -> Iterator[None]:
+    """Read the short date-like lines of one page in these languages only."""
+    token = _PAGE_DATE_LANGUAGES.set(languages)
+    try:
+        yield
+    finally:
+        _PAGE_DATE_LANGUAGES.reset(token)
+
+
 def parses(text: str) -> bool:
+    return _parses_in(text, _PAGE_DATE_LANGUAGES.get())
+
+
+@lru_cache(maxsize=4096)
+def _parses_in(text: str, languages: tuple[str, ...]) -> bool:
     if not _DATE_SHAPE.search(text):
         return False
-    return parse_page_date(clean_date_text(text), timezone="UTC", now=datetime.now(UTC)) is not None
+    moment = parse_page_date(
+        clean_date_text(text), timezone="UTC", now=datetime.now(UTC), languages=languages, only_these=True
+    )
+    return moment is not None
