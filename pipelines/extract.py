@@ -12,7 +12,7 @@ import py3langid
 import trafilatura
 
 from pipelines.authors import article_authors
-from pipelines.comments.markup import COMMENT_SECTION_XPATHS
+from pipelines.comments.markup import COMMENT_SECTION_XPATHS, THREAD_XPATH
 from pipelines.dates import parse_page_date
 from pipelines.errors import EmptyBody, NotAnArticle
 from pipelines.jsonld import json_ld_nodes
@@ -27,6 +27,7 @@ from pipelines.titles import Title, html_title, page_title
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
     from scrapy.settings import BaseSettings
+    from trafilatura.settings import Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,19 +90,18 @@ def extract_article(
     tree: HtmlElement, url: str, rules: ExtractRules, config: ExtractConfig, fetched_at: datetime
 ) -> Extraction:
     """Extract one article from a parsed page, or raise NotAnArticle / EmptyBody."""
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        favor_precision=config.favor_precision,
-        prune_xpath=list(config.prune_xpath + rules.prune_xpath) or None,
-        date_extraction_params={"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S"},
-    )
-    # A Document, or None: a dict comes back only with as_dict=True (trafilatura's
-    # annotation does not tell them apart).
-    assert not isinstance(document, dict)
+    prune = config.prune_xpath + rules.prune_xpath
+    document = _main_text(tree, url, config, prune)
+    if not rules.body_xpath and _starved(document, config) and THREAD_XPATH in prune and tree.xpath(THREAD_XPATH):
+        # Without the thread the comment fallback read, trafilatura can settle on a
+        # container of a few lines (a recipe's title box instead of the recipe that sat
+        # beside its comments): then the page is read with the thread, and the thread's
+        # lines leave the text.
+        whole = _main_text(tree, url, config, tuple(x for x in prune if x != THREAD_XPATH))
+        if _chars(whole) > 2 * _chars(document):
+            assert whole is not None
+            whole.text = _without_thread_lines(whole.text or "", tree)
+            document = whole
     text = _body_from_xpath(tree, rules.body_xpath) if rules.body_xpath else (document.text if document else "") or ""
     # NFC, as trafilatura.extract() returns its text: one spelling of each character for
     # search and dedup, whatever form the page's bytes used.
@@ -145,6 +145,39 @@ def extract_article(
     )
     _apply_overrides(extraction, tree, rules, fetched_at)
     return extraction
+
+
+def _main_text(tree: HtmlElement, url: str, config: ExtractConfig, prune: tuple[str, ...]) -> Document | None:
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=config.favor_precision,
+        prune_xpath=list(prune) or None,
+        date_extraction_params={"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S"},
+    )
+    # A Document, or None: a dict comes back only with as_dict=True (trafilatura's
+    # annotation does not tell them apart).
+    assert not isinstance(document, dict)
+    return document
+
+
+def _chars(document: Document | None) -> int:
+    """Characters of the main text, spaces not counted (a template's blank lines are many)."""
+    return sum(map(len, (document.text or "").split())) if document else 0
+
+
+def _without_thread_lines(text: str, tree: HtmlElement) -> str:
+    """The text without the lines that are a piece of the marked thread's text (its
+    authors, dates and sign-offs too, however short)."""
+    thread = {" ".join(piece.split()) for node in tree.xpath(THREAD_XPATH) for piece in node.itertext()}
+    return "\n".join(line for line in text.split("\n") if " ".join(line.split()) not in thread - {""})
+
+
+def _starved(document: Document | None, config: ExtractConfig) -> bool:
+    return _chars(document) < config.min_text_chars
 
 
 def _apply_overrides(extraction: Extraction, tree: HtmlElement, rules: ExtractRules, fetched_at: datetime) -> None:

@@ -35,6 +35,7 @@ _SECTION_CLASSES = (
 # it), so main-text extraction prunes them: their author and date lines are no article
 # text either.
 THREAD_MARK = "data-newsdedup-thread"
+THREAD_XPATH = f"//*[@{THREAD_MARK}]"
 # ol#commentlist: the WordPress Classic theme and the themes copied from it.
 _SECTION_IDS = ("comments", "comment-section", "respond", "disqus_thread", "comments-block", "commentlist")
 # Whole comment sections, removed before main-text extraction. One expression, and the
@@ -46,7 +47,7 @@ COMMENT_SECTION_XPATHS: tuple[str, ...] = (
     f" or (contains(@class, 'comment') and ({any_class(*_SECTION_CLASSES)}))"
     " or (@itemtype and (contains(@itemtype, 'schema.org/Comment') or contains(@itemtype, 'schema.org/UserComments')))"
     "]",
-    f"//*[@{THREAD_MARK}]",
+    THREAD_XPATH,
 )
 # Chrome inside a comment that is not its words: author and date lines, reply and vote
 # links, avatars, the "(edited)" badge.
