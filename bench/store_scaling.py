@@ -12,6 +12,10 @@ at about the same moment. Printed: articles/s (all processes, wall clock), the s
 the processes' time spent waiting on the write lock, and whether the stories came out
 the same as with one process. Writes bench/out/store_scaling.json; the database is
 dropped at the end.
+
+With --statements, one process first stores every article alone and prints where its
+time under the lock goes: each kind of SQL statement (calls and ms per article, the
+round trip included) and the rest (the linker's and SQLAlchemy's Python).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import pickle
+import re
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -26,7 +31,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 
 from bench.db_write_rate import COMMIT_EVERY, extracted
@@ -66,10 +71,13 @@ def fresh_schema(url: str) -> None:
     engine.dispose()
 
 
-def writer(url: str, items_file: str, index: int, processes: int) -> dict[str, float]:
-    """One process's share of the articles; its wall-clock span and its time waiting on the lock."""
+def writer(url: str, items_file: str, index: int, processes: int, sql: Timings | None = None) -> dict[str, float]:
+    """One process's share of the articles; its wall-clock span and its time waiting on the lock
+    (``sql``: filled with each statement's calls and seconds)."""
     items: list[ArticleItem] = pickle.loads(Path(items_file).read_bytes())[index::processes]
     engine = make_engine(url, writer=True)
+    if sql is not None:
+        time_statements(engine, sql)
     session = session_factory(engine)()
     linker = StoryLinker(DedupConfig())
     waited = 0.0
@@ -87,6 +95,49 @@ def writer(url: str, items_file: str, index: int, processes: int) -> dict[str, f
     session.close()
     engine.dispose()
     return {"started": started, "finished": finished, "waited": waited, "articles": len(items)}
+
+
+Timings = dict[str, list[float]]  # statement → [calls, seconds]
+
+
+def time_statements(engine: Engine, sql: Timings) -> None:
+    started: dict[int, float] = {}
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def before(conn: object, cursor: object, *_: object) -> None:
+        started[id(cursor)] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def after(conn: object, cursor: object, statement: str, *_: object) -> None:
+        entry = sql.setdefault(statement_label(statement), [0, 0.0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - started.pop(id(cursor))
+
+
+def statement_label(statement: str) -> str:
+    """A statement, short: a SELECT from its FROM on, parameter casts and savepoint numbers left out."""
+    words = re.sub(r"::[A-Z]+(?: WITH TIME ZONE)?|sa_savepoint_\d+", "", " ".join(statement.split()))
+    words = re.sub(r"%\((\w+)_1\)s(?:, %\(\1_\d+\)s)*", r"%(\1)s…", words)
+    if words.startswith("SELECT") and " FROM " in words:
+        words = "SELECT … FROM " + words.split(" FROM ", 1)[1]
+    return words[:78]
+
+
+def statements_table(url: str, items_file: Path) -> Table:
+    """One process storing every article: where its time goes, statement by statement."""
+    fresh_schema(url)
+    sql: Timings = {}
+    part = writer(url, str(items_file), 0, 1, sql)
+    n, total = part["articles"], part["finished"] - part["started"]
+    title = f"one process, {total / n * 1000:.1f} ms / article"
+    table = Table("statement", "calls / article", "ms / article", title=title)
+    table.columns[0].no_wrap = True
+    for label, (calls, seconds) in sorted(sql.items(), key=lambda kv: -kv[1][1])[:15]:
+        table.add_row(label, f"{calls / n:.2f}", f"{seconds / n * 1000:.2f}")
+    in_sql = sum(seconds for _, seconds in sql.values())
+    table.add_row("all SQL", f"{sum(calls for calls, _ in sql.values()) / n:.1f}", f"{in_sql / n * 1000:.2f}")
+    table.add_row("rest (Python: linker, SQLAlchemy)", "", f"{(total - in_sql) / n * 1000:.2f}")
+    return table
 
 
 def stories(url: str) -> set[frozenset[str]]:
@@ -125,6 +176,7 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=150)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--db", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--statements", action="store_true", help="first, where one process's time goes")
     args = parser.parse_args()
     corpus = OUT / f"store-scaling-{args.stories}"
     if not (corpus / "truth.json").exists():
@@ -137,6 +189,8 @@ def main() -> None:
     table = Table("processes", "articles/s", "waiting on the lock", "same stories as 1", title=f"{len(items)} articles")
     results = []
     try:
+        if args.statements:
+            Console(width=120).print(statements_table(url, items_file))
         first: set[frozenset[str]] | None = None
         for processes in args.processes:
             row, found = run(url, items_file, processes)

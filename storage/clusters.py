@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
 from storage.dedup import COPY, QUOTE
-from storage.models import Article, ArticleLink, ArticleSignature, StorySplit
+from storage.models import Article, ArticleLink, ArticleSignature, StorySplit, core_table
 
 if TYPE_CHECKING:
     from datasketch import LeanMinHash
@@ -32,11 +32,12 @@ _MEMBERS = (
     .outerjoin(ArticleSignature, ArticleSignature.article_id == Article.id)
     .where(Article.id.in_(_IDS))
 )
+# Core, not ORM: one executemany for a component's members.
+_ARTICLES = core_table(Article)
 _SET_STORY = (
-    update(Article)
-    .where(Article.id == bindparam("article_id"))
+    update(_ARTICLES)
+    .where(_ARTICLES.c.id == bindparam("article_id"))
     .values(story_id=bindparam("story_id"), story_similarity=bindparam("similarity"))
-    .execution_options(synchronize_session=False)
 )
 _STORY_IDS = select(Article.id, Article.story_id).where(Article.id.in_(_IDS))
 _QUOTED_STORIES = (
@@ -102,6 +103,7 @@ def _assign_story(session: Session, members: set[int]) -> int:
     rows = session.execute(_MEMBERS, {"ids": list(members)}).all()
     canonical = min(rows, key=lambda r: story_order(r.published_at, r.fetched_at, r.id))
     reference = _minhash(canonical.minhash) if canonical.minhash else None
+    updates = []
     for row in rows:
         if row.id == canonical.id:
             similarity = 1.0
@@ -109,7 +111,8 @@ def _assign_story(session: Session, members: set[int]) -> int:
             similarity = round(float(reference.jaccard(_minhash(row.minhash))), 4)
         else:
             similarity = None
-        session.execute(_SET_STORY, {"article_id": row.id, "story_id": canonical.id, "similarity": similarity})
+        updates.append({"article_id": row.id, "story_id": canonical.id, "similarity": similarity})
+    session.execute(_SET_STORY, updates)
     return canonical.id
 
 

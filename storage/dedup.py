@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import ARRAY, BigInteger, Insert, Integer, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Article, ArticleLink, ArticleSignature, DedupBand, DedupPassage, core_table
@@ -29,6 +29,28 @@ _STORED_SIGNATURE = select(ArticleSignature.minhash, ArticleSignature.params).wh
 _INSERT_SIGNATURE = core_table(ArticleSignature).insert()
 _INSERT_BAND = core_table(DedupBand).insert()
 _INSERT_PASSAGE = core_table(DedupPassage).insert()
+_ARTICLE_ID = bindparam("article_id", type_=Integer)
+
+
+def _index_rows(insert: Insert, keys: str) -> Insert:
+    """Insert one row per key of an array parameter for ``article_id``."""
+    rows = select(func.unnest(bindparam(keys, type_=ARRAY(BigInteger))), _ARTICLE_ID)
+    return insert.from_select(["key", "article_id"], rows)
+
+
+# PostgreSQL: the signature and its index rows in one statement, one round trip instead
+# of three and no row-by-row executemany of the keys.
+_SAVE_SIGNATURE_PG = _index_rows(_INSERT_PASSAGE, "passage_keys").add_cte(
+    _INSERT_SIGNATURE.values(
+        article_id=_ARTICLE_ID,
+        minhash=bindparam("minhash"),
+        params=bindparam("params"),
+        shingle_count=bindparam("shingle_count"),
+        bands=bindparam("bands"),
+        passages=bindparam("passages"),
+    ).cte("signature"),
+    _index_rows(_INSERT_BAND, "band_keys").cte("bands"),
+)
 _SHARED = func.count().label("shared")
 _BAND_MATCHES = (
     select(DedupBand.article_id, _SHARED)
@@ -126,17 +148,19 @@ def save_signature(
     passage_keys: Sequence[int],
 ) -> None:
     """Store the signature and add its rows to the band and passage indexes."""
-    session.execute(
-        _INSERT_SIGNATURE,
-        {
-            "article_id": article_id,
-            "minhash": minhash,
-            "params": params,
-            "shingle_count": shingle_count,
-            "bands": pack_keys(band_keys),
-            "passages": pack_keys(passage_keys),
-        },
-    )
+    row = {
+        "article_id": article_id,
+        "minhash": minhash,
+        "params": params,
+        "shingle_count": shingle_count,
+        "bands": pack_keys(band_keys),
+        "passages": pack_keys(passage_keys),
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        keys = {"band_keys": list(set(band_keys)), "passage_keys": list(set(passage_keys))}
+        session.execute(_SAVE_SIGNATURE_PG, {**row, **keys})
+        return
+    session.execute(_INSERT_SIGNATURE, row)
     if band_keys:
         session.execute(_INSERT_BAND, [{"key": k, "article_id": article_id} for k in set(band_keys)])
     if passage_keys:

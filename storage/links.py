@@ -4,20 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import JSON, Float, Integer, String, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from storage.dedup import QUOTE
 from storage.models import ArticleLink, StorySplit, core_table
 
-_INSERT_LINK = core_table(ArticleLink).insert()
 _SPLITS = select(StorySplit.url_key, StorySplit.other_url_key).where(
     (StorySplit.url_key == bindparam("url_key")) | (StorySplit.other_url_key == bindparam("url_key"))
 )
+_PAIR = (bindparam("article_id", type_=Integer), bindparam("target_id", type_=Integer), bindparam("kind", type_=String))
 _LINK_EXISTS = select(ArticleLink.id).where(
-    ArticleLink.article_id == bindparam("article_id"),
-    ArticleLink.target_id == bindparam("target_id"),
-    ArticleLink.kind == bindparam("kind"),
+    ArticleLink.article_id == _PAIR[0], ArticleLink.target_id == _PAIR[1], ArticleLink.kind == _PAIR[2]
+)
+# Inserted unless already recorded, in one statement (a lookup and an insert were two
+# round trips per link, inside the write lock).
+_INSERT_NEW_LINK = (
+    core_table(ArticleLink)
+    .insert()
+    .from_select(
+        ["article_id", "target_id", "kind", "method", "score", "detail"],
+        select(
+            *_PAIR,
+            bindparam("method", type_=String),
+            bindparam("score", type_=Float),
+            bindparam("detail", type_=JSON),
+        ).where(~_LINK_EXISTS.correlate(None).exists()),
+    )
 )
 
 
@@ -48,11 +61,9 @@ def add_link(
     session: Session, article_id: int, target_id: int, kind: str, method: str, score: float, detail: dict
 ) -> bool:
     """Record that ``article_id`` copies/quotes ``target_id``; False when already recorded."""
-    pair = {"article_id": article_id, "target_id": target_id, "kind": kind}
-    if session.scalar(_LINK_EXISTS, pair) is not None:
-        return False
-    session.execute(_INSERT_LINK, {**pair, "method": method, "score": score, "detail": detail})
-    return True
+    values = {"article_id": article_id, "target_id": target_id, "kind": kind, "method": method}
+    result = session.execute(_INSERT_NEW_LINK, {**values, "score": score, "detail": detail})
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def remove_links(session: Session, article_id: int) -> set[int]:
