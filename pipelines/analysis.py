@@ -22,6 +22,7 @@ from pipelines.html import parse_page
 from pipelines.link_lines import without_link_lines
 from pipelines.names import is_credit_line
 from pipelines.page import Extraction, ExtractRules, FetchedPage
+from pipelines.related import without_related_tail
 from pipelines.settings_reader import from_settings, setting
 from storage.records import CommentFields
 
@@ -110,6 +111,7 @@ def analyze_page(
         _take_first_post(extraction, first_post, rules)
     comments = _all_comments(page, tree, found, comment_pages, rules, config, extraction.language)
     extraction.text = without_link_lines(without_comment_lines(extraction.text, comments, tree), tree)
+    extraction.text = without_related_tail(extraction.text)
     # A byline trafilatura kept ("Posted by NAME at DATE"): the authors are stored apart.
     extraction.text = "\n".join(
         line for line in extraction.text.split("\n") if not is_credit_line(line, extraction.authors)

@@ -30,6 +30,16 @@ if TYPE_CHECKING:
     from trafilatura.settings import Document
 
 
+# Jetpack's blocks under a WordPress post (every WordPress.com blog, and self-hosted ones
+# with the plugin): sharing buttons, likes, ratings and related posts, in div.sharedaddy
+# inside div#jp-post-flair and div#jp-relatedposts. Their titles ("Share this:", "Teilen
+# mit:", "Like this:", "Loading...") sit inside the post's content div.
+ENGINE_WIDGETS_XPATH = (
+    "//*[@id='jp-post-flair' or @id='jp-relatedposts'"
+    " or (contains(@class, 'sharedaddy') and contains(concat(' ', normalize-space(@class), ' '), ' sharedaddy '))]"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ExtractConfig:
     """Crawl-wide extraction settings, EXTRACT_<FIELD>; defaults live here so the importer
@@ -42,8 +52,9 @@ class ExtractConfig:
     # The floor for pages that declare themselves articles: a short post is still a post.
     min_article_chars: int = 50
     max_bytes: int = 5 * 1024 * 1024
-    # Removed before extraction so reader comments can never land in the body (not a setting).
-    prune_xpath: tuple[str, ...] = COMMENT_SECTION_XPATHS
+    # Removed before extraction so reader comments and the engines' share and like
+    # widgets can never land in the body (not a setting).
+    prune_xpath: tuple[str, ...] = (*COMMENT_SECTION_XPATHS, ENGINE_WIDGETS_XPATH)
 
 
 def extract_config(settings: BaseSettings) -> ExtractConfig:

@@ -15,6 +15,7 @@ from pipelines.analyze import AnalyzePipeline
 from pipelines.dedup import Signature
 from pipelines.items import ArticleItem
 from pipelines.page import ExtractRules, FetchedPage
+from pipelines.related import without_related_tail
 from tests.conftest import FIXTURES
 
 FETCHED = datetime(2024, 12, 20, tzinfo=UTC)
@@ -141,3 +142,37 @@ def test_language_is_detected_from_the_text() -> None:
     )
     fetched = html_page("<title>Vertrag verlängert</title>", f"<p>{german * 3}</p>")
     assert analyze_page(fetched, ExtractRules(), AnalyzeConfig()).extraction.language == "de"
+
+
+_READ_ALSO_PAGE = """<html lang="es"><head><title>La deuda externa crece</title></head><body><article>
+<h1>La deuda externa crece</h1>
+<p>El servicio de la deuda externa fue de 1.813 millones de dólares en 2021, de los cuales la mayor
+parte fueron pagos de principal y el resto intereses y comisiones, precisó el Banco Central.</p>
+<p><strong>Lea también:&nbsp;<a href="/nacionales/115002-impiden-ingreso">Impiden ingreso a Nicaragua a
+reportero estadounidense</a></strong></p>
+<p>Del total del servicio pagado, el sector público no financiero pagó la mayor parte, mientras que
+el Banco Central y el sector privado pagaron el resto, según el informe anual publicado el lunes.</p>
+<p>Lea <a href="/autores/lea">Lea Martínez</a> es la autora del informe, y sus cifras coinciden con las
+del Ministerio de Hacienda, que publicará las suyas en junio.</p>
+</article></body></html>"""
+
+
+def test_a_read_also_teaser_between_paragraphs_leaves_the_body() -> None:
+    """ "Lea también: <another article>" is a link to elsewhere, not the article's words;
+    a paragraph that merely starts with a name and a link stays."""
+    page = FetchedPage("https://noticias.example/deuda", _READ_ALSO_PAGE.encode(), "text/html", datetime.now(UTC))
+    text = analyze_page(page, ExtractRules(), AnalyzeConfig()).extraction.text
+    assert "Impiden ingreso" not in text
+    assert "Del total del servicio pagado" in text and "Lea Martínez es la autora" in text
+
+
+def test_a_closing_related_articles_block_leaves_the_body_and_an_early_one_stays() -> None:
+    article = "\n".join(f"Paragraph {i} of the article, with enough words to be prose." for i in range(8))
+    teasers = "Another story's headline\n05. Februar 2020\nA third story's headline"
+    assert without_related_tail(f"{article}\nRelated posts\n{teasers}") == article
+    assert without_related_tail(f"{article}\nEmpfohlene Beiträge:\n{teasers}") == article
+    early = f"Lead paragraph.\nRelated\n{teasers}\n{article}"
+    assert without_related_tail(early) == early
+    # A sentence that starts with the words is no heading.
+    closing = f"{article}\nRelated posts are listed on the author's page, she said."
+    assert without_related_tail(closing) == closing
