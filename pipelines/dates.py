@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import dateparser
 import dateparser.data
 from dateparser.date import DateDataParser
 
@@ -54,20 +53,11 @@ def parse_page_date(
     if not text:
         return None
     zone = ZoneInfo(timezone)
-    settings = {
-        # Naive wall-clock time in the site's zone (converted there if the text names
-        # another zone); zoneinfo then attaches the offset in force on that day.
-        # dateparser's own aware results reuse the offset of the fetch time, which is an
-        # hour off for "14 years, 3 months ago" across daylight saving time.
-        "TIMEZONE": timezone,
-        "RETURN_AS_TIMEZONE_AWARE": False,
-        "RELATIVE_BASE": now.astimezone(zone).replace(tzinfo=None),
-        "PREFER_DATES_FROM": "past",
-    }
-    parsed = _parse(text, languages, settings)
+    base = now.astimezone(zone).replace(tzinfo=None)
+    parsed = _parser(tuple(languages or ()), timezone, base).get_date_data(text).date_obj
     if parsed is None and languages and not only_these:
         # Dates are often in the site's language, not the article's (or the guess was wrong).
-        parsed = dateparser.parse(text, settings=settings)
+        parsed = _parser((), timezone, base).get_date_data(text).date_obj
     if parsed is None:
         logger.debug("unparsed date %r", text)
         return None
@@ -75,14 +65,25 @@ def parse_page_date(
     return parsed.replace(tzinfo=zone).astimezone(UTC)
 
 
-def _parse(text: str, languages: Sequence[str] | None, settings: dict[str, Any]) -> datetime | None:
-    """The first of ``languages`` that reads the text wins ("07.04.2020" is the 7th of April
-    in German, whatever English makes of it); dateparser.parse() would try them in its own
-    order."""
+@lru_cache(maxsize=32)
+def _parser(languages: tuple[str, ...], timezone: str, base: datetime) -> DateDataParser:
+    """A dateparser reading in ``languages``, the first that reads a text winning
+    ("07.04.2020" is the 7th of April in German, whatever English makes of it); none: in
+    every language it has. Kept, as a new one compiles its locales' patterns again (most
+    of a parse's time): the comments of one page share their fetch time."""
+    settings = {
+        # Naive wall-clock time in the site's zone (converted there if the text names
+        # another zone); zoneinfo then attaches the offset in force on that day.
+        # dateparser's own aware results reuse the offset of the fetch time, which is an
+        # hour off for "14 years, 3 months ago" across daylight saving time.
+        "TIMEZONE": timezone,
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "RELATIVE_BASE": base,
+        "PREFER_DATES_FROM": "past",
+    }
     if not languages:
-        return dateparser.parse(text, settings=settings)
-    parser = DateDataParser(languages=list(languages), settings=settings, use_given_order=True)
-    return parser.get_date_data(text).date_obj
+        return DateDataParser(settings=settings)
+    return DateDataParser(languages=list(languages), settings=settings, use_given_order=True)
 
 
 def parse_machine_date(value: str, timezone: str) -> datetime | None:

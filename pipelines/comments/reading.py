@@ -263,7 +263,8 @@ def parses(text: str) -> bool:
 def _parses_in(text: str, languages: tuple[str, ...]) -> bool:
     if not _DATE_SHAPE.search(text):
         return False
-    moment = parse_page_date(
-        clean_date_text(text), timezone="UTC", now=datetime.now(UTC), languages=languages, only_these=True
-    )
+    # Whether a line is a date does not depend on the hour: the day as the base keeps one
+    # dateparser for the day (dates.py).
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    moment = parse_page_date(clean_date_text(text), timezone="UTC", now=today, languages=languages, only_these=True)
     return moment is not None
