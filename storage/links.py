@@ -31,6 +31,7 @@ _INSERT_NEW_LINK = (
             bindparam("detail", type_=JSON),
         ).where(~_LINK_EXISTS.correlate(None).exists()),
     )
+    .returning(core_table(ArticleLink).c.id)
 )
 
 
@@ -62,8 +63,7 @@ def add_link(
 ) -> bool:
     """Record that ``article_id`` copies/quotes ``target_id``; False when already recorded."""
     values = {"article_id": article_id, "target_id": target_id, "kind": kind, "method": method}
-    result = session.execute(_INSERT_NEW_LINK, {**values, "score": score, "detail": detail})
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return session.execute(_INSERT_NEW_LINK, {**values, "score": score, "detail": detail}).first() is not None
 
 
 def remove_links(session: Session, article_id: int) -> set[int]:
