@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 _BLOCKS_WITH_LINKS = XPath("//body//*[self::p or self::div or self::li or self::span][count(a[@href]) >= 2]")
-_BLOCKS_WITH_A_LINK = XPath("//body//*[self::p or self::div or self::li][count(.//a[@href]) = 1]")
+# The links whose words are a given text's (the rest of a "read also" line).
+_LINKS_IN = XPath("//body//a[@href][normalize-space(.) != ''][contains($rest, normalize-space(.))]")
 # "Read also:", in the languages of the newsrooms met; the label ends the line's own words.
 _READ_ALSO = re.compile(
     r"^(?:read (?:also|more)|see also|related|lesen sie (?:auch|mehr)|mehr zum thema|auch interessant"
@@ -47,25 +48,24 @@ def link_lines(tree: HtmlElement) -> set[str]:
         linked = sum(len(_squash(a.text_content())) for a in block.iterfind("a"))
         if linked >= _LINK_SHARE * len(text):
             lines.add(text)
-    return lines | _read_also_lines(tree)
-
-
-def _read_also_lines(tree: HtmlElement) -> set[str]:
-    """The texts of blocks that are a "read also" label and the one link it points to."""
-    lines = set()
-    for block in _BLOCKS_WITH_A_LINK(tree):
-        text = _squash(block.text_content())
-        if len(text) > _MAX_CHARS or not (label := _READ_ALSO.match(text)) or label.end() == len(text):
-            continue
-        linked = _squash(block.xpath(".//a[@href]")[0].text_content())
-        if len(linked) >= _LINK_SHARE * (len(text) - label.end()):
-            lines.add(text)
     return lines
 
 
+def _read_also(line: str, tree: HtmlElement) -> bool:
+    """A "read also" label and a link that makes the rest of the line. Asked of the body's
+    lines, few of which begin with a label, rather than of every block of the page."""
+    if len(line) > _MAX_CHARS or not (label := _READ_ALSO.match(line)) or label.end() == len(line):
+        return False
+    rest = line[label.end() :]
+    return any(len(_squash(a.text_content())) >= _LINK_SHARE * len(rest) for a in _LINKS_IN(tree, rest=rest))
+
+
 def without_link_lines(text: str, tree: HtmlElement) -> str:
-    """The body without lines that are a navigation block's text."""
+    """The body without lines that are a navigation block's text or a "read also" link."""
     navigation = link_lines(tree)
-    if not navigation:
-        return text
-    return "\n".join(line for line in text.split("\n") if _squash(line) not in navigation)
+
+    def kept(line: str) -> bool:
+        squashed = _squash(line)
+        return squashed not in navigation and not _read_also(squashed, tree)
+
+    return "\n".join(line for line in text.split("\n") if kept(line))

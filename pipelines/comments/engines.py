@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from lxml.etree import XPath
+
 from pipelines.comments.markup import (
     THREAD_MARK,
     RawComment,
@@ -33,11 +35,13 @@ _CLASSIC_SIGNATURE = re.compile(r"^\S+\s+\S+\s+(?P<author>.+?)\s+\u2014\s+(?P<da
 # WordPress's comment_class() gives every comment "comment" (or pingback/trackback) and
 # "depth-N"; themes put it on an <li>, a <div> (Twenty Twenty) or an <article>, and the
 # Disqus plugin's static copy on li#dsq-comment-N.
+# A cheap contains() first: the whole-token test builds a string for every element.
 _WP_ITEMS = (
-    f"//*[self::li or self::div or self::article or self::dd][{any_class('comment', 'pingback', 'trackback')}]"
+    "//*[self::li or self::div or self::article or self::dd][contains(@class, 'comment') or contains(@class, 'back')]"
+    f"[{any_class('comment', 'pingback', 'trackback')}]"
     "[contains(@class, 'depth-') or (self::li and (starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-')"
     " or starts-with(@id, 'dsq-comment-')))]"
-    f" | //li[{any_class('pingback', 'trackback')}]"
+    f" | //li[contains(@class, 'back')][{any_class('pingback', 'trackback')}]"
     f" | //ol[@id='commentlist']/li[starts-with(@id, 'comment-')][{_CLASSIC_LINE[3:]}]"
 )
 _WP_META = any_class("comment-meta", "commentmetadata", "comment-metadata")
@@ -131,15 +135,23 @@ def wordpress(tree: HtmlElement) -> list[RawComment]:
     return comments
 
 
+# Asked first: most pages hold none of these words, and the header searches below build
+# the text of every element they test. One word per text node, as markup may split the
+# phrase ("<span>Posted</span> by").
+_HAS_POSTED_BY = XPath("boolean(//text()[contains(., 'Posted')])")
+_HAS_SAID = XPath("boolean(//text()[contains(., 'said') or contains(., 'wrote')])")
+_HAS_SAYS = XPath("boolean(//text()[contains(., 'says')])")
 _SAID = re.compile(r"^On (?P<date>.+?), (?P<author>[^,]+?) (?:said|wrote):?$")
 _COMMENT_ELEMENT = f"ancestor-or-self::*[{has_class('comment')} or starts-with(@id, 'comment-')][1]"
 
 
 def on_date_said(tree: HtmlElement) -> list[RawComment]:
     """'On September 18, 2010 at 2:46 pm, anan said:' headers followed by the text."""
+    if not _HAS_SAID(tree):
+        return []
     headers = tree.xpath(
         "//*[self::p or self::div or self::span or self::cite or self::h4 or self::h5]"
-        "[starts-with(normalize-space(.), 'On ')][not(.//p or .//div)]"
+        "[not(.//p or .//div)][starts-with(normalize-space(.), 'On ')]"
     )
     found: list[tuple[HtmlElement, HtmlElement, re.Match[str]]] = []
     containers: set[HtmlElement] = set()
@@ -206,9 +218,13 @@ def posted_by(tree: HtmlElement) -> list[RawComment]:
     """Movable Type / Minx / TypePad: the text, then 'Posted by: NAME at DATE' (or '| DATE')."""
     comments: list[RawComment] = []
     _mark_pings(tree)
-    footers = tree.xpath(
-        "//*[starts-with(normalize-space(.), 'Posted by')][not(.//*[starts-with(normalize-space(.), 'Posted by')])]"
-        f"[ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')]] | {_MT3_FOOTERS}"
+    footers = (
+        tree.xpath(_MT3_FOOTERS)
+        if not _HAS_POSTED_BY(tree)
+        else tree.xpath(
+            "//*[starts-with(normalize-space(.), 'Posted by')][not(.//*[starts-with(normalize-space(.), 'Posted by')])]"
+            f"[ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')]] | {_MT3_FOOTERS}"
+        )
     )
     for footer in footers:
         match = _POSTED_BY.match(squash(footer.text_content()))
@@ -244,10 +260,12 @@ _NUMBERED = re.compile(r"^(?P<number>\d+)\.\s+(?P<author>.+?)\s+says:?$")
 
 def numbered_says(tree: HtmlElement) -> list[RawComment]:
     """Custom themes: a '1. NAME says:' header, a date line, the text (div or dl layout)."""
+    if not _HAS_SAYS(tree):
+        return []
     comments = []
     headers = tree.xpath(
         "//*[self::h3 or self::h4 or self::h5 or self::dt or self::p or self::div or self::strong]"
-        "[contains(normalize-space(.), ' says')][not(.//p or .//div or .//dt)]"
+        "[not(.//p or .//div or .//dt)][contains(normalize-space(.), ' says')]"
     )
     for header in headers:
         match = _NUMBERED.match(squash(header.text_content()))
