@@ -22,6 +22,7 @@ import argparse
 import json
 import resource
 import time
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,19 +38,26 @@ from pipelines.warc_write import Exchange, RotatingWarcWriter, warcinfo
 OUT = Path(__file__).with_name("out")
 
 
-def write_warc(folder: Path, out: Path) -> tuple[Path, int, float]:
-    """The corpus's pages as response records (and their requests); returns the file,
-    the number of responses and the seconds the writer took."""
-    pages = sorted(folder.rglob("*.html"))
+def write_warc(pages: Iterable[tuple[str, bytes]], out: Path) -> tuple[Path, int, float]:
+    """(target URI, body) pairs as response records (and their requests) in one file, by
+    the crawl's writer; returns the file, the number of responses and the writer's seconds.
+    The response names no charset, as a saved page does not: the importer sniffs it."""
     writer = RotatingWarcWriter(out, max_bytes=1 << 40, info=warcinfo("bench.warc_import"), prefix="bench")
     fetched = datetime(2024, 5, 1, tzinfo=UTC)
+    headers = [("Content-Type", "text/html"), ("Server", "bench")]
     started = time.perf_counter()
-    for page in pages:
-        url = "http://bench.test/" + page.relative_to(folder).as_posix()
-        headers = [("Content-Type", "text/html"), ("Server", "bench")]
-        writer.write(Exchange(url, "GET", [("User-Agent", "bench")], 200, "OK", headers, page.read_bytes(), fetched))
+    responses = 0
+    for url, body in pages:
+        writer.write(Exchange(url, "GET", [("User-Agent", "bench")], 200, "OK", headers, body, fetched))
+        responses += 1
     writer.close()
-    return writer.files[0], len(pages), time.perf_counter() - started
+    return writer.files[0], responses, time.perf_counter() - started
+
+
+def folder_pages(folder: Path) -> Iterator[tuple[str, bytes]]:
+    """The throughput corpus's pages, each at http://bench.test/ + its path in the folder."""
+    for page in sorted(folder.rglob("*.html")):
+        yield "http://bench.test/" + page.relative_to(folder).as_posix(), page.read_bytes()
 
 
 def read_warcio(path: Path) -> tuple[int, int]:
@@ -107,7 +115,7 @@ def main() -> None:
         build(corpus, args.pages, args.seed)
     for old in (corpus / "warc").glob("*.warc.gz"):
         old.unlink()
-    path, responses, write_seconds = write_warc(corpus / "pages", corpus / "warc")
+    path, responses, write_seconds = write_warc(folder_pages(corpus / "pages"), corpus / "warc")
     size_mb = path.stat().st_size / 1e6
     path.read_bytes()  # every run reads the file from the OS cache, the first one too
     console = Console()
