@@ -182,15 +182,16 @@ def declared_urls(html: bytes) -> list[str]:
         tree = lxml.html.fromstring(html)
     except (ValueError, etree.ParserError):
         return []
-    found = []
-    for xpath in ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"):
-        if (url := declared_url(tree, xpath)) is None:
-            continue
-        for encoding in ("utf-8", "latin-1"):
-            if url.encode(encoding, "ignore") in html:
-                found.append(url)
-                break
-    return found
+    urls = (declared_url(tree, x) for x in ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"))
+    return [url for url in urls if url is not None and _spelled(url, html)]
+
+
+def _spelled(url: str, html: bytes) -> tuple[bytes, str] | None:
+    """How the page's bytes spell ``url``, and in which encoding (None: they do not)."""
+    for encoding in ("utf-8", "latin-1"):
+        if (spelled := url.encode(encoding, "ignore")) in html:
+            return spelled, encoding
+    return None
 
 
 def page_url(url: str, declared: list[str], path: Path) -> str:
@@ -203,10 +204,9 @@ def page_url(url: str, declared: list[str], path: Path) -> str:
 
 def page_copy(html: bytes, declared: list[str], copy: int) -> bytes:
     for url in declared:
-        for encoding in ("utf-8", "latin-1"):
-            if (spelled := url.encode(encoding, "ignore")) in html:
-                html = html.replace(spelled, copy_url(url, copy).encode(encoding, "ignore"))
-                break
+        if found := _spelled(url, html):
+            spelled, encoding = found
+            html = html.replace(spelled, copy_url(url, copy).encode(encoding, "ignore"))
     return html
 
 

@@ -12,7 +12,7 @@ import py3langid
 import trafilatura
 
 from pipelines.authors import article_authors
-from pipelines.comments.markup import COMMENT_SECTION_XPATHS, THREAD_XPATH
+from pipelines.comments.markup import COMMENT_SECTION_XPATHS, THREAD_XPATH, squash
 from pipelines.dates import parse_page_date
 from pipelines.errors import EmptyBody, NotAnArticle
 from pipelines.jsonld import json_ld_nodes
@@ -183,8 +183,8 @@ def _chars(document: Document | None) -> int:
 def _without_thread_lines(text: str, tree: HtmlElement) -> str:
     """The text without the lines that are a piece of the marked thread's text (its
     authors, dates and sign-offs too, however short)."""
-    thread = {" ".join(piece.split()) for node in tree.xpath(THREAD_XPATH) for piece in node.itertext()}
-    return "\n".join(line for line in text.split("\n") if " ".join(line.split()) not in thread - {""})
+    thread = {squash(piece) for node in tree.xpath(THREAD_XPATH) for piece in node.itertext()} - {""}
+    return "\n".join(line for line in text.split("\n") if squash(line) not in thread)
 
 
 def _starved(document: Document | None, config: ExtractConfig) -> bool:

@@ -35,13 +35,11 @@ _CLASSIC_SIGNATURE = re.compile(r"^\S+\s+\S+\s+(?P<author>.+?)\s+\u2014\s+(?P<da
 # WordPress's comment_class() gives every comment "comment" (or pingback/trackback) and
 # "depth-N"; themes put it on an <li>, a <div> (Twenty Twenty) or an <article>, and the
 # Disqus plugin's static copy on li#dsq-comment-N.
-# A cheap contains() first: the whole-token test builds a string for every element.
 _WP_ITEMS = (
-    "//*[self::li or self::div or self::article or self::dd][contains(@class, 'comment') or contains(@class, 'back')]"
-    f"[{any_class('comment', 'pingback', 'trackback')}]"
+    f"//*[self::li or self::div or self::article or self::dd][{any_class('comment', 'pingback', 'trackback')}]"
     "[contains(@class, 'depth-') or (self::li and (starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-')"
     " or starts-with(@id, 'dsq-comment-')))]"
-    f" | //li[contains(@class, 'back')][{any_class('pingback', 'trackback')}]"
+    f" | //li[{any_class('pingback', 'trackback')}]"
     f" | //ol[@id='commentlist']/li[starts-with(@id, 'comment-')][{_CLASSIC_LINE[3:]}]"
 )
 _WP_META = any_class("comment-meta", "commentmetadata", "comment-metadata")
