@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from time import perf_counter
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -23,6 +24,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from pipelines.boilerplate import BoilerplateConfig
 from pipelines.dedup import DedupConfig, IndexMismatch, StoryLinker, check_index
 from pipelines.settings_reader import setting
+from pipelines.store_steps import COMMIT, LOCK_WAIT, StepTimes
 from pipelines.write import StoredArticle, store_article
 from storage.db import SchemaOutOfDate, make_engine, prepare_database, session_factory
 from storage.frontier import Outcome, record_outcome
@@ -73,6 +75,7 @@ class CrawlStore:
         self.config = config
         self.linker = StoryLinker(config.dedup) if config.dedup.enabled else None
         self.run_id: int | None = None
+        self.steps = StepTimes()  # what each of the store's steps cost this crawl (store thread only)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdedup-store")
         self._session: Session | None = None
         self._pending = 0
@@ -167,7 +170,9 @@ class CrawlStore:
         for attempt in (1, 2):
             try:
                 self._begin_write()
-                stored = store_article(self._session, item, self.linker, self.config.boilerplate, self.config.history)
+                stored = store_article(
+                    self._session, item, self.linker, self.config.boilerplate, self.config.history, self.steps
+                )
                 break
             except IntegrityError:
                 # Another process inserted the same URL between our select and insert.
@@ -205,10 +210,12 @@ class CrawlStore:
     def commit(self) -> None:
         if self._session is None:
             return
-        self._write_locked = False
+        wrote, self._write_locked = self._write_locked, False
+        started = perf_counter()
         if self.config.dry_run:
             self._session.rollback()
             self._pending = 0
+            self.steps.lap(COMMIT, started, wrote)
             return
         try:
             self._session.commit()
@@ -217,6 +224,7 @@ class CrawlStore:
             raise StoreFailed(
                 f"{self.where}: commit failed, last {self._pending} articles not stored: {_one_line(exc)}"
             ) from exc
+        self.steps.lap(COMMIT, started, wrote)  # counted: the commits that ended a write transaction
         self._pending = 0
 
     def close(self, status: str, per_source: dict[str, Any]) -> None:
@@ -236,9 +244,9 @@ class CrawlStore:
         assert self._session is not None and self.run_id is not None
         try:
             if self.config.fleet_run:
-                leave_run(self._session, self.run_id, status, per_source)
+                leave_run(self._session, self.run_id, status, per_source, self.steps.document())
             else:
-                finish_run(self._session, self.run_id, status, per_source)
+                finish_run(self._session, self.run_id, status, per_source, self.steps.document())
             self._session.commit()
         except SQLAlchemyError as exc:
             logger.error("%s: could not record the end of crawl run %s: %s", self.where, self.run_id, _one_line(exc))
@@ -247,7 +255,12 @@ class CrawlStore:
         """The first write of a transaction waits for other writers' transactions to end."""
         assert self._session is not None
         if not self._write_locked:
+            started = perf_counter()
             write_lock(self._session)
+            # The transaction begins here, not at the store's first statement: SQLite's
+            # BEGIN IMMEDIATE waits for the other writers then, and the wait is lock_wait's.
+            self._session.connection()
+            self.steps.lap(LOCK_WAIT, started)
             self._write_locked = True
 
     def _release(self) -> None:

@@ -159,6 +159,9 @@ class StorePipeline:
             await self.store.call(self.store.close, status, per_source_counts(self.stats.get_stats()))
         finally:
             self.store.shutdown()
+            # The store thread is done: its steps' totals are final (the run record has them too).
+            for key, value in self.store.steps.stats():
+                self.stats.set_value(key, value)
 
     def _count(self, stored: StoredArticle) -> None:
         change, merged, source = stored.change, stored.comments, stored.source

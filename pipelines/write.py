@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, replace
+from time import perf_counter
 from urllib.parse import urljoin, urlsplit
 
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from pipelines.dedup import LinkReport, Signature, StoryLinker
 from pipelines.dedup.signature import make_signature
 from pipelines.items import ArticleItem
 from pipelines.source_titles import count_and_retitle, remove_source_affixes
+from pipelines.store_steps import BOILERPLATE, COMMENTS, FRONTIER, LINK, SIGN, WRITE, StepTimes
 from storage.frontier import ARTICLE, Outcome, record_outcome
 from storage.models import Article
 from storage.queries import ArticleChange, CommentMerge, get_or_create_source, merge_comments, upsert_article
@@ -91,6 +93,7 @@ def store_article(
     linker: StoryLinker | None,
     boilerplate: BoilerplateConfig | None = None,
     history: HistoryConfig = DEFAULT_HISTORY,
+    steps: StepTimes | None = None,
 ) -> StoredArticle:
     """Write the article in one savepoint: it, its comments, its story links and its
     frontier row land together or not at all. Flushes, never commits.
@@ -99,43 +102,56 @@ def store_article(
     first (pipelines/boilerplate.py); articles cleaned again because of this one are
     signed and linked again. ``history`` says how the state it replaces is kept, and
     where this one came from (a crawl's files are an import: `newsdedup import DIR`).
+    Each step's time and count are added to ``steps`` (pipelines/store_steps.py).
     """
     if history.origin == CRAWL and item.url.startswith("file:"):
         history = replace(history, origin=IMPORT)
+    steps = steps if steps is not None else StepTimes()
     fields = article_fields(item)
     source = source_name(item, fields)
     raw_text, links, recleaned, retitled = fields.text, None, [], 0
     signature = item.signature if isinstance(item.signature, Signature) else None
     html_title = item.extraction.html_title if item.extraction is not None else None
+    t = perf_counter()
     with session.begin_nested():
+        t = steps.lap(WRITE, t, 0)  # the savepoint's round trips are the write's
         if boilerplate is not None and boilerplate.enabled:
             source_id = get_or_create_source(session, source, item.source_home).id
             fields.text, counts, keys = remove_source_boilerplate(session, source_id, raw_text, boilerplate)
             fields.title, fields.title_source, affixes, affix_keys = remove_source_affixes(
                 session, source_id, fields.title, fields.title_source, html_title, boilerplate
             )
+            t = steps.lap(BOILERPLATE, t, 0)
         changed: list[str] = []
         article, change = upsert_article(
             session, source, fields, home_url=item.source_home, changed=changed, history=history
         )
         is_new = change is ArticleChange.NEW
+        t = steps.lap(WRITE, t)
         if boilerplate is not None and boilerplate.enabled:
             recleaned = count_and_clean(session, article, raw_text, counts, keys, boilerplate)
             retitled = count_and_retitle(session, article, affixes, affix_keys)
+            t = steps.lap(BOILERPLATE, t)
         # A new extraction of an old response cannot tell that the site removed a comment.
         complete = history.origin != REPROCESS and whole_thread(item)
         merged = merge_comments(
             session, article, item.comments, article_is_new=is_new, complete=complete, seen_at=item.fetched_at
         )
+        t = steps.lap(COMMENTS, t)
         if linker is not None and signature is not None:
-            if article.text != raw_text:  # the worker signed the text before the source's boilerplate went
+            resigned = article.text != raw_text  # the worker signed the text before the source's boilerplate went
+            if resigned:
                 signature = make_signature(article.text, linker.config)
+            others = [(o, make_signature(o.text, linker.config)) for o in recleaned if o is not article]
+            t = steps.lap(SIGN, t, resigned + len(others))
             links = linker.link(session, article, signature, new=is_new)
-            for other in recleaned:
-                if other is not article:
-                    linker.link(session, other, make_signature(other.text, linker.config))
+            for other, other_signature in others:
+                linker.link(session, other, other_signature)
+            t = steps.lap(LINK, t, 1 + len(others))
         if item.source is not None:  # saved pages belong to no source's frontier
             record_fetch(session, item, article)
+            t = steps.lap(FRONTIER, t)
+    steps.lap(WRITE, t, 0)
     return StoredArticle(article, article.source.name, change, merged, links, len(recleaned), tuple(changed), retitled)
 
 

@@ -26,6 +26,9 @@ from storage.types import iso
 
 RUNNING, FINISHED, INTERRUPTED = "running", "finished", "interrupted"
 
+# What a worker's store steps cost: {step: {"count": n, "ms": total}} (pipelines/store_steps.py).
+Steps = dict[str, dict[str, float]]
+
 
 def this_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -58,10 +61,14 @@ def start_run(session: Session, spider: str, locks: Sequence[str]) -> int:
     return run.id
 
 
-def finish_run(session: Session, run_id: int, status: str, per_source: dict[str, Any]) -> None:
+def finish_run(
+    session: Session, run_id: int, status: str, per_source: dict[str, Any], steps: Steps | None = None
+) -> None:
+    """The run's end: its status, its counts per source and what its store's steps cost
+    (``steps``, kept on its worker's entry)."""
     run = session.get(CrawlRun, run_id)
     if run is not None:
-        run.workers = [_ended(w, status) for w in run.workers]
+        run.workers = [_ended(w, status) | ({"steps": steps} if steps else {}) for w in run.workers]
         run.status, run.per_source, run.finished_at = status, per_source, utcnow()
 
 
@@ -84,15 +91,16 @@ def join_run(session: Session, spider: str, fleet_run: str, locks: Sequence[str]
     return run.id
 
 
-def leave_run(session: Session, run_id: int, status: str, per_source: dict[str, Any]) -> None:
-    """This worker's end: its status and counts; the run ends with its last live worker
-    (workers found dead are recorded interrupted), its counts the sum of its workers'."""
+def leave_run(
+    session: Session, run_id: int, status: str, per_source: dict[str, Any], steps: Steps | None = None
+) -> None:
+    """This worker's end: its status, counts and store steps; the run ends with its last
+    live worker (workers found dead are recorded interrupted), its counts the sum of its
+    workers' (its steps too, in ``run_document``)."""
     run = session.scalars(select(CrawlRun).where(CrawlRun.id == run_id).with_for_update()).one()
     me = this_worker()
-    run.workers = [
-        {**_ended(w, status), "per_source": per_source} if w["worker"] == me and not w["finished_at"] else w
-        for w in run.workers
-    ]
+    mine = {"per_source": per_source} | ({"steps": steps} if steps else {})
+    run.workers = [_ended(w, status) | mine if w["worker"] == me and not w["finished_at"] else w for w in run.workers]
     run.per_source = _summed([w.get("per_source") or {} for w in run.workers])
     _end_dead_workers(session, run)
     session.flush()
@@ -205,6 +213,17 @@ def _summed(counts: list[dict[str, Any]]) -> dict[str, Any]:
     return total
 
 
+def _summed_steps(workers: list[dict[str, Any]]) -> Steps:
+    """The store steps of a run's workers added up, in the order the first worker lists them."""
+    total: Steps = {}
+    for worker in workers:
+        for step, numbers in (worker.get("steps") or {}).items():
+            into = total.setdefault(step, {"count": 0, "ms": 0.0})
+            into["count"] += numbers.get("count", 0)
+            into["ms"] = round(into["ms"] + numbers.get("ms", 0.0), 1)
+    return total
+
+
 def run_document(run: CrawlRun) -> dict[str, Any]:
     duration = (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
     return {
@@ -215,6 +234,9 @@ def run_document(run: CrawlRun) -> dict[str, Any]:
         "duration": f"{duration:.1f}s" if duration is not None else "",
         "status": run.status,
         "per_source": run.per_source,
+        # What each of the store's steps cost (its workers' added up); {} for a run that
+        # recorded none (one that was cut short, or older than the steps).
+        "steps": _summed_steps(run.workers),
         "host": run.host,
         "pid": run.pid,
         "fleet_run": run.fleet_run,
