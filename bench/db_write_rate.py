@@ -7,6 +7,7 @@ Pages of the throughput corpus are extracted once up front (in a process pool, n
 timed); then the store's own path is timed alone, as StorePipeline runs it (pipelines.write.store_article): a savepoint
 per article (upsert, comment merge, dedup signature + links), a commit every
 STORE_COMMIT_EVERY articles — with dedup linking and without, to show what it costs.
+Each run's store steps (pipelines/store_steps.py) go into the JSON.
 Writes bench/out/db_write_rate.json.
 """
 
@@ -29,6 +30,7 @@ from pipelines.dedup import DedupConfig, StoryLinker, make_signature
 from pipelines.errors import RejectedPage
 from pipelines.items import ArticleItem
 from pipelines.page import ExtractRules, FetchedPage
+from pipelines.store_steps import StepTimes
 from pipelines.write import store_article
 from storage.db import make_engine, migrate, session_factory
 from storage.locks import write_lock
@@ -55,7 +57,7 @@ def extracted(pages: list[Path]) -> list[ArticleItem]:
         return [item for item in pool.map(_extract, pages, chunksize=20) if item is not None]
 
 
-def store_all(url: str, items: list[ArticleItem], dedup: bool) -> float:
+def store_all(url: str, items: list[ArticleItem], dedup: bool) -> tuple[float, StepTimes]:
     engine = make_engine(url, writer=True)
     if engine.dialect.name == "sqlite":
         path = Path(engine.url.database)
@@ -65,18 +67,19 @@ def store_all(url: str, items: list[ArticleItem], dedup: bool) -> float:
     migrate(engine)
     session = session_factory(engine)()
     linker = StoryLinker(DedupConfig()) if dedup else None
+    steps = StepTimes()
     started = time.perf_counter()
     for n, item in enumerate(items, 1):
         if n % COMMIT_EVERY == 1:
             write_lock(session)
-        store_article(session, item, linker)
+        store_article(session, item, linker, steps=steps)
         if n % COMMIT_EVERY == 0:
             session.commit()
     session.commit()
     seconds = time.perf_counter() - started
     session.close()
     engine.dispose()
-    return seconds
+    return seconds, steps
 
 
 def main() -> None:
@@ -97,13 +100,14 @@ def main() -> None:
     results = []
     for backend, url in targets:
         for dedup in (False, True):
-            seconds = store_all(url, items, dedup)
+            seconds, steps = store_all(url, items, dedup)
             row = {
                 "backend": backend,
                 "dedup": dedup,
                 "articles_per_s": round(len(items) / seconds, 1),
                 "comments_per_s": round(comments / seconds, 1),
                 "ms_per_article": round(seconds * 1000 / len(items), 2),
+                "steps": steps.document(),  # store_article's own steps (no boilerplate here)
             }
             results.append(row)
             table.add_row(

@@ -33,7 +33,8 @@ Wall time of each whole run (start-up included) and its CPU time (user + sys of 
 child and its waited-for children, ``RUSAGE_CHILDREN``), so the CPU ratio holds when
 other work shares the machine; peak RSS of the process tree, sampled. Writes
 bench/out/import_throughput_realworld.json (with each import's ``newsdedup runs --json``
-record) and removes the temporary folder.
+record, whose ``steps`` it prints: what each of the store's steps cost a stored article)
+and removes the temporary folder.
 """
 
 from __future__ import annotations
@@ -167,6 +168,19 @@ def report(runs: list[dict], pages: int, title: str) -> None:
     Console(width=200).print(table)
 
 
+def steps_report(run: dict) -> None:
+    """What the store's named steps (pipelines/store_steps.py) cost an import, from its run
+    record: count, total and per stored article (the write step's count)."""
+    steps = run["record"].get("steps", {})
+    articles = steps.get("write", {}).get("count", 0)
+    title = f"{run['run']}: the store's steps, {articles} articles stored"
+    table = Table("step", "count", "total ms", "ms/article", title=title)
+    for step, numbers in steps.items():
+        per_article = f"{numbers['ms'] / articles:.2f}" if articles else "–"
+        table.add_row(step, str(numbers["count"]), f"{numbers['ms']:.0f}", per_article)
+    Console(width=200).print(table)
+
+
 def copy_url(url: str, copy: int) -> str:
     """The URL of copy ``copy`` of a page: the same site, ``/copy-K`` before the path."""
     if copy == 0:
@@ -279,6 +293,7 @@ def realworld(copies: int, limit: int, extra: list[str]) -> None:
         report(runs, corpus["pages"], f"{corpus['pages']} real pages ({corpus['originals']} × {copies})")
         for run in runs[1:]:
             Console().print(run["run"], run["skipped"], run["errors"] or "")
+            steps_report(run)
         result = {"corpus": corpus, "settings": extra, "runs": runs}
         (OUT / "import_throughput_realworld.json").write_text(json.dumps(result, indent=2))
     finally:
