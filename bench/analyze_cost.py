@@ -40,7 +40,7 @@ WARM_UP_PAGES = 30
 # analyze_page's stages: (stage, module, function) of the calls made from analyze_page and
 # extract_article themselves, none inside another, so their times add up.
 STAGES: tuple[tuple[str, str, str], ...] = (
-    ("parse", "pipelines.analysis", "parse_page"),
+    ("parse", "pipelines.analysis", "read_page"),
     ("comments: find", "pipelines.analysis", "find_comments"),
     ("comments: forum post", "pipelines.analysis", "topic_post"),
     ("comments: records", "pipelines.analysis", "_all_comments"),

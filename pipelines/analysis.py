@@ -18,7 +18,7 @@ from pipelines.dedup.config import DedupConfig, dedup_config
 from pipelines.dedup.signature import Signature, make_signature
 from pipelines.errors import RejectedPage
 from pipelines.extract import ExtractConfig, extract_article, extract_config
-from pipelines.html import parse_page
+from pipelines.html import parse_page, read_page
 from pipelines.link_lines import without_link_lines
 from pipelines.names import is_credit_line
 from pipelines.page import Extraction, ExtractRules, FetchedPage
@@ -39,7 +39,7 @@ class AnalyzeConfig:
 
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     # COMMENTS_ENABLED. Off: no comment is parsed or stored; the comment sections the markup
-    # names are still pruned from the body (ExtractConfig.prune_xpath), so comments never
+    # names are still pruned from the body (ExtractConfig.prune_tests), so comments never
     # become article text.
     comments: bool = field(default=True, metadata=setting("COMMENTS_ENABLED"))
     # None (or DEDUP_ENABLED=False): the article is stored unsigned and never linked.
@@ -102,10 +102,10 @@ def analyze_page(
     comments are read.
     """
     config = config or AnalyzeConfig()
-    tree = parse_page(page.body, page.content_type, page.url, config.extract.max_bytes)
+    tree, markup = read_page(page.body, page.content_type, page.url, config.extract.max_bytes)
     # Comments first: the structural fallback marks the thread it reads, and extraction
     # prunes the marked blocks (their author and date lines are no article text).
-    found = find_comments(tree) if config.comments else None
+    found = find_comments(tree, markup) if config.comments else None
     extraction = extract_article(tree, page.url, rules, config.extract, page.fetched_at)
     if found and found[0] == FORUM and (first_post := topic_post(tree)):
         _take_first_post(extraction, first_post, rules)

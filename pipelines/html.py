@@ -87,6 +87,13 @@ def _decode_mislabelled(body: bytes, declared: str) -> str:
 
 def parse_page(body: bytes, content_type: str | None, url: str, max_bytes: int) -> lxml.html.HtmlElement:
     """Check, decode and parse one page, raising a RejectedPage with the reason."""
+    return read_page(body, content_type, url, max_bytes)[0]
+
+
+def read_page(body: bytes, content_type: str | None, url: str, max_bytes: int) -> tuple[lxml.html.HtmlElement, str]:
+    """parse_page's tree and the decoded markup it was parsed from (a word missing from
+    the markup is missing from the page: the comment parsers look there before walking
+    the tree)."""
     if not body.strip():
         raise EmptyPage("empty response body")
     if len(body) > max_bytes:
@@ -107,4 +114,4 @@ def parse_page(body: bytes, content_type: str | None, url: str, max_bytes: int) 
         raise EmptyPage("unparseable HTML: no document structure")
     if not tree.text_content().strip():
         raise EmptyPage("HTML without any text")
-    return tree
+    return tree, markup

@@ -16,6 +16,8 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from pipelines.comments.markup import any_class
+
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
@@ -41,11 +43,7 @@ LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "p
 # Post containers of common engines (WordPress/hAtom, Movable Type, Minx, Blogger, news
 # CMSs): several of them with linked headings are teasers, so a front, archive or tag page.
 _POST_CLASSES = ("hentry", "post", "teaser", "entry", "blogbody", "blog-post", "date-outer", "story")
-_POST_BLOCKS = (
-    "//article | //*["
-    + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in _POST_CLASSES)
-    + "]"
-)
+_POST_BLOCKS = f"//article | //*[{any_class(*_POST_CLASSES)}]"
 # The links of a post block's headings; one that links within the page (a forum post's
 # "#p30112", or phpBB 3.3's "./viewtopic.php?p=30112#p30112" permalink) is no teaser.
 _HEADING_LINKS = ".//*[self::h1 or self::h2 or self::h3]//a/@href"
@@ -108,7 +106,8 @@ def _teaser_reason(tree: HtmlElement, lines: list[str]) -> str | None:
 
     teasers = [block for block in tree.xpath(_POST_BLOCKS) if links_elsewhere(block)]
     # Nested matches (an <article class="post">) count once.
-    outer = [b for b in teasers if not any(a in teasers for a in b.iterancestors())]
+    found = set(teasers)
+    outer = [b for b in teasers if not any(a in found for a in b.iterancestors())]
     if len(outer) < 2:
         return None
     texts = [_fold(block.text_content()) for block in outer]

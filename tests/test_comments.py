@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from bench.comments_accuracy import score_page
+from pipelines.comments import find_comments
+from pipelines.html import read_page
 from tests.conftest import FIXTURES, run_cli, stored_articles
 
 COMMENTS = FIXTURES / "comments"
@@ -34,6 +36,18 @@ def test_unknown_markup_falls_back_and_says_so() -> None:
     for page in fallback_pages:
         _, comments = score_page(page)
         assert comments and all(c.markup == "fallback" for c in comments)
+
+
+def test_markup_words_never_hide_a_thread() -> None:
+    """A parser skipped because the page's HTML lacks its words (MARKUP_WORDS) would have
+    found nothing: every comment fixture and engine page reads the same with the gates."""
+    pages = sorted({*COMMENTS.rglob("*.html"), *(FIXTURES / "engines").glob("*.html")})
+    assert len(pages) > 30
+    for path in pages:
+        body = path.read_bytes()
+        tree, markup = read_page(body, "text/html", path.as_uri(), 5_000_000)
+        gated = find_comments(tree, markup)
+        assert gated == find_comments(read_page(body, "text/html", path.as_uri(), 5_000_000)[0]), path.name
 
 
 def _records(comments: list[dict]) -> set[tuple]:

@@ -87,8 +87,12 @@ def _named_sections(tree: HtmlElement) -> list[HtmlElement]:
     """Elements whose id/class names a comment section, in page order (outer ones first)."""
     found: list[HtmlElement] = []
     for value in _LABELS(tree):
+        # The name first: getparent() builds the element's Python object (0.6 ms a page
+        # when asked of every id and class value).
+        if not _SECTION_TOKEN.search(value):
+            continue
         element = value.getparent()
-        if (found and found[-1] is element) or not _SECTION_TOKEN.search(value):
+        if found and found[-1] is element:
             continue
         if _is_section(element):
             found.append(element)
