@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 # An offline import reads local files only: a link that points at the live web fails at
 # once instead of quietly going online. (file:// requests already skip robots.txt and
 # share an undelayed download slot, see crawler.spiders.local_file_meta.)
-# Saved pages are not followed through <meta http-equiv=refresh> either: the middleware
-# decodes every body to look for one (~4 ms a page, measured), and offline it could only
-# point at the live web.
+# Pages of file:// sources are not followed through <meta http-equiv=refresh> either: the
+# middleware decodes every body to look for one (~4 ms a page, measured), and offline it
+# could only point at the live web. (Saved pages and archives are read, not fetched.)
 OFFLINE_SETTINGS = {
     "DOWNLOAD_HANDLERS": {"http": None, "https": None, "ftp": None, "s3": None},
     "METAREFRESH_ENABLED": False,
@@ -153,11 +153,13 @@ def print_summary(result: CrawlResult, url: str) -> None:
     stats = result.stats
     table = Table(title="import summary", show_header=False, title_justify="left")
     if any(k.startswith(("warc/", "import/")) for k in stats):
-        # The archive spider: its records, and the saved pages it read beside them.
+        # The spiders that read files: archive records, and saved pages.
         if any(k.startswith("warc/") for k in stats):
             table.add_row("archived HTML responses", str(stats.get("warc/responses", 0)))
         if pages := stats.get("import/saved_pages"):
             table.add_row("saved pages read", str(pages))
+        if unreadable := stats.get("import/unreadable"):
+            table.add_row("saved pages unreadable", str(unreadable))
     else:
         table.add_row("pages fetched", str(stats.get("response_received_count", 0)))
     for change in ("new", "updated", "unchanged"):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from crawler.progress import ARCHIVE_PROGRESS
 from crawler.sources import load_sources
 from crawler.spiders import archived_item, crawl_store
-from crawler.spiders.warc import ArchiveSpider
+from crawler.spiders.local import ArchiveSpider
 from pipelines.warc_read import WarcError, read_response_at
 from storage.archive import ArchivedArticle, archived_articles
 from storage.search import NO_FILTER, ArticleFilter

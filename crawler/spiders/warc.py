@@ -2,39 +2,29 @@
 them), as items for the same pipelines.
 
 Reading the archive is this spider's fetch: it makes no request and yields items from
-``start()``; what each file is comes from its content, not its name (``sniff``).
-Scrapy puts no back-pressure on start items, so the spider keeps at most
-``ARCHIVE_IN_FLIGHT`` items in the pipelines at once: memory stays flat however large
-the files are.
+``start()``, throttled (crawler.spiders.local.ArchiveSpider); what each file is comes
+from its content, not its name (``sniff``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from scrapy import Spider, signals
 
 from crawler.progress import ARCHIVE_PROGRESS
 from crawler.sources import load_sources
 from crawler.spiders import archived_item
-from crawler.spiders.pages import PAGE_SUFFIXES
-from pipelines.items import ArticleItem
+from crawler.spiders.local import PAGE_SUFFIXES, ArchiveSpider
 from pipelines.page import ExtractRules
-from pipelines.warc_read import MAX_BODY_BYTES, ArchivedResponse, Broken, Skipped, WarcReader
+from pipelines.warc_read import ArchivedResponse, Broken, Skipped, WarcReader
 from pipelines.warc_records import ARCHIVE_KINDS, ARCHIVE_SUFFIXES, sniff
 from storage.locks import source_lock_names
 
 if TYPE_CHECKING:
-    from typing import Self
-
-    from scrapy.crawler import Crawler
-
     from crawler.sources import Source
+    from pipelines.items import ArticleItem
 
 logger = logging.getLogger(__name__)
 
@@ -67,42 +57,6 @@ def import_inputs(path: Path) -> tuple[list[Path], list[Path]]:
         elif kind == "html" or file.suffix.lower() in PAGE_SUFFIXES:
             pages.append(file)
     return archives, pages
-
-
-class ArchiveSpider(Spider):
-    """A spider whose items come from archived responses: it throttles its start items."""
-
-    # What its ARCHIVE_PROGRESS signals count (crawler.progress).
-    progress_unit = "articles"
-    # Items yielded and not yet scraped, dropped or failed; at most max_in_flight.
-    in_flight: int
-    max_in_flight: int
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.in_flight = 0
-        spider.max_in_flight = crawler.settings.getint("ARCHIVE_IN_FLIGHT")
-        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
-            crawler.signals.connect(spider._item_done, signal=signal)
-        return spider
-
-    def _item_done(self, **_: Any) -> None:
-        self.in_flight -= 1
-
-    async def throttled(self, items: Iterator[ArticleItem | None]) -> AsyncIterator[ArticleItem]:
-        """Yield the items, waiting while the pipelines hold ``max_in_flight`` of them.
-
-        None entries (records that gave no item) just give the event loop a turn.
-        """
-        for item in items:
-            while self.in_flight >= self.max_in_flight:
-                await asyncio.sleep(0.005)
-            if item is None:
-                await asyncio.sleep(0)
-                continue
-            self.in_flight += 1
-            yield item
 
 
 class WarcSpider(ArchiveSpider):
@@ -139,7 +93,8 @@ class WarcSpider(ArchiveSpider):
             yield item
         if self.paths and not self.crawler.stats.get_value("warc/responses"):
             logger.warning("%s: no HTML responses in %d archive file(s)", self.paths[0].parent, len(self.paths))
-        async for item in self.throttled(self._saved_pages(reader.total_bytes)):
+        # The saved pages as the `pages` spider reads them, sharing the archive items' throttle.
+        async for item in self.throttled(self.saved_page_items(self.pages, self.page_rules, reader.total_bytes)):
             yield item
 
     def _items(self, reader: WarcReader) -> Iterator[ArticleItem | None]:
@@ -160,19 +115,3 @@ class WarcSpider(ArchiveSpider):
                     yield archived_item(read, source=source.name, home=source.home, rules=source.rules)
                 continue
             yield None
-
-    def _saved_pages(self, done: int) -> Iterator[ArticleItem | None]:
-        """The saved pages, read directly rather than as file:// requests: they share the
-        archive items' throttle, and no stage needs more than their bytes."""
-        total = done + sum(p.stat().st_size for p in self.pages)
-        for page in self.pages:
-            with page.open("rb") as fh:
-                # Capped as a download is: the analyze stage reports a page over its limit.
-                body = fh.read(MAX_BODY_BYTES + 1)
-            self.crawler.stats.inc_value("import/saved_pages")
-            done += page.stat().st_size
-            self.crawler.signals.send_catch_log(ARCHIVE_PROGRESS, done=done, total=total)
-            yield ArticleItem(
-                url=page.resolve().as_uri(), body=body, fetched_at=datetime.now(UTC), rules=self.page_rules
-            )
-        self.crawler.signals.send_catch_log(ARCHIVE_PROGRESS, done=total, total=total)
