@@ -224,6 +224,11 @@ def is_credit_line(line: str, names: list[str]) -> bool:
     """Is the line only a credit of these names ("Posted by Jane Roe at May 3, 2024 7:05 PM")?"""
     if not names or len(line) > sum(map(len, names)) + _CREDIT_LINE_EXTRA_CHARS:
         return False
+    # The names it credits are its own words (cased anew at most): a line without one of
+    # these names is not read at all (this is asked of every line of every body).
+    folded = " ".join(line.split()).casefold()
+    if not any(name.casefold() in folded for name in names):
+        return False
     credited = credit_names(line)
     return (
         bool(credited)

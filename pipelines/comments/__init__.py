@@ -10,7 +10,7 @@ lands in an article body.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -64,7 +64,23 @@ PARSERS: dict[str, Callable[[HtmlElement], list[RawComment]]] = {
 FALLBACK = "fallback"
 
 
-def _any_of(*words: str) -> Callable[[str], bool]:
+class PageWords(Container[str]):
+    """Whether the page's HTML holds a word, each word looked for once (a miss reads the
+    whole page)."""
+
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+        self._found: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        if (found := self._found.get(word)) is None:
+            found = self._found[word] = word in self.markup
+        return found
+
+
+def _any_of(*words: str) -> Callable[[Container[str]], bool]:
     return lambda markup: any(word in markup for word in words)
 
 
@@ -72,7 +88,7 @@ def _any_of(*words: str) -> Callable[[str], bool]:
 # id, a header's words): a parser whose words the markup lacks does not walk the tree.
 # Each walk of a real page costs ~0.3 ms, and a page carries one engine's markup at most
 # (on the 884 real pages each gate but WordPress's and Drupal's "comment" opened on 0-10%).
-MARKUP_WORDS: dict[str, Callable[[str], bool]] = {
+MARKUP_WORDS: dict[str, Callable[[Container[str]], bool]] = {
     "posted-by": lambda m: "posted" in m or "trackbacks" in m or ("Posted" in m and "comment" in m),
     "on-date-said": lambda m: ("said" in m or "wrote" in m) and "On" in m,
     "numbered-says": _any_of("says"),
@@ -101,9 +117,10 @@ def find_comments(tree: HtmlElement, markup: str | None = None) -> FoundComments
     ``markup``: the HTML the tree was parsed from; parsers whose MARKUP_WORDS it lacks
     are not run."""
     best_name, best = FALLBACK, list[RawComment]()
+    words = PageWords(markup) if markup is not None else None
     with dates_read_in(date_languages(first_text(tree, "/html/@lang"))):
         for name, parser in PARSERS.items():
-            if markup is not None and not MARKUP_WORDS[name](markup):
+            if words is not None and not MARKUP_WORDS[name](words):
                 continue
             found = parser(tree)
             if _complete(found) > _complete(best):
