@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 _SECTION_TOKEN = re.compile(
     r"comment|komm?ent|coment|discussion|disqus|^replies$|talkback|leserbrief|reactions", re.IGNORECASE
 )
+# What every name _SECTION_TOKEN matches holds, lower-cased: a case-sensitive search of the
+# lower-cased value turns away the page's other ids and classes at a third of the cost.
+_SECTION_HINT = re.compile(r"omment|oment|discussion|disqus|replies|talkback|leserbrief|reactions")
 # Tokens of things about comments that are not the thread: counters, links, forms,
 # toggles, the "Recent comments" widget, a comment's own parts.
 _NOT_SECTION = re.compile(
@@ -89,7 +92,7 @@ def _named_sections(tree: HtmlElement) -> list[HtmlElement]:
     for value in _LABELS(tree):
         # The name first: getparent() builds the element's Python object (0.6 ms a page
         # when asked of every id and class value).
-        if not _SECTION_TOKEN.search(value):
+        if not _SECTION_HINT.search(value.lower()) or not _SECTION_TOKEN.search(value):
             continue
         element = value.getparent()
         if found and found[-1] is element:
