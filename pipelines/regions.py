@@ -80,7 +80,10 @@ class PageLayout:
             if not self._page_chars:
                 body = self._tree.find("body")
                 self._page_chars = max(1, _chars(body if body is not None else self._tree))
-            self._holds[node] = _chars(node) >= _ARTICLE_SHARE * self._page_chars
+            needed = _ARTICLE_SHARE * self._page_chars
+            # The raw length bounds the count from above and skips its two string passes:
+            # most named containers (sidebars, widgets) are far too small to hold it.
+            self._holds[node] = _RAW_LENGTH(node) >= needed and _chars(node) >= needed
         return self._holds[node]
 
     def spare_headline(self, tree: HtmlElement, headline: HtmlElement | None) -> None:
@@ -125,5 +128,6 @@ def _chars(element: HtmlElement) -> int:
 
 
 _VISIBLE_LENGTH = XPath("string-length(translate(normalize-space(.), ' ', ''))")
+_RAW_LENGTH = XPath("string-length(.)")
 _UNSEEN_TAG = "self::script or self::style or self::noscript"
 _UNSEEN = XPath(f".//*[{_UNSEEN_TAG}][not(ancestor::*[{_UNSEEN_TAG}])]")
