@@ -121,9 +121,8 @@ def clean_title(text: str) -> str:
 
 def heading_text(element: HtmlElement) -> str:
     """A heading's headline: its shown text, without a kicker set apart in its own element."""
-    full = clean_title(_shown_text(element, drop_kicker=False))
     headline = clean_title(_shown_text(element, drop_kicker=True))
-    return headline or full
+    return headline or clean_title(_shown_text(element, drop_kicker=False))
 
 
 def _parts(element: HtmlElement) -> list[str]:
