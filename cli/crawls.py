@@ -20,16 +20,24 @@ def runs(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many runs.")] = 20,
     as_json: JsonOption = False,
+    steps: Annotated[
+        bool, typer.Option("--steps", help="Where each run's store spent its time: its named steps.")
+    ] = False,
 ) -> None:
     """Recent crawl runs, newest first, with what each did per source.
 
     Example: newsdedup runs --limit 5
+
+    Example: newsdedup runs --limit 1 --steps
     """
     engine = open_database(db)
     with session_scope(engine) as session:
         rows = [run_document(run) for run in recent_runs(session, limit)]
     if as_json:
         print_json_lines(rows)
+        return
+    if steps:
+        _print_steps(rows)
         return
     table = Table(
         "run", "started", "duration", "status", "workers", "source", "fetched", "new", "updated", "comments", "errors"
@@ -50,6 +58,20 @@ def runs(
                 errors,
             )
     out.print(table)
+
+
+def _print_steps(rows: list[dict[str, Any]]) -> None:
+    """Each run's store steps (pipelines/store_steps.py): count, time, and time per
+    article written (the ``write`` step counts the articles)."""
+    for row in rows:
+        table = Table("step", "count", "ms", "ms/article", title=f"run {row['id']} ({row['status']})")
+        articles = row["steps"].get("write", {}).get("count", 0)
+        for name, numbers in row["steps"].items():
+            per_article = f"{numbers['ms'] / articles:.2f}" if articles else ""
+            table.add_row(name, str(numbers["count"]), f"{numbers['ms']:.1f}", per_article)
+        if not row["steps"]:
+            table.add_row("(no steps recorded: a run of an older version)", "", "", "")
+        out.print(table)
 
 
 @app.command()

@@ -63,6 +63,10 @@ def test_every_step_of_a_crawl_is_counted_in_its_stats_and_run(sqlite_url: str) 
     assert steps["lock_wait"] == steps["commit"] == 1  # six articles, one transaction
     stats = pipeline.stats.get_stats()
     assert {step: stats[f"store/step/{step}/count"] for step in STEPS} == steps
+    # The same as a table: a row per step, with its time per article written.
+    shown = CliRunner().invoke(app, ["runs", "--steps", "--db", sqlite_url])
+    assert shown.exit_code == 0, shown.output
+    assert [line.split("│")[1].strip() for line in shown.output.splitlines() if "│" in line] == list(STEPS)
     assert all(stats[f"store/step/{step}/ms"] >= 0 for step in STEPS)
 
 
