@@ -15,7 +15,7 @@ from pipelines.authors import article_authors
 from pipelines.comments.markup import COMMENT_SECTION_TEST, THREAD_TEST, THREAD_XPATH, squash
 from pipelines.dates import parse_page_date
 from pipelines.errors import EmptyBody, NotAnArticle
-from pipelines.jsonld import json_ld_nodes
+from pipelines.jsonld import json_ld_documents, json_ld_nodes
 from pipelines.page import Extraction, ExtractRules
 from pipelines.pagekind import ARTICLE_TYPES, declared_types, not_article_reason
 from pipelines.published import published_time
@@ -129,7 +129,8 @@ def extract_article(
     # search and dedup, whatever form the page's bytes used.
     text = unicodedata.normalize("NFC", text)
     bylined = bool(document and document.author and document.date)
-    declared = declared_types(tree)
+    documents = json_ld_documents(tree)
+    declared = declared_types(tree, documents)
     if reason := not_article_reason(tree, url, text, declared, bylined=bylined):
         raise NotAnArticle(reason)
     # A page that says it is an article (schema.org/og:type, or a byline with a date) is
@@ -138,7 +139,7 @@ def extract_article(
     if len(text) < floor:
         raise EmptyBody(f"main text has {len(text)} characters, fewer than {floor}")
     sitename = document.sitename if document else None
-    nodes = json_ld_nodes(tree)
+    nodes = json_ld_nodes(tree, documents)
     site = site_names(tree, url, nodes, (sitename,))
     layout = PageLayout(tree)
     title = page_title(tree, url, nodes, site, layout)

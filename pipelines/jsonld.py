@@ -38,14 +38,23 @@ ARTICLE_TYPES = frozenset(
 )
 
 
-def json_ld_nodes(tree: HtmlElement) -> list[dict[str, Any]]:
-    """Every JSON-LD object of the page, in page order, nested graphs flattened."""
-    nodes: list[dict[str, Any]] = []
+def json_ld_documents(tree: HtmlElement) -> list[Any]:
+    """The page's JSON-LD blocks, parsed, in page order (read once: the page kind and the
+    nodes below both walk them)."""
+    documents = []
     for script in tree.xpath("//script[@type='application/ld+json']/text()"):
         try:
-            data = json.loads(script)
+            documents.append(json.loads(script))
         except ValueError:
             continue
+    return documents
+
+
+def json_ld_nodes(tree: HtmlElement, documents: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page, in page order, nested graphs flattened
+    (``documents``: json_ld_documents() already read)."""
+    nodes: list[dict[str, Any]] = []
+    for data in json_ld_documents(tree) if documents is None else documents:
         stack: list[Any] = [data]
         while stack:
             node = stack.pop(0)

@@ -11,12 +11,12 @@ only costs a row.
 
 from __future__ import annotations
 
-import json
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pipelines.comments.markup import any_class
+from pipelines.jsonld import json_ld_documents
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -61,14 +61,11 @@ _SITE_PAGE = re.compile(
 _MIN_LINE_CHARS = 20
 
 
-def declared_types(tree: HtmlElement) -> set[str]:
-    """Page types the page declares about itself: og:type and JSON-LD @type."""
+def declared_types(tree: HtmlElement, documents: list[Any] | None = None) -> set[str]:
+    """Page types the page declares about itself: og:type and JSON-LD @type
+    (``documents``: pipelines.jsonld.json_ld_documents() already read)."""
     types = {t.strip().lower() for t in tree.xpath("//meta[@property='og:type']/@content")}
-    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
+    for data in json_ld_documents(tree) if documents is None else documents:
         stack = [data]
         while stack:
             node = stack.pop()
