@@ -94,6 +94,16 @@ class ArchiveSpider(Spider):
             self.in_flight += 1
             yield item
 
+    async def drained(self) -> None:
+        """Wait until the pipelines hold none of this spider's items; ``start()`` ends with it.
+
+        The engine is not told when a start item is done: it finds the crawl idle when its
+        start() ends or at its next heartbeat, every 5 s. Ending start() once the last item
+        is through closes the run then, not up to 5 s later."""
+        while self.in_flight > 0:
+            self._room.clear()
+            await self._room.wait()
+
     def saved_page_items(self, pages: list[Path], rules: ExtractRules, done: int = 0) -> Iterator[ArticleItem | None]:
         """An item for each saved page, its URL its file:// path (the extractor takes its
         canonical link / og:url when it has one); progress in bytes read, after ``done``.

@@ -35,3 +35,4 @@ class SavedPagesSpider(ArchiveSpider):
     async def start(self) -> AsyncIterator[Any]:
         async for item in self.throttled(self.saved_page_items(list(saved_pages(self.folder)), self.rules)):
             yield item
+        await self.drained()

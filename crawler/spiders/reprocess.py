@@ -57,6 +57,7 @@ class ReprocessSpider(ArchiveSpider):
             async for item in self.throttled(self._items(page)):
                 yield item
             after = page[-1].id
+        await self.drained()
 
     def _page(self, session: Session, *, after: int) -> list[ArchivedArticle]:
         return archived_articles(session, self.filters, after_id=after)

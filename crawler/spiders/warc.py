@@ -96,6 +96,7 @@ class WarcSpider(ArchiveSpider):
         # The saved pages as the `pages` spider reads them, sharing the archive items' throttle.
         async for item in self.throttled(self.saved_page_items(self.pages, self.page_rules, reader.total_bytes)):
             yield item
+        await self.drained()
 
     def _items(self, reader: WarcReader) -> Iterator[ArticleItem | None]:
         stats = self.crawler.stats
