@@ -39,7 +39,7 @@ class AnalyzeConfig:
 
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     # COMMENTS_ENABLED. Off: no comment is parsed or stored; the comment sections the markup
-    # names are still pruned from the body (ExtractConfig.prune_tests), so comments never
+    # names are still pruned from the body (ExtractConfig.prune_xpath), so comments never
     # become article text.
     comments: bool = field(default=True, metadata=setting("COMMENTS_ENABLED"))
     # None (or DEDUP_ENABLED=False): the article is stored unsigned and never linked.

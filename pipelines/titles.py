@@ -52,7 +52,7 @@ _HEADLINE_CLASSES = (
 # Simple steps, in document order: a predicate on every element of the page cost 3.5 ms a
 # page, these 1.3 ms; a <div>'s class tokens are checked in _heading.
 _HEADINGS = XPath(
-    "//h1 | //h2 | //h3 | //h4 | //*[@itemprop='headline'][not(self::meta)]"
+    "//h1 | //h2 | //h3 | //h4 | //@itemprop[.='headline']/parent::*[not(self::meta)]"
     " | //div[contains(@class, 'title') or contains(@class, 'headline') or contains(@class, 'entry-header')]"
     " | //span[contains(@class, 'title') or contains(@class, 'headline')]"
     " | //p[contains(@class, 'title') or contains(@class, 'headline')]"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from pipelines.comments import cms, engines, fallback, reviews, schema
 from pipelines.comments.markup import (
-    COMMENT_SECTION_TEST,
+    COMMENT_SECTION_XPATH,
     RawComment,
     block_text,
     clean_date_text,
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 
 __all__ = [
-    "COMMENT_SECTION_TEST",
+    "COMMENT_SECTION_XPATH",
     "FORUM",
     "PARSERS",
     "FoundComments",
