@@ -81,7 +81,7 @@ class PageWords(Container[str]):
 
 
 def _any_of(*words: str) -> Callable[[Container[str]], bool]:
-    return lambda markup: any(word in markup for word in words)
+    return lambda page: any(word in page for word in words)
 
 
 # What each parser's markup cannot do without, as the page's HTML spells it (a class, an
