@@ -72,6 +72,7 @@ def run_registry(stats: dict[str, Any], reason: str, finished: float | None = No
             gauges[name] = Gauge(f"newsdedup_source_{name}", f"{help_text}, last run", labels, registry=registry)
         values = [parts[1], parts[2].removeprefix(prefix)] if label else [parts[1]]
         gauges[name].labels(*values).set(value)
+    _store_steps(stats, registry)
     started = stats.get("start_time")
     finished = finished if finished is not None else time.time()
     Gauge("newsdedup_run_finished_timestamp_seconds", "When the last run ended", registry=registry).set(finished)
@@ -81,6 +82,21 @@ def run_registry(stats: dict[str, Any], reason: str, finished: float | None = No
     success = Gauge("newsdedup_run_success", "1 if the last run finished normally", registry=registry)
     success.set(1 if reason == "finished" else 0)
     return registry
+
+
+def _store_steps(stats: dict[str, Any], registry: CollectorRegistry) -> None:
+    """The store's named steps (pipelines/store_steps.py): where its time went this run."""
+    seconds = Gauge("newsdedup_store_step_seconds", "Store time by step, last run", ["step"], registry=registry)
+    calls = Gauge("newsdedup_store_step_count", "Store step runs (articles, transactions), last run", ["step"],
+                  registry=registry)  # fmt: skip
+    for key, value in stats.items():
+        parts = key.split("/")
+        if len(parts) != 4 or parts[:2] != ["store", "step"] or not isinstance(value, int | float):
+            continue
+        if parts[3] == "ms":
+            seconds.labels(parts[2]).set(value / 1000)
+        elif parts[3] == "count":
+            calls.labels(parts[2]).set(value)
 
 
 class RunMetrics:

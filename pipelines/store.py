@@ -152,6 +152,9 @@ class StorePipeline:
     async def close_spider(self) -> None:
         # Pending articles land before the spider_closed handlers (progress, summaries) run.
         await self.store.call(self.store.commit)
+        # Those handlers (the metrics file among them) see the steps' totals so far: every
+        # article's; spider_closed sets them again once the run record is written.
+        self._publish_steps()
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         status = "finished" if reason == "finished" else f"failed: {reason}"
@@ -160,8 +163,11 @@ class StorePipeline:
         finally:
             self.store.shutdown()
             # The store thread is done: its steps' totals are final (the run record has them too).
-            for key, value in self.store.steps.stats():
-                self.stats.set_value(key, value)
+            self._publish_steps()
+
+    def _publish_steps(self) -> None:
+        for key, value in self.store.steps.stats():
+            self.stats.set_value(key, value)
 
     def _count(self, stored: StoredArticle) -> None:
         change, merged, source = stored.change, stored.comments, stored.source

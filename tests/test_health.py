@@ -196,4 +196,8 @@ def test_health_tells_blocked_broken_silent_and_failing_sources_apart(tmp_path: 
         (s.labels["source"], s.labels["status"]): s.value for s in families["newsdedup_source_http_responses"].samples
     }
     assert refused[("forbidden", "403")] >= 1 and ("healthy", "403") not in refused
+    # Where the store's time went, by step: every article of the run was written.
+    written = {s.labels["step"]: s.value for s in families["newsdedup_store_step_count"].samples}
+    assert written["write"] >= 1 and written["commit"] >= 1
+    assert {s.labels["step"] for s in families["newsdedup_store_step_seconds"].samples} >= {"write", "link"}
     assert not list(metrics.parent.glob("*.prom.*")), "written to a temporary file, then renamed"
