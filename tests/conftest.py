@@ -4,12 +4,14 @@ fixture HTTP server, and helpers that run the real CLI and `scrapy crawl` in sub
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -200,3 +202,24 @@ async def close_store(pipeline: object) -> None:
     spider_closed signal (which finishes the run and releases the database)."""
     await pipeline.close_spider()  # type: ignore[attr-defined]
     await pipeline.spider_closed(None, "finished")  # type: ignore[attr-defined]
+
+
+def store_items(url: str, items: list[Any], settings: dict[str, Any] | None = None) -> Any:
+    """The items through a crawl's store stage (StorePipeline), from open to the end of its
+    run; returns the pipeline (its stats)."""
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.store import StorePipeline
+
+    pipeline = StorePipeline.from_crawler(
+        get_crawler(settings_dict={"NEWSDEDUP_DATABASE_URL": url, **(settings or {})})
+    )
+
+    async def crawl() -> None:
+        await pipeline.open_spider()
+        for each in items:
+            await pipeline.process_item(each)
+        await close_store(pipeline)
+
+    asyncio.run(crawl())
+    return pipeline

@@ -4,19 +4,16 @@ another source's, stays."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from scrapy.utils.test import get_crawler
 
 from pipelines.boilerplate import BoilerplateConfig, paragraph_key
 from pipelines.dedup import DedupConfig, make_signature
 from pipelines.extract import Extraction
 from pipelines.items import ArticleItem
-from pipelines.store import StorePipeline
-from tests.conftest import close_store, run_cli, stored_articles
+from tests.conftest import run_cli, store_items, stored_articles
 
 WHEN = datetime(2024, 12, 20, tzinfo=UTC)
 APPEAL = "The Ledger is reader-supported. Subscribe to The Ledger from $3 a week and keep local news alive."
@@ -51,19 +48,6 @@ def item(n: int, text: str, source: str = "ledger") -> ArticleItem:
     return article
 
 
-def store(url: str, items: list[ArticleItem]) -> StorePipeline:
-    pipeline = StorePipeline.from_crawler(get_crawler(settings_dict={"NEWSDEDUP_DATABASE_URL": url}))
-
-    async def crawl() -> None:
-        await pipeline.open_spider()
-        for each in items:
-            await pipeline.process_item(each)
-        await close_store(pipeline)
-
-    asyncio.run(crawl())
-    return pipeline
-
-
 def texts(url: str) -> dict[str, str]:
     return {a["title"]: a["text"] for a in stored_articles(url)}
 
@@ -77,7 +61,7 @@ def test_paragraph_key_folds_numbers_and_case() -> None:
 def test_repeated_paragraphs_leave_every_body_of_the_source(db_url: str) -> None:
     unique = "Only this page mentions the lighthouse keeper who retired after forty years."
     ledger = [item(n, story(n) + (f"\n{unique}" if n == 1 else "")) for n in range(5)]
-    pipeline = store(db_url, [*ledger, item(9, story(9), source="gazette")])  # the gazette prints it once
+    pipeline = store_items(db_url, [*ledger, item(9, story(9), source="gazette")])  # the gazette prints it once
 
     stored = texts(db_url)
     for n in range(5):
@@ -90,14 +74,14 @@ def test_repeated_paragraphs_leave_every_body_of_the_source(db_url: str) -> None
     # Stories 0-2 were stored before the appeal had been seen three times.
     assert pipeline.stats.get_value("boilerplate/articles_recleaned") == 3
 
-    again = store(db_url, ledger)
+    again = store_items(db_url, ledger)
     assert again.stats.get_value("store/articles_unchanged") == 5
     assert texts(db_url) == stored
 
 
 def test_copies_of_one_story_in_a_source_keep_their_text(sqlite_url: str) -> None:
     text = story(1)
-    store(sqlite_url, [item(n, text) for n in range(4)])
+    store_items(sqlite_url, [item(n, text) for n in range(4)])
     assert all(APPEAL in body for body in texts(sqlite_url).values())
 
 

@@ -4,18 +4,15 @@ page shows stays as shown, and another source keeps its own."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from scrapy.utils.test import get_crawler
 
 from pipelines.extract import Extraction
 from pipelines.items import ArticleItem
 from pipelines.source_titles import affix_keys, without_affixes
-from pipelines.store import StorePipeline
-from tests.conftest import close_store, run_scrapy, stored_articles
+from tests.conftest import run_scrapy, store_items, stored_articles
 from tests.fixture_server import FixtureServer
 
 WHEN = datetime(2024, 12, 20, tzinfo=UTC)
@@ -50,21 +47,8 @@ def item(n: int, source: str = "allotment", title_source: str = "title") -> Arti
     return article
 
 
-def store(url: str, items: list[ArticleItem]) -> StorePipeline:
-    pipeline = StorePipeline.from_crawler(get_crawler(settings_dict={"NEWSDEDUP_DATABASE_URL": url}))
-
-    async def crawl() -> None:
-        await pipeline.open_spider()
-        for each in items:
-            await pipeline.process_item(each)
-        await close_store(pipeline)
-
-    asyncio.run(crawl())
-    return pipeline
-
-
 def test_a_suffix_on_three_titles_of_a_source_leaves_all_of_them(db_url: str) -> None:
-    pipeline = store(db_url, [item(0), item(1), item(2, title_source="h1"), item(3), item(0, source="gazette")])
+    pipeline = store_items(db_url, [item(0), item(1), item(2, title_source="h1"), item(3), item(0, source="gazette")])
 
     rows = {(a["source"], a["url"].split("/")[-2]): a for a in stored_articles(db_url)}
     for n in (0, 1, 3):

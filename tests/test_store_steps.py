@@ -4,38 +4,19 @@ timings (only that each is a time)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 import pytest
-from scrapy.utils.test import get_crawler
 from typer.testing import CliRunner
 
 from cli import app
-from pipelines.items import ArticleItem
-from pipelines.store import StorePipeline
 from pipelines.store_steps import STEPS
 from storage.db import make_engine, prepare_database, session_scope
 from storage.runs import leave_run
-from tests.conftest import close_store, run_cli
+from tests.conftest import run_cli, store_items
 from tests.test_boilerplate import item, story
 from tests.test_runs import worker
-
-
-def store(url: str, items: list[ArticleItem], settings: dict[str, Any] | None = None) -> StorePipeline:
-    """The items through a crawl's store stage, from open to the end of its run."""
-    crawler = get_crawler(settings_dict={"NEWSDEDUP_DATABASE_URL": url, **(settings or {})})
-    pipeline = StorePipeline.from_crawler(crawler)
-
-    async def crawl() -> None:
-        await pipeline.open_spider()
-        for each in items:
-            await pipeline.process_item(each)
-        await close_store(pipeline)
-
-    asyncio.run(crawl())
-    return pipeline
 
 
 def runs_json(url: str) -> list[dict[str, Any]]:
@@ -54,7 +35,7 @@ def test_every_step_of_a_crawl_is_counted_in_its_stats_and_run(sqlite_url: str) 
     # Six articles of one source sharing an appeal and a bio: from the third on they are
     # its boilerplate, so texts change after signing (sign) and earlier ones are cleaned
     # and linked again (link counts them).
-    pipeline = store(sqlite_url, [item(n, story(n)) for n in range(6)])
+    pipeline = store_items(sqlite_url, [item(n, story(n)) for n in range(6)])
     [run] = runs_json(sqlite_url)
     assert list(run["steps"]) == list(STEPS), "in the order they run"
     steps = counts(run["steps"])
@@ -75,7 +56,7 @@ def test_steps_that_do_not_apply_count_nothing(tmp_path) -> None:
     articles = [item(n, f"Story {n} is short and has no boilerplate.") for n in range(3)]
     for each in articles:
         each.source = None  # saved pages: no source's frontier
-    pipeline = store(url, articles, {"DEDUP_ENABLED": False, "STORE_COMMIT_EVERY": 2})
+    pipeline = store_items(url, articles, {"DEDUP_ENABLED": False, "STORE_COMMIT_EVERY": 2})
     steps = counts(runs_json(url)[0]["steps"])
     assert steps == {
         "lock_wait": 2,
