@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,10 +84,7 @@ class ArchiveSpider(Spider):
         None entries (records that gave no item) just give the event loop a turn.
         """
         for item in items:
-            while self.in_flight >= self.max_in_flight:
-                # Woken by the next item done (it was a 5 ms poll: 200 wake-ups a second).
-                self._room.clear()
-                await self._room.wait()
+            await self._while(lambda: self.in_flight >= self.max_in_flight)
             if item is None:
                 await asyncio.sleep(0)
                 continue
@@ -100,7 +97,11 @@ class ArchiveSpider(Spider):
         The engine is not told when a start item is done: it finds the crawl idle when its
         start() ends or at its next heartbeat, every 5 s. Ending start() once the last item
         is through closes the run then, not up to 5 s later."""
-        while self.in_flight > 0:
+        await self._while(lambda: self.in_flight > 0)
+
+    async def _while(self, busy: Callable[[], bool]) -> None:
+        """Wait while ``busy()``, woken by each item done (not a poll)."""
+        while busy():
             self._room.clear()
             await self._room.wait()
 
