@@ -18,15 +18,14 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-import trafilatura
 from rich.console import Console
 from rich.table import Table
 
 from pipelines.html import parse_page
 from pipelines.published import published_time
+from pipelines.trafilatura_metadata import PageMetadata
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "realworld" / "trafilatura-eval"
-DATE_PARAMS = {"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S"}
 
 
 def main() -> None:
@@ -44,9 +43,9 @@ def main() -> None:
         except Exception:  # a page our fetch stage would reject is no date question
             counts["unreadable"] += 1
             continue
-        document = trafilatura.bare_extraction(tree, url=url, with_metadata=True, date_extraction_params=DATE_PARAMS)
-        plain = document.date if document else None
-        ours = published_time(tree, url, document, "UTC")
+        guesses = PageMetadata(tree, url)  # trafilatura's metadata, as extract_metadata reads it
+        plain = guesses.date
+        ours = published_time(tree, url, guesses, "UTC")
         counts["pages"] += 1
         counts["trafilatura dated"] += bool(plain)
         counts["trafilatura with a time of day"] += bool(plain) and not plain.endswith("T00:00:00")

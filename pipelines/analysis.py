@@ -106,7 +106,7 @@ def analyze_page(
     # Comments first: the structural fallback marks the thread it reads, and extraction
     # prunes the marked blocks (their author and date lines are no article text).
     found = find_comments(tree, markup) if config.comments else None
-    extraction = extract_article(tree, page.url, rules, config.extract, page.fetched_at)
+    extraction = extract_article(tree, page.url, rules, config.extract, page.fetched_at, markup)
     if found and found[0] == FORUM and (first_post := topic_post(tree)):
         _take_first_post(extraction, first_post, rules)
     comments = _all_comments(page, tree, found, comment_pages, rules, config, extraction.language)

@@ -22,7 +22,7 @@ from pipelines.names import credit_names, looks_like_a_person
 from pipelines.regions import PageLayout
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from lxml.html import HtmlElement
 
@@ -95,11 +95,11 @@ def article_authors(
     tree: HtmlElement,
     nodes: list[dict[str, Any]],
     site: SiteNames,
-    candidates: list[str],
+    candidates: Callable[[], list[str]],
     layout: PageLayout | None = None,
 ) -> Credit:
-    """The article's authors, from the page's own credit; ``candidates`` (trafilatura's
-    author field) only when the page credits nobody itself. ``layout``: where things sit
+    """The article's authors, from the page's own credit; ``candidates()`` (trafilatura's
+    author field, costly to read) only when the page credits nobody itself. ``layout``: where things sit
     on the page (with its headline's containers spared)."""
     layout = layout or PageLayout(tree)
     people, organisations = _json_ld_credits(nodes)
@@ -116,13 +116,14 @@ def article_authors(
     # What only metadata says counts where the page shows it too: a CMS fills the author
     # meta tag with its account or company name on every page. A person's name the page
     # declares and prints (a personal blog's owner in its footer) is its credit; trafilatura's
-    # guess must be in the article itself.
-    for source, lines, frame in (
-        ("meta", [v for v in _META_AUTHOR(tree) if "://" not in v], True),
-        ("json-ld", organisations, False),
+    # guess must be in the article itself (and is read only when nothing before it names anyone).
+    sources: tuple[tuple[str, Callable[[], list[str]], bool], ...] = (
+        ("meta", lambda: [v for v in _META_AUTHOR(tree) if "://" not in v], True),
+        ("json-ld", lambda: organisations, False),
         ("trafilatura", candidates, False),
-    ):
-        if names := _shown(_names(lines, site), tree, layout, frame=frame):
+    )
+    for source, lines, frame in sources:
+        if names := _shown(_names(lines(), site), tree, layout, frame=frame):
             return Credit(names, source)
     return Credit([])
 

@@ -23,6 +23,7 @@ from pipelines.regions import PageLayout
 from pipelines.settings_reader import from_settings
 from pipelines.sitename import site_names
 from pipelines.titles import Title, html_title, page_title
+from pipelines.trafilatura_metadata import PageMetadata
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -105,9 +106,15 @@ def detect_language(text: str, tree: HtmlElement) -> str | None:
 
 
 def extract_article(
-    tree: HtmlElement, url: str, rules: ExtractRules, config: ExtractConfig, fetched_at: datetime
+    tree: HtmlElement,
+    url: str,
+    rules: ExtractRules,
+    config: ExtractConfig,
+    fetched_at: datetime,
+    markup: str | None = None,
 ) -> Extraction:
-    """Extract one article from a parsed page, or raise NotAnArticle / EmptyBody."""
+    """Extract one article from a parsed page, or raise NotAnArticle / EmptyBody.
+    ``markup``: the decoded HTML the tree was parsed from, where the page has it."""
     document = _main_text(tree, url, config, prune_xpaths(config.prune_xpath, rules.prune_xpath))
     thread_pruned = THREAD_XPATH in config.prune_xpath
     if not rules.body_xpath and _starved(document, config) and thread_pruned and tree.xpath(THREAD_XPATH):
@@ -125,26 +132,31 @@ def extract_article(
     # NFC, as trafilatura.extract() returns its text: one spelling of each character for
     # search and dedup, whatever form the page's bytes used.
     text = unicodedata.normalize("NFC", text)
-    bylined = bool(document and document.author and document.date)
+    metadata = PageMetadata(tree, url, markup)
+
+    def bylined() -> bool:
+        # trafilatura's author and date guesses are its costliest metadata: read only
+        # when the page's kind or length is still open.
+        return bool(metadata.author and metadata.date)
+
     documents = json_ld_documents(tree)
     declared = declared_types(tree, documents)
     if reason := not_article_reason(tree, url, text, declared, bylined=bylined):
         raise NotAnArticle(reason)
     # A page that says it is an article (schema.org/og:type, or a byline with a date) is
     # one however short; a page saying nothing needs enough text to be taken for one.
-    floor = config.min_article_chars if bylined or declared & ARTICLE_TYPES else config.min_text_chars
-    if len(text) < floor:
-        raise EmptyBody(f"main text has {len(text)} characters, fewer than {floor}")
-    sitename = document.sitename if document else None
+    if len(text) < config.min_text_chars:
+        floor = config.min_article_chars if declared & ARTICLE_TYPES or bylined() else config.min_text_chars
+        if len(text) < floor:
+            raise EmptyBody(f"main text has {len(text)} characters, fewer than {floor}")
     nodes = json_ld_nodes(tree, documents)
-    site = site_names(tree, url, nodes, (sitename,))
+    site = site_names(tree, url, nodes, (metadata.sitename,))
     layout = PageLayout(tree)
     title = page_title(tree, url, nodes, site, layout)
     layout.spare_headline(tree, title.element)
-    if title.text is None and document is not None and document.title:
-        title = Title(document.title, "trafilatura")
-    guessed = [a.strip() for a in (document.author or "").split(";") if a.strip()] if document else []
-    credit = article_authors(tree, nodes, site, guessed, layout)
+    if title.text is None and metadata.title:
+        title = Title(metadata.title, "trafilatura")
+    credit = article_authors(tree, nodes, site, lambda: _guessed_authors(metadata), layout)
     extraction = Extraction(
         text=text,
         canonical_url=declared_url(tree, "//link[@rel='canonical']/@href"),
@@ -155,13 +167,13 @@ def extract_article(
         authors=credit.names,
         authors_source=credit.source,
         language=detect_language(text, tree),
-        sitename=sitename,
-        description=document.description if document else None,
-        categories=list(document.categories or []) if document else [],
-        tags=list(document.tags or []) if document else [],
+        sitename=metadata.sitename,
+        description=metadata.description,
+        categories=list(metadata.categories),
+        tags=list(metadata.tags),
     )
     extraction.published_at, extraction.published_source = published_time(
-        tree, url, document, rules.timezone, nodes, layout, title.element, fetched_at
+        tree, url, metadata, rules.timezone, nodes, layout, title.element, fetched_at
     )
     _apply_overrides(extraction, tree, rules, fetched_at)
     return extraction
@@ -171,17 +183,21 @@ def _main_text(tree: HtmlElement, url: str, config: ExtractConfig, prune: list[s
     document = trafilatura.bare_extraction(
         tree,
         url=url,
-        with_metadata=True,
+        # The metadata is PageMetadata's, read from the same tree as trafilatura would.
+        with_metadata=False,
         include_comments=False,
         include_tables=True,
         favor_precision=config.favor_precision,
         prune_xpath=prune or None,
-        date_extraction_params={"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S"},
     )
     # A Document, or None: a dict comes back only with as_dict=True (trafilatura's
     # annotation does not tell them apart).
     assert not isinstance(document, dict)
     return document
+
+
+def _guessed_authors(metadata: PageMetadata) -> list[str]:
+    return [name.strip() for name in (metadata.author or "").split(";") if name.strip()]
 
 
 def _chars(document: Document | None) -> int:

@@ -19,6 +19,8 @@ from pipelines.comments.markup import any_class
 from pipelines.jsonld import json_ld_documents
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from lxml.html import HtmlElement
 
 ARTICLE_TYPES = frozenset(
@@ -138,11 +140,11 @@ def _site_page_reason(url: str) -> str | None:
 
 
 def not_article_reason(
-    tree: HtmlElement, url: str, text: str, declared: set[str], *, bylined: bool = False
+    tree: HtmlElement, url: str, text: str, declared: set[str], *, bylined: Callable[[], bool] = lambda: False
 ) -> str | None:
     """Why the page is not one article, or None. ``text`` is its extracted main text,
-    ``declared`` its declared_types(); ``bylined``: the page names an author and a date
-    (an article's strongest own signal)."""
+    ``declared`` its declared_types(); ``bylined()``: the page names an author and a date
+    (an article's strongest own signal; asked only when nothing stronger decides)."""
     if declared & ARTICLE_TYPES:
         return None
     if listing := declared & LISTING_TYPES:
@@ -150,6 +152,5 @@ def not_article_reason(
     lines = _lines(text)
     if reason := _teaser_reason(tree, lines):
         return reason
-    if bylined:
-        return None
-    return _site_page_reason(url) or _headline_reason(tree, lines)
+    reason = _site_page_reason(url) or _headline_reason(tree, lines)
+    return None if reason and bylined() else reason

@@ -27,7 +27,8 @@ from pipelines.shown_date import shown_date
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
-    from trafilatura.settings import Document
+
+    from pipelines.trafilatura_metadata import PageMetadata
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class _Found:
 def published_time(
     tree: HtmlElement,
     url: str,
-    document: Document | None,
+    guesses: PageMetadata | None,
     timezone: str,
     nodes: list[dict[str, Any]] | None = None,
     layout: PageLayout | None = None,
@@ -84,13 +85,12 @@ def published_time(
 ) -> Published:
     """The page's publication time and its source.
 
-    ``document`` is trafilatura's extraction: its (htmldate's) date is used when neither
-    the page's metadata nor its URL gives one; times written without a zone are in
+    ``guesses``: trafilatura's metadata of the page, whose (htmldate's) date is used when
+    nothing the page shows or states gives one; times written without a zone are in
     ``timezone``, the site's. ``nodes``: the page's JSON-LD (pipelines/jsonld.py);
     ``layout``: where elements sit, so a related post's ``<time>`` is not the article's;
     ``headline``: the heading the title was read from, under which a page prints its date.
     """
-    guessed = document.date if document is not None else None
     stated = _stated(tree, timezone, json_ld_nodes(tree) if nodes is None else nodes, layout or PageLayout(tree))
     url_date = _url_date(url, timezone)
     if stated is not None:
@@ -105,6 +105,7 @@ def published_time(
     layout = layout or PageLayout(tree)
     if (shown := shown_date(headline, layout, timezone, fetched_at or datetime.now(UTC))) is not None:
         return Published(shown, "shown")
+    guessed = guesses.date if guesses is not None else None
     if guessed and (moment := _parse(guessed, timezone)) is not None:
         return Published(moment.moment.astimezone(UTC), "htmldate")
     return Published()

@@ -1,0 +1,114 @@
+"""trafilatura's metadata of a page, its costly guesses read only when asked for.
+
+``trafilatura.extract_metadata`` (the public API) reads every field on every page: its
+author XPaths over a copy of the whole tree, htmldate's extensive date search and the
+licence cost ~6.4 ms of its ~8.9 a real page. newsdedup reads titles, credits and dates
+itself and takes trafilatura's author, date and title only as the last fallback, so
+``PageMetadata`` reads the meta tags, JSON-LD, site name, categories and tags when built,
+and the author, date and title the first time they are asked for, each as
+``extract_metadata`` would (tests/test_trafilatura_metadata.py holds them equal to it).
+
+This is the one module that calls trafilatura.metadata's own functions; a trafilatura
+upgrade that changes them fails that test, not the extraction.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from htmldate import find_date
+from trafilatura.metadata import (
+    META_URL,
+    examine_meta,
+    extract_author,
+    extract_catstags,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import Document
+from trafilatura.utils import line_processing
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+logger = logging.getLogger(__name__)
+
+# htmldate's search as trafilatura's bare_extraction was asked for it: the slow,
+# thorough one, the original (not the updated) date.
+DATE_PARAMS: dict[str, Any] = {"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S"}
+
+# extract_catstags keeps only the links its XPaths find whose href holds /category/ or
+# /tag/ (its own regex); the XPaths (EXSLT regexes run on every div) are its cost. A page
+# whose markup has no such path has no such link, and gets what extract_catstags gives
+# then: no tags, and for categories its fallback, the article:section and subject meta tags.
+_LINK_PATHS = {"category": "/categor", "tag": "/tag"}
+_SECTION_META = './/head//meta[@property="article:section" or contains(@name, "subject")][@content]'
+
+
+def _trimmed(**field: Any) -> Any:
+    """One field as extract_metadata leaves it (Document.clean_and_trim: entities, spaces,
+    control characters, length)."""
+    document = Document(**field)
+    document.clean_and_trim()
+    ((name, _),) = field.items()
+    return getattr(document, name)
+
+
+class PageMetadata:
+    """The fields of ``trafilatura.extract_metadata(tree, url, DATE_PARAMS)``, the author,
+    date and title read on first use. The tree must not change in between."""
+
+    def __init__(self, tree: HtmlElement, url: str | None, markup: str | None = None) -> None:
+        """``markup``: the decoded HTML the tree was parsed from (pipelines.html.read_page),
+        searched for the paths category and tag links need before their XPaths run."""
+        self._tree = tree
+        meta = examine_meta(tree)
+        if meta.author and " " not in meta.author:
+            meta.author = None  # a single word in an author meta tag is a login, not a name
+        try:
+            meta = extract_meta_json(tree, meta)
+        except Exception as exc:  # trafilatura catches its JSON-LD reader's bugs the same way
+            logger.debug("%s: trafilatura's JSON-LD metadata failed: %s", url, exc)
+        self._meta = meta
+        self.url: str | None = meta.url or extract_url(tree, url)
+        self.sitename: str | None = _trimmed(sitename=self._sitename())
+        self.description: str | None = _trimmed(description=meta.description)
+        self.categories: list[str] = meta.categories or _catstags("category", tree, markup)
+        self.tags: list[str] = meta.tags or _catstags("tag", tree, markup)
+
+    def _sitename(self) -> str | None:
+        name = self._meta.sitename or extract_sitename(self._tree)
+        if name:
+            name = name.lstrip("@")
+            if name and "." not in name and not name[0].isupper():
+                name = name.title()
+            return name
+        match = META_URL.match(self.url) if self.url else None
+        return match[1] if match else None
+
+    @cached_property
+    def author(self) -> str | None:
+        """trafilatura's author guess: the meta tags and JSON-LD, else its byline XPaths."""
+        return _trimmed(author=self._meta.author or extract_author(self._tree))
+
+    @cached_property
+    def date(self) -> str | None:
+        """htmldate's publication date (ISO 8601), as trafilatura asks for it."""
+        return _trimmed(date=find_date(self._tree, **DATE_PARAMS, url=self.url))
+
+    @cached_property
+    def title(self) -> str | None:
+        return _trimmed(title=self._meta.title or extract_title(self._tree))
+
+
+def _catstags(kind: str, tree: HtmlElement, markup: str | None) -> list[str]:
+    if markup is None or _LINK_PATHS[kind] in markup:
+        return extract_catstags(kind, tree)
+    if kind != "category":
+        return []
+    sections = (element.attrib["content"] for element in tree.xpath(_SECTION_META))
+    return [value for value in dict.fromkeys(line_processing(section) for section in sections if section) if value]
