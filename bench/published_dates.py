@@ -23,7 +23,7 @@ from rich.table import Table
 
 from pipelines.html import parse_page
 from pipelines.published import published_time
-from pipelines.trafilatura_metadata import PageMetadata
+from pipelines.trafilatura_compat import PageMetadata
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "realworld" / "trafilatura-eval"
 

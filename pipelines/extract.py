@@ -23,7 +23,7 @@ from pipelines.regions import PageLayout
 from pipelines.settings_reader import from_settings
 from pipelines.sitename import site_names
 from pipelines.titles import Title, html_title, page_title
-from pipelines.trafilatura_metadata import PageMetadata
+from pipelines.trafilatura_compat import PageMetadata
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement

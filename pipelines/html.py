@@ -7,11 +7,10 @@ import re
 
 import charset_normalizer
 import lxml.html
-from lxml.etree import ParserError
-from trafilatura import load_html
 from w3lib.encoding import html_to_unicode
 
 from pipelines.errors import EmptyPage, NotHtml, PageTooLarge
+from pipelines.trafilatura_compat import parse_markup
 
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
 # The WHATWG MIME-sniffing patterns for HTML (a browser's "unknown type" rules) plus
@@ -103,13 +102,10 @@ def read_page(body: bytes, content_type: str | None, url: str, max_bytes: int) -
         raise NotHtml(f"not an HTML page ({declared})")
     # An XHTML prolog names an encoding, which lxml refuses on text it gets already decoded.
     markup = _XML_DECLARATION.sub("", decode_html(body, content_type), count=1)
-    # trafilatura's own loader: its parser settings and its repairs of what trips libxml2
-    # (a doctype that makes it drop the body, characters invalid in XML), so the
-    # extractor sees the tree it was tuned on.
-    try:
-        tree = load_html(markup)
-    except (ParserError, ValueError) as exc:
-        raise EmptyPage(f"unparseable HTML: {exc}") from exc
+    # As trafilatura's own loader parses it: its parser settings and its repairs of what
+    # trips libxml2 (a doctype that makes it drop the body, characters invalid in XML),
+    # so the extractor sees the tree it was tuned on.
+    tree = parse_markup(markup)
     if tree is None:
         raise EmptyPage("unparseable HTML: no document structure")
     if not tree.text_content().strip():

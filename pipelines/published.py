@@ -28,7 +28,7 @@ from pipelines.shown_date import shown_date
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-    from pipelines.trafilatura_metadata import PageMetadata
+    from pipelines.trafilatura_compat import PageMetadata
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
-"""pipelines/trafilatura_metadata.py against the installed trafilatura: PageMetadata reads
-trafilatura.metadata's own functions, so every field must come out as the public
-``trafilatura.extract_metadata`` gives it, and the costly guesses only when asked for."""
+"""pipelines/trafilatura_compat.py against the installed trafilatura: parse_markup must build
+the tree ``trafilatura.load_html`` builds, and PageMetadata give every field as the public
+``trafilatura.extract_metadata`` gives it (the costly guesses only when asked for)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
 
 from pipelines.html import parse_page, read_page
-from pipelines.trafilatura_metadata import DATE_PARAMS, PageMetadata
+from pipelines.trafilatura_compat import DATE_PARAMS, PageMetadata, parse_markup
 from tests.conftest import FIXTURES
 
 PAGES = sorted(FIXTURES.rglob("*.html"))
@@ -28,6 +30,37 @@ def same_as_trafilatura(body: bytes, url: str) -> None:
     ours = PageMetadata(tree, url, markup)
     theirs = trafilatura.extract_metadata(tree, url, dict(DATE_PARAMS))
     assert {field: getattr(ours, field) for field in FIELDS} == {field: getattr(theirs, field) for field in FIELDS}
+
+
+# What load_html repairs or refuses: a doctype line that makes libxml2 drop the body, a
+# self-closing <html/>, characters invalid in XML, an encoding declaration in a string,
+# a fragment, plain text, nothing.
+AWKWARD = (
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">\n<html><body><p>Doctype line</p></body></html>',
+    '<html xmlns="http://www.w3.org/1999/xhtml"/>\n<head><title>t</title></head><body><p>Self-closing</p></body>',
+    "<html><body><p>Bell \x07 and form feed \x0c</p></body></html>",
+    '<?xml version="1.0" encoding="iso-8859-1"?><html><body><p>Declared</p></body></html>',
+    "<p>Only a paragraph</p>",
+    "Just some words, no markup",
+    "",
+)
+
+
+def serialized(tree: HtmlElement | None) -> bytes | None:
+    return None if tree is None else etree.tostring(tree, encoding="utf-8")
+
+
+MARKUPS = [
+    *(pytest.param(path.read_text("utf-8", "replace"), id=str(path.relative_to(FIXTURES))) for path in PAGES),
+    *(pytest.param(markup, id=f"awkward-{n}") for n, markup in enumerate(AWKWARD)),
+]
+
+
+@pytest.mark.parametrize("markup", MARKUPS)
+def test_parse_markup_builds_load_htmls_tree(markup: str) -> None:
+    tree = parse_markup(markup)
+    assert serialized(tree) == serialized(trafilatura.load_html(markup))
+    assert tree is None or all(isinstance(element, HtmlElement) for element in tree.iter(etree.Element))
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda path: str(path.relative_to(FIXTURES)))
@@ -49,7 +82,9 @@ def test_the_author_and_date_guesses_wait_until_asked() -> None:
         b"<h1>Ferries back on</h1><p class='byline'>By Jane Roe</p>"
         b"<p>The harbour ferries run again from Monday, the port said on Friday.</p></article></body></html>"
     )
-    metadata = PageMetadata(parse_page(page, "text/html", "https://news.example/ferries", 10_000), "https://news.example/ferries")
+    metadata = PageMetadata(
+        parse_page(page, "text/html", "https://news.example/ferries", 10_000), "https://news.example/ferries"
+    )
     assert "author" not in vars(metadata) and "date" not in vars(metadata)
     assert metadata.author == "Jane Roe"
     assert "author" in vars(metadata) and "date" not in vars(metadata)

@@ -1,15 +1,20 @@
-"""trafilatura's metadata of a page, its costly guesses read only when asked for.
+"""trafilatura's own parts newsdedup calls below its public API, each held equal to the
+public function it stands in for by tests/test_trafilatura_compat.py, so that a
+trafilatura upgrade which changes one fails that test instead of the extraction.
 
-``trafilatura.extract_metadata`` (the public API) reads every field on every page: its
-author XPaths over a copy of the whole tree, htmldate's extensive date search and the
-licence cost ~6.4 ms of its ~8.9 a real page. newsdedup reads titles, credits and dates
-itself and takes trafilatura's author, date and title only as the last fallback, so
-``PageMetadata`` reads the meta tags, JSON-LD, site name, categories and tags when built,
-and the author, date and title the first time they are asked for, each as
-``extract_metadata`` would (tests/test_trafilatura_metadata.py holds them equal to it).
-
-This is the one module that calls trafilatura.metadata's own functions; a trafilatura
-upgrade that changes them fails that test, not the extraction.
+- ``parse_markup``: ``trafilatura.load_html`` of a decoded page (its repairs of what trips
+  libxml2, its parser's settings), with a parser that gives every element lxml.html's
+  ``HtmlElement`` class from C. lxml.html's own parser asks a Python callback for the
+  class of every element proxy it makes (form and input elements have their own):
+  ~6,600 calls a real page, 2–4 ms of analysis, and nothing here or in trafilatura uses
+  the form classes.
+- ``PageMetadata``: the fields of ``trafilatura.extract_metadata``, whose author XPaths
+  over a copy of the whole tree, htmldate's extensive date search and licence cost
+  ~6.4 ms of its ~8.9 a real page. newsdedup reads titles, credits and dates itself and
+  takes trafilatura's author, date and title only as its last fallback, so the meta
+  tags, JSON-LD, site name, categories and tags are read when it is built and the
+  author, date and title the first time they are asked for, each as
+  ``extract_metadata`` would.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ import logging
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+import lxml.html
 from htmldate import find_date
+from lxml.etree import ElementDefaultClassLookup, LxmlError
 from trafilatura.metadata import (
     META_URL,
     examine_meta,
@@ -30,10 +37,23 @@ from trafilatura.metadata import (
     extract_url,
 )
 from trafilatura.settings import Document
-from trafilatura.utils import line_processing
+from trafilatura.utils import is_dubious_html, line_processing, repair_faulty_html
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
+
+# trafilatura.utils.HTML_PARSER's settings.
+_PARSER = lxml.html.HTMLParser(
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+)
+_PARSER.set_element_class_lookup(
+    ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +67,32 @@ DATE_PARAMS: dict[str, Any] = {"extensive_search": True, "original_date": True, 
 # then: no tags, and for categories its fallback, the article:section and subject meta tags.
 _LINK_PATHS = {"category": "/categor", "tag": "/tag"}
 _SECTION_META = './/head//meta[@property="article:section" or contains(@name, "subject")][@content]'
+
+
+def parse_markup(markup: str) -> HtmlElement | None:
+    """The tree ``trafilatura.load_html(markup)`` gives, or None where it gives None."""
+    beginning = markup[:50].lower()
+    markup = repair_faulty_html(markup, beginning)
+    tree: HtmlElement | None = None
+    read_as_bytes = False
+    try:
+        tree = lxml.html.fromstring(markup, parser=_PARSER)
+    except ValueError:  # a string declaring its own encoding: libxml2 takes it as bytes
+        tree, read_as_bytes = _from_bytes(markup), True
+    except LxmlError:  # "Document is empty"
+        tree = None
+    if (tree is None or len(tree) < 1) and not read_as_bytes:
+        tree = _from_bytes(markup)
+    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
+        return None  # load_html's test for text that is no HTML at all
+    return tree
+
+
+def _from_bytes(markup: str) -> HtmlElement | None:
+    try:
+        return lxml.html.fromstring(markup.encode("utf8", "surrogatepass"), parser=_PARSER)
+    except (LxmlError, ValueError):
+        return None
 
 
 def _trimmed(**field: Any) -> Any:
