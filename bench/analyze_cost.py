@@ -1,9 +1,9 @@
 """CPU per page of newsdedup's ``analyze_page`` against trafilatura alone, on real pages.
 
-    .venv/bin/python -m bench.analyze_cost [--limit N] [--rounds 2] [--profile 30] [--no-memory]
+    .venv/bin/python -m bench.analyze_cost [--limit N] [--rounds 2] [--warm-up N] [--profile 30] [--no-memory]
 
 Loads the real pages of ../shared/realworld/trafilatura-eval/ (as bench/realworld.py
-does), warms every system up, then times each page with ``time.process_time`` for
+does), warms every system up over every page once (``--warm-up``), then times each page with ``time.process_time`` for
 ``trafilatura.bare_extraction(with_metadata=True)``, ``trafilatura.extract()`` and
 ``analyze_page`` with the project's settings, interleaved page by page (their order
 rotating), so the ratio holds on a machine other work shares. ``analyze_page``'s
@@ -35,7 +35,12 @@ from typing import Any
 from bench.realworld import EVAL, ROOT, _project_config
 
 OUT = ROOT / "bench" / "out" / "analyze_cost.json"
-WARM_UP_PAGES = 30
+# One untimed pass over every page first. What a process pays once is its start-up, not
+# a page's: dateparser compiles a locale's patterns the first time htmldate's extensive
+# search reads a date in it (~1.5 s a process on these pages, which a 30-page warm-up
+# left in the timed loop, ~1.7 ms a page on both sides). bench/import_throughput.py's
+# whole runs count it.
+WARM_UP_PAGES = 0
 
 # analyze_page's stages: (stage, module, function) of the calls made from analyze_page and
 # extract_article themselves, none inside another, so their times add up.
@@ -138,10 +143,13 @@ ANALYZE = "newsdedup analyze_page (project settings)"
 BARE = "trafilatura.bare_extraction(with_metadata=True)"
 
 
-def time_systems(pages: list[tuple[str, bytes]], rounds: int, clock: StageClock) -> dict[str, float]:
-    """CPU seconds each system spent over all pages and rounds, interleaved page by page."""
+def time_systems(
+    pages: list[tuple[str, bytes]], rounds: int, clock: StageClock, warm_up: int = WARM_UP_PAGES
+) -> dict[str, float]:
+    """CPU seconds each system spent over all pages and rounds, interleaved page by page,
+    after ``warm_up`` untimed pages (0: all)."""
     systems = list(SYSTEMS.items())
-    for url, html in pages[:WARM_UP_PAGES]:
+    for url, html in pages[: warm_up or None]:
         for _, run in systems:
             run(html, url)
     clock.seconds.clear()
@@ -200,6 +208,7 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=EVAL, help="the trafilatura-eval folder")
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages (0: all)")
     parser.add_argument("--rounds", type=int, default=1, help="timed passes over the pages (default 1)")
+    parser.add_argument("--warm-up", type=int, default=WARM_UP_PAGES, help="untimed pages first (0: all)")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="cProfile analyze_page, top N")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory pass")
     args = parser.parse_args()
@@ -207,13 +216,14 @@ def main() -> None:
     pages = real_pages(args.eval, args.limit)
     clock = StageClock()
     clock.install()
-    spent = time_systems(pages, args.rounds, clock)
+    spent = time_systems(pages, args.rounds, clock, args.warm_up)
     per_page = len(pages) * args.rounds
     ms = {name: seconds * 1000 / per_page for name, seconds in spent.items()}
     stages = {stage: seconds * 1000 / per_page for stage, seconds in clock.seconds.items()}
     stages["rest (analyze_page minus the stages)"] = ms[ANALYZE] - sum(stages.values())
 
-    print(f"{len(pages)} real pages, {args.rounds} round(s), CPU time (time.process_time) per page\n")
+    warmed = f"{args.warm_up} pages" if args.warm_up else "every page"
+    print(f"{len(pages)} real pages, {args.rounds} round(s) after a warm-up over {warmed}, CPU time per page\n")
     print("| | ms CPU / page | × bare_extraction |\n| --- | ---: | ---: |")
     for name, value in ms.items():
         print(f"| {name} | {value:.1f} | {value / ms[BARE]:.2f} |")
