@@ -75,6 +75,34 @@ def test_categories_and_tags_with_and_without_their_links(links: bytes) -> None:
     same_as_trafilatura(SECTIONED % links, "https://news.example/rates-held")
 
 
+# Bylines as trafilatura's author XPaths find them, one kind of markup each, and a page
+# with none: the markup-word check in front of extract_author must never hide one.
+BYLINES = (
+    b"<a rel='author' href='/jane'>Jane Roe</a>",
+    b"<span class='AuthorName'>Jane Roe</span>",
+    b"<div class='byline'>Jane Roe</div>",
+    b"<p class='BBL'>Jane Roe</p>",
+    b"<span class='username'>jane_roe</span>",
+    b"<div id='xiaobian'>Jane Roe</div>",
+    b"<span class='journalist-name'>Jane Roe</span>",
+    b"<p class='posted-by'>Jane Roe</p>",
+    b"<div data-component='Byline'>Jane Roe</div>",
+    b"<section class='screenname'>Jane Roe</section>",
+    b"<AUTHOR>Jane Roe</AUTHOR>",
+    b"<div><rel>me</rel>Jane Roe</div>",
+    b"<p class='lede'>Jane Roe was there.</p>",
+)
+
+
+@pytest.mark.parametrize("byline", BYLINES)
+def test_the_author_guess_is_trafilaturas_whatever_the_byline_markup(byline: bytes) -> None:
+    page = (
+        b"<html><head><title>Ferries back on</title></head><body><article><h1>Ferries back on</h1>%s"
+        b"<p>The harbour ferries run again from Monday, the port said on Friday.</p></article></body></html>"
+    )
+    same_as_trafilatura(page % byline, "https://news.example/ferries")
+
+
 def test_the_author_and_date_guesses_wait_until_asked() -> None:
     """A page whose credit and date newsdedup reads itself never pays for trafilatura's."""
     page = (
