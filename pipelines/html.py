@@ -108,6 +108,7 @@ def read_page(body: bytes, content_type: str | None, url: str, max_bytes: int) -
     tree = parse_markup(markup)
     if tree is None:
         raise EmptyPage("unparseable HTML: no document structure")
-    if not tree.text_content().strip():
+    # The first text that is not blank, not the page's whole text joined into one string.
+    if not any(text.strip() for text in tree.itertext()):
         raise EmptyPage("HTML without any text")
     return tree, markup
