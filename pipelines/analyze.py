@@ -46,6 +46,8 @@ class AnalyzePipeline:
 
     async def close_spider(self) -> None:
         await self.pool.close()
+        if self.pool.round_trips:
+            self.stats.set_value("extract/round_trips", self.pool.round_trips)
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         page = FetchedPage(item.url, item.body, item.content_type, item.fetched_at, item.comment_page)

@@ -1,15 +1,27 @@
-"""A process pool that keeps CPU-heavy page work off Scrapy's event loop."""
+"""A process pool that keeps CPU-heavy page work off Scrapy's event loop.
+
+Calls that wait for a worker go to it together. Each round trip costs the crawl process
+CPU of its own (a pickled call, a future, the pool's queue and result threads waking,
+the loop woken from another thread): an import of the 884 real pages made 114 round
+trips instead of 884, and the pool's threads spent ~0.5 ms a page less. With a worker
+free a call goes alone at once, so a live crawl never waits for a batch to fill; when
+every worker has a batch running and one queued, the calls made meanwhile go in the
+next round trip, up to MAX_BATCH of them.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import logging
 import multiprocessing
 import os
+import pickle
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future as PoolFuture
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -18,6 +30,13 @@ T = TypeVar("T")
 
 
 WORKERS_ENV = "NEWSDEDUP_EXTRACT_WORKERS"
+# Calls in one round trip at most: enough that an import's round trips cost the crawl
+# process next to nothing, few enough that a batch's pages are not held up behind a slow
+# one for long.
+MAX_BATCH = 8
+# Batches sent and not yet back, per worker: one running and one queued behind it, so a
+# worker finishing a batch finds the next one there.
+BATCHES_PER_WORKER = 2
 
 
 def default_workers() -> int:
@@ -53,6 +72,30 @@ def _ready() -> bool:
     return True
 
 
+def _call_each(fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> list[tuple[bool, Any]]:
+    """Worker side: ``fn`` over a batch of argument tuples; each call's result, or the
+    exception it raised (one page's failure is not its batch's)."""
+    results: list[tuple[bool, Any]] = []
+    for args in calls:
+        try:
+            results.append((True, fn(*args)))
+        except Exception as exc:
+            try:
+                pickle.dumps(exc)
+            except Exception:  # an exception that cannot travel back would fail the batch
+                exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+            results.append((False, exc))
+    return results
+
+
+def _on_loop(loop: asyncio.AbstractEventLoop, callback: Callable[..., None], *args: Any) -> None:
+    if not loop.is_closed():  # a pool shut down after its loop: nobody awaits the batch
+        loop.call_soon_threadsafe(callback, *args)
+
+
+_Call = tuple[Callable[..., Any], tuple[Any, ...], "asyncio.Future[Any]"]
+
+
 class WorkerPool:
     """Runs a picklable function in worker processes and awaits it on the event loop.
 
@@ -66,6 +109,10 @@ class WorkerPool:
         self._executor: ProcessPoolExecutor | None = None
         # start() and shutdown() run in threads (off the loop); one at a time.
         self._starting = threading.Lock()
+        # Calls not yet sent, and batches sent and not yet back (both on the loop).
+        self._waiting: list[_Call] = []
+        self._sent = 0
+        self.round_trips = 0  # batches sent (the crawl's stats: extract/round_trips)
 
     def start(self) -> None:
         """Start the worker processes; blocking, so call it in a thread from async code."""
@@ -90,12 +137,55 @@ class WorkerPool:
         logger.info("started %d extraction worker processes", self.workers)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in a worker process, sent alone or with the calls waiting beside it."""
         if self._executor is None:
             return fn(*args)
-        return await asyncio.wrap_future(self._executor.submit(fn, *args))
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._waiting.append((fn, args, future))
+        self._send(loop)
+        return await future
+
+    def _send(self, loop: asyncio.AbstractEventLoop) -> None:
+        while self._executor is not None and self._waiting and self._sent < self.workers * BATCHES_PER_WORKER:
+            fn = self._waiting[0][0]
+            batch: list[_Call] = []
+            while self._waiting and len(batch) < MAX_BATCH and self._waiting[0][0] is fn:
+                call = self._waiting.pop(0)
+                if not call[2].cancelled():
+                    batch.append(call)
+            if not batch:
+                continue
+            self._sent += 1
+            self.round_trips += 1
+            sent = self._executor.submit(_call_each, fn, [args for _, args, _ in batch])
+            # Called on the pool's result thread: the batch's futures belong to the loop.
+            sent.add_done_callback(functools.partial(_on_loop, loop, self._returned, batch))
+
+    def _returned(self, batch: list[_Call], done: PoolFuture[Any]) -> None:
+        self._sent -= 1
+        if done.cancelled():
+            for _, _, future in batch:
+                future.cancel()
+        elif (error := done.exception()) is not None:  # a worker died, the pool is shutting down
+            for _, _, future in batch:
+                if not future.done():
+                    future.set_exception(error)
+        else:
+            for (_, _, future), (ok, value) in zip(batch, done.result(), strict=True):
+                if future.done():
+                    continue
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
+        self._send(asyncio.get_running_loop())
 
     async def close(self) -> None:
         """shutdown() off the event loop: workers take ~0.5 s to exit, a stall on the loop."""
+        for _, _, future in self._waiting:
+            future.cancel()
+        self._waiting.clear()
         await asyncio.to_thread(self.shutdown)
 
     def shutdown(self) -> None:

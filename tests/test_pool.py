@@ -1,0 +1,74 @@
+"""pipelines/pool.py with real worker processes: calls waiting for a worker share a round
+trip, each caller still gets its own result or its own error, and a call made while a
+worker is free goes at once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from pipelines.errors import NotHtml
+from pipelines.pool import BATCHES_PER_WORKER, MAX_BATCH, WorkerPool
+
+
+def page_length(url: str, body: bytes) -> tuple[str, int, int]:
+    """Stands in for analyze_page: which page, its size, and the worker that read it."""
+    if body.startswith(b"%PDF"):
+        raise NotHtml(f"{url}: not an HTML page (application/pdf)")
+    if body == b"lock":
+        raise ValueError(threading.Lock())  # an error that cannot be pickled back as it is
+    return url, len(body), os.getpid()
+
+
+@pytest.fixture
+def pool() -> Iterator[WorkerPool]:
+    workers = WorkerPool(2)
+    workers.start()
+    yield workers
+    workers.shutdown()
+
+
+def test_waiting_calls_share_round_trips_and_each_gets_its_own_result(pool: WorkerPool) -> None:
+    pages = [(f"https://example.org/{n}", b"x" * n) for n in range(100)]
+
+    async def analyse_all() -> list[tuple[str, int, int]]:
+        return await asyncio.gather(*(pool.run(page_length, url, body) for url, body in pages))
+
+    results = asyncio.run(analyse_all())
+    assert [(url, size) for url, size, _ in results] == [(url, len(body)) for url, body in pages]
+    assert len({worker for _, _, worker in results}) == 2  # both workers had pages
+    # The first calls go at once, one each; the rest wait and go MAX_BATCH at a time.
+    alone = pool.workers * BATCHES_PER_WORKER
+    assert pool.round_trips == alone + -(-(len(pages) - alone) // MAX_BATCH)
+
+
+def test_one_pages_error_is_that_pages_alone(pool: WorkerPool) -> None:
+    bodies = [b"<html>a</html>", b"%PDF-1.7", b"<html>b</html>", b"lock", b"<html>c</html>"] * 6
+
+    async def analyse_all() -> list[object]:
+        calls = [pool.run(page_length, f"https://example.org/{n}", body) for n, body in enumerate(bodies)]
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    results = asyncio.run(analyse_all())
+    for n, (body, result) in enumerate(zip(bodies, results, strict=True)):
+        if body.startswith(b"%PDF"):
+            assert (
+                isinstance(result, NotHtml)
+                and str(result) == f"https://example.org/{n}: not an HTML page (application/pdf)"
+            )
+        elif body == b"lock":
+            assert isinstance(result, RuntimeError) and str(result).startswith("ValueError: ")
+        else:
+            assert isinstance(result, tuple) and result[:2] == (f"https://example.org/{n}", len(body))
+
+
+def test_a_call_with_a_worker_free_goes_alone(pool: WorkerPool) -> None:
+    async def one() -> tuple[str, int, int]:
+        return await pool.run(page_length, "https://example.org/only", b"<html></html>")
+
+    assert asyncio.run(one())[:2] == ("https://example.org/only", 13)
+    assert pool.round_trips == 1
