@@ -3,11 +3,11 @@
     .venv/bin/python -m bench.analyze_cost [--limit N] [--rounds 2] [--warm-up N] [--profile 30] [--no-memory]
 
 Loads the real pages of ../shared/realworld/trafilatura-eval/ (as bench/realworld.py
-does), warms every system up over every page once (``--warm-up``), then times each page with ``time.process_time`` for
-``trafilatura.bare_extraction(with_metadata=True)``, ``trafilatura.extract()`` and
-``analyze_page`` with the project's settings, interleaved page by page (their order
-rotating), so the ratio holds on a machine other work shares. ``analyze_page``'s
-stages are timed by wrapping the functions it calls (the stage table's "rest" is what
+does), warms every system up over every page once (``--warm-up``), then times each page
+with ``time.process_time`` for ``trafilatura.bare_extraction(with_metadata=True)``,
+``trafilatura.extract()`` and ``analyze_page`` with the project's settings, interleaved
+page by page (their order rotating), so the ratio holds on a machine other work shares.
+``analyze_page``'s stages are timed by wrapping the functions it calls (the stage table's "rest" is what
 none of them covers). ``--profile`` adds a cProfile of ``analyze_page`` over the same
 pages; the memory pass runs each system alone in a fresh process and reports its peak
 RSS. Writes bench/out/analyze_cost.json.

@@ -65,6 +65,7 @@ from bench.databases import bench_database, empty
 from bench.procmem import PeakTreeRSS
 from bench.realworld import EVAL, ROOT
 from bench.throughput_corpus import build
+from cli.crawls import steps_table
 from pipelines.extract import declared_url
 from storage.db import make_engine, session_for_url
 from storage.models import Article, Comment
@@ -169,16 +170,10 @@ def report(runs: list[dict], pages: int, title: str) -> None:
 
 
 def steps_report(run: dict) -> None:
-    """What the store's named steps (pipelines/store_steps.py) cost an import, from its run
-    record: count, total and per stored article (the write step's count)."""
+    """What the store's named steps cost an import, from its run record (as `newsdedup runs --steps` shows them)."""
     steps = run["record"].get("steps", {})
     articles = steps.get("write", {}).get("count", 0)
-    title = f"{run['run']}: the store's steps, {articles} articles stored"
-    table = Table("step", "count", "total ms", "ms/article", title=title)
-    for step, numbers in steps.items():
-        per_article = f"{numbers['ms'] / articles:.2f}" if articles else "–"
-        table.add_row(step, str(numbers["count"]), f"{numbers['ms']:.0f}", per_article)
-    Console(width=200).print(table)
+    Console(width=200).print(steps_table(steps, f"{run['run']}: the store's steps, {articles} articles stored"))
 
 
 def copy_url(url: str, copy: int) -> str:

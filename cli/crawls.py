@@ -61,17 +61,21 @@ def runs(
 
 
 def _print_steps(rows: list[dict[str, Any]]) -> None:
-    """Each run's store steps (pipelines/store_steps.py): count, time, and time per
-    article written (the ``write`` step counts the articles)."""
     for row in rows:
-        table = Table("step", "count", "ms", "ms/article", title=f"run {row['id']} ({row['status']})")
-        articles = row["steps"].get("write", {}).get("count", 0)
-        for name, numbers in row["steps"].items():
-            per_article = f"{numbers['ms'] / articles:.2f}" if articles else ""
-            table.add_row(name, str(numbers["count"]), f"{numbers['ms']:.1f}", per_article)
-        if not row["steps"]:
-            table.add_row("(no steps recorded: a run of an older version)", "", "", "")
-        out.print(table)
+        out.print(steps_table(row["steps"], f"run {row['id']} ({row['status']})"))
+
+
+def steps_table(steps: dict[str, dict[str, float]], title: str) -> Table:
+    """A run's store steps (pipelines/store_steps.py, ``steps`` of its run record): count,
+    time, and time per article written (the ``write`` step counts the articles)."""
+    table = Table("step", "count", "ms", "ms/article", title=title)
+    articles = steps.get("write", {}).get("count", 0)
+    for name, numbers in steps.items():
+        per_article = f"{numbers['ms'] / articles:.2f}" if articles else ""
+        table.add_row(name, str(int(numbers["count"])), f"{numbers['ms']:.1f}", per_article)
+    if not steps:
+        table.add_row("(no steps recorded: a run of an older version)", "", "", "")
+    return table
 
 
 @app.command()

@@ -20,6 +20,7 @@ import os
 import pickle
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future as PoolFuture
 from concurrent.futures import ProcessPoolExecutor
@@ -110,7 +111,7 @@ class WorkerPool:
         # start() and shutdown() run in threads (off the loop); one at a time.
         self._starting = threading.Lock()
         # Calls not yet sent, and batches sent and not yet back (both on the loop).
-        self._waiting: list[_Call] = []
+        self._waiting: deque[_Call] = deque()
         self._sent = 0
         self.round_trips = 0  # batches sent (the crawl's stats: extract/round_trips)
 
@@ -151,7 +152,7 @@ class WorkerPool:
             fn = self._waiting[0][0]
             batch: list[_Call] = []
             while self._waiting and len(batch) < MAX_BATCH and self._waiting[0][0] is fn:
-                call = self._waiting.pop(0)
+                call = self._waiting.popleft()
                 if not call[2].cancelled():
                     batch.append(call)
             if not batch:
