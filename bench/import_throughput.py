@@ -66,6 +66,7 @@ from bench.procmem import PeakTreeRSS
 from bench.realworld import EVAL, ROOT
 from bench.throughput_corpus import build
 from cli.crawls import steps_table
+from pipelines.declarations import declarations
 from pipelines.extract import declared_url
 from storage.db import make_engine, session_for_url
 from storage.models import Article, Comment
@@ -191,7 +192,8 @@ def declared_urls(html: bytes) -> list[str]:
         tree = lxml.html.fromstring(html)
     except (ValueError, etree.ParserError):
         return []
-    urls = (declared_url(tree, x) for x in ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"))
+    declared = declarations(tree)
+    urls = (declared_url(declared.link_href("canonical")), declared_url(declared.meta_content(properties=("og:url",))))
     return [url for url in urls if url is not None and _spelled(url, html)]
 
 

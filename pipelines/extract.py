@@ -4,6 +4,7 @@ the importer's benches and the tests call it)."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -14,6 +15,7 @@ import trafilatura
 from pipelines.authors import article_authors
 from pipelines.comments.markup import COMMENT_SECTION_XPATH, THREAD_XPATH, has_class, squash
 from pipelines.dates import parse_page_date
+from pipelines.declarations import declarations
 from pipelines.errors import EmptyBody, NotAnArticle
 from pipelines.jsonld import json_ld_documents, json_ld_nodes
 from pipelines.page import Extraction, ExtractRules
@@ -159,8 +161,8 @@ def extract_article(
     credit = article_authors(tree, nodes, site, lambda: _guessed_authors(metadata), layout)
     extraction = Extraction(
         text=text,
-        canonical_url=declared_url(tree, "//link[@rel='canonical']/@href"),
-        og_url=declared_url(tree, "//meta[@property='og:url']/@content"),
+        canonical_url=declared_url(declarations(tree).link_href("canonical")),
+        og_url=declared_url(declarations(tree).meta_content(properties=("og:url",))),
         title=title.text,
         title_source=title.source,
         html_title=html_title(tree),
@@ -227,9 +229,9 @@ def _apply_overrides(extraction: Extraction, tree: HtmlElement, rules: ExtractRu
             extraction.published_at, extraction.published_source = parsed, "date_xpath"
 
 
-def declared_url(tree: HtmlElement, xpath: str) -> str | None:
-    """The first absolute URL the page declares at ``xpath`` (relative ones say nothing reliable)."""
-    for raw in tree.xpath(xpath):
+def declared_url(values: Iterable[str]) -> str | None:
+    """The first absolute URL of those a page declares (relative ones say nothing reliable)."""
+    for raw in values:
         candidate = raw.strip()
         if candidate.startswith(("http://", "https://")):
             return candidate

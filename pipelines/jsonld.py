@@ -8,8 +8,9 @@ Rank Math) and ``mainEntity``. Invalid JSON says nothing and is skipped.
 from __future__ import annotations
 
 import html
-import json
 from typing import TYPE_CHECKING, Any
+
+from pipelines.declarations import declarations
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -41,13 +42,7 @@ ARTICLE_TYPES = frozenset(
 def json_ld_documents(tree: HtmlElement) -> list[Any]:
     """The page's JSON-LD blocks, parsed, in page order (read once: the page kind and the
     nodes below both walk them)."""
-    documents = []
-    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
-        try:
-            documents.append(json.loads(script))
-        except ValueError:
-            continue
-    return documents
+    return declarations(tree).json_ld_documents
 
 
 def json_ld_nodes(tree: HtmlElement, documents: list[Any] | None = None) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pipelines.comments.markup import any_class
+from pipelines.declarations import declarations
 from pipelines.jsonld import json_ld_documents
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ _MIN_LINE_CHARS = 20
 def declared_types(tree: HtmlElement, documents: list[Any] | None = None) -> set[str]:
     """Page types the page declares about itself: og:type and JSON-LD @type
     (``documents``: pipelines.jsonld.json_ld_documents() already read)."""
-    types = {t.strip().lower() for t in tree.xpath("//meta[@property='og:type']/@content")}
+    types = {t.strip().lower() for t in declarations(tree).meta_content(properties=("og:type",))}
     for data in json_ld_documents(tree) if documents is None else documents:
         stack = [data]
         while stack:

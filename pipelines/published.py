@@ -21,6 +21,7 @@ from htmldate.extractors import extract_url_date
 from htmldate.utils import Extractor
 
 from pipelines.dates import localize
+from pipelines.declarations import declarations
 from pipelines.jsonld import json_ld_nodes, node_types
 from pipelines.regions import PageLayout
 from pipelines.shown_date import shown_date
@@ -33,18 +34,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # Where each kind of statement sits, strongest first (the page's own publication time).
-_META = (
-    ("article:published_time", "//meta[@property='article:published_time' or @name='article:published_time'"
-     " or @property='og:article:published_time']/@content"),
-)  # fmt: skip
+_PUBLISHED_META = ("article:published_time", "og:article:published_time")
 _MICRODATA = "//@itemprop[.='datePublished']/parent::*"  # from the attribute up: a third of the cost
-_DUBLIN_CORE = (
-    "//meta[translate(@name, 'DCTERMSAEIUD', 'dctermsaeiud') = 'dcterms.issued'"
-    " or translate(@name, 'DCTERMSAEIUD', 'dctermsaeiud') = 'dc.date.issued'"
-    " or translate(@name, 'DCTERMSAEIUD', 'dctermsaeiud') = 'dcterms.created'"
-    " or translate(@name, 'DCTERMSAEIUD', 'dctermsaeiud') = 'dc.date.created'"
-    " or translate(@name, 'DCTERMSAEIUD', 'dctermsaeiud') = 'dc.date']/@content"
-)
+# Dublin Core's names, the capitals of "DCTERMS", "DC" and "ISSUED"/"CREATED"/"DATE" read as small letters.
+_DUBLIN_CORE = frozenset({"dcterms.issued", "dc.date.issued", "dcterms.created", "dc.date.created", "dc.date"})
+_DUBLIN_CORE_CASE = str.maketrans("DCTERMSAEIUD", "dctermsaeiud")
 # A <time> inside reader comments or a sidebar is someone else's time.
 _TIME = (
     "//time[@datetime][not(ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')"
@@ -126,17 +120,19 @@ def _stated(tree: HtmlElement, timezone: str, nodes: list[dict[str, Any]], layou
 
 
 def _statements(tree: HtmlElement, nodes: list[dict[str, Any]], layout: PageLayout) -> Iterator[tuple[str, str]]:
-    for source, xpath in _META:
-        for value in tree.xpath(xpath):
-            yield source, value
+    declared = declarations(tree)
+    for value in declared.meta_content(properties=_PUBLISHED_META, names=_PUBLISHED_META[:1]):
+        yield "article:published_time", value
     for value in _json_ld_dates(nodes):
         yield "json-ld", value
     # A related post's or a teaser's date is another article's.
     for node in tree.xpath(_MICRODATA):
         if not layout.around_article(node):
             yield "microdata", node.get("content") or node.get("datetime") or node.text_content()
-    for value in tree.xpath(_DUBLIN_CORE):
-        yield "dublin-core", value
+    for meta in declared.metas:
+        name, value = meta.get("name") or "", meta.get("content")
+        if value is not None and name.translate(_DUBLIN_CORE_CASE) in _DUBLIN_CORE:
+            yield "dublin-core", value
     for node in tree.xpath(_TIME):
         if not layout.around_article(node):
             yield "time", node.get("datetime")

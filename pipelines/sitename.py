@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from pipelines.declarations import declarations
 from pipelines.jsonld import node_types, text_value
 
 if TYPE_CHECKING:
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
 # after it ("Blog Name: Post Title", Movable Type's default; "10:45" is a time).
 SEPARATOR = re.compile(r"\s+[|\-–—:»«·•⋆›‹~/]{1,2}\s+|\s*[|»«·•⋆›‹]\s*|:\s+|\s*\.?::\.?\s*")
 _HOST_PREFIXES = ("www", "m", "mobile", "amp", "blog", "blogs", "news")
-# Not application-name or apple-mobile-web-app-title: many CMSs fill them with the page title.
-_SITE_NAME_XPATH = "//meta[@property='og:site_name' or @name='og:site_name' or @name='twitter:site']/@content"
 # A name and a text that begins or ends with it and is this much longer are a headline
 # that mentions the site.
 _MAX_EXTRA_CHARS = 12
@@ -101,12 +100,17 @@ def node_types_of(value: Any) -> set[str]:
     return node_types(value) if isinstance(value, dict) else set()
 
 
+def _declared_site_names(tree: HtmlElement) -> list[str]:
+    # Not application-name or apple-mobile-web-app-title: many CMSs fill them with the page title.
+    return declarations(tree).meta_content(properties=("og:site_name",), names=("og:site_name", "twitter:site"))
+
+
 def site_names(
     tree: HtmlElement, url: str, nodes: list[dict[str, Any]], extra: tuple[str | None, ...] = ()
 ) -> SiteNames:
     """The site's names from its metadata, its JSON-LD publisher and website, and ``extra``
     (trafilatura's sitename, a logo heading)."""
-    names: list[str] = [*tree.xpath(_SITE_NAME_XPATH), *(e for e in extra if e)]
+    names: list[str] = [*_declared_site_names(tree), *(e for e in extra if e)]
     for node in nodes:
         if node_types(node) & {"website", "organization", "newsmediaorganization"} and (name := text_value(node)):
             names.append(name)

@@ -14,11 +14,13 @@ without the site's name in front or behind.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from pipelines.declarations import declarations
 from pipelines.jsonld import is_article, text_value
 from pipelines.regions import AROUND_TAGS, PageLayout, hidden, page_ancestors, tokens
 from pipelines.sitename import SEPARATOR, SiteNames, name_key
@@ -133,9 +135,12 @@ def _parts(element: HtmlElement) -> list[str]:
     return [t for c in children if len(t := clean_title(_shown_text(c, drop_kicker=True))) >= _MIN_TITLE_CHARS]
 
 
+_LINKS = XPath(".//a[@href] | ancestor::a[@href]")
+
+
 def _links_home(element: HtmlElement, url: str) -> bool:
     """The heading is one link to the site's front page: a logo."""
-    links = element.xpath(".//a[@href] | ancestor::a[@href]")
+    links = _LINKS(element)
     if len(links) != 1:
         return False
     href = links[0].get("href", "").strip()
@@ -143,14 +148,24 @@ def _links_home(element: HtmlElement, url: str) -> bool:
     return href in ("/", "./", "index.html", "index.php") or href.rstrip("/") in (base, base.replace("://www.", "://"))
 
 
-class _Heading(NamedTuple):
-    element: HtmlElement
-    text: str
-    source: str
-    rank: int  # 0: <h1> or headline markup, 1: another heading
-    logo: bool
-    outside: bool
-    parts: list[str]  # its child elements' texts, when it has several
+class _Heading:
+    """A heading of the page. Whether it sits outside the article and the texts of its
+    parts are read when asked: only a heading a metadata title confirms, or an <h1>, is
+    (most of a page's headings are neither)."""
+
+    def __init__(self, element: HtmlElement, text: str, source: str, rank: int, logo: bool, layout: PageLayout):
+        self.element, self.text, self.source, self._layout = element, text, source, layout
+        self.rank = rank  # 0: <h1> or headline markup, 1: another heading
+        self.logo = logo
+
+    @cached_property
+    def outside(self) -> bool:
+        return self._layout.around_article(self.element, _CHROME_TAGS)
+
+    @cached_property
+    def parts(self) -> list[str]:
+        """Its child elements' texts, when it has several."""
+        return _parts(self.element)
 
 
 def _heading(element: HtmlElement, url: str, layout: PageLayout) -> _Heading | None:
@@ -166,30 +181,29 @@ def _heading(element: HtmlElement, url: str, layout: PageLayout) -> _Heading | N
     if not _MIN_TITLE_CHARS <= len(text) <= MAX_TITLE_CHARS:
         return None
     source = markup or element.tag
-    logo = _links_home(element, url)
     # A logo sits in the site's header, a few levels up at most.
-    for node in (element, *page_ancestors(element)[:_LOGO_DEPTH]):
-        logo = logo or any(_LOGO_TOKEN.search(t) for t in tokens(node)) or bool(_LOGO_IDS.match(node.get("id") or ""))
-    outside = layout.around_article(element, _CHROME_TAGS)
+    logo = any(
+        any(_LOGO_TOKEN.search(t) for t in tokens(node)) or _LOGO_IDS.match(node.get("id") or "")
+        for node in (element, *page_ancestors(element)[:_LOGO_DEPTH])
+    ) or _links_home(element, url)
     rank = 0 if element.tag == "h1" or (markup and markup != "title") else 1
-    return _Heading(element, text, source, rank, logo, outside, _parts(element))
+    return _Heading(element, text, source, rank, logo, layout)
 
 
 def _metadata_titles(tree: HtmlElement, nodes: list[dict[str, Any]]) -> list[Title]:
     found = [Title(text_value(n.get("headline")), "json-ld") for n in nodes if is_article(n)]
     found += [Title(text_value(n.get("headline")), "json-ld") for n in nodes if not is_article(n)]
-    for source, xpath in (
-        ("og:title", "//meta[@property='og:title' or @name='og:title']/@content"),
-        ("twitter:title", "//meta[@name='twitter:title' or @property='twitter:title']/@content"),
-    ):
-        found += [Title(clean_title(v), source) for v in tree.xpath(xpath)[:1]]
+    declared = declarations(tree)
+    for source in ("og:title", "twitter:title"):
+        values = declared.meta_content(properties=(source,), names=(source,))
+        found += [Title(clean_title(v), source) for v in values[:1]]
     found.append(Title(html_title(tree), "title"))
     return [t for t in found if t.text and len(t.text) <= MAX_TITLE_CHARS * 2]
 
 
 def html_title(tree: HtmlElement) -> str | None:
     """The page's <title>, wherever a broken page put it, but not an SVG icon's."""
-    titles = tree.xpath("//title[not(ancestor::svg)]")
+    titles = declarations(tree).titles
     return clean_title(titles[0].text_content()) or None if titles else None
 
 
@@ -254,25 +268,24 @@ def page_title(
     # a heading the metadata calls the headline is no site name, however alike they are.
     metas = [t for t in _metadata_titles(tree, nodes) if name_key(t.text or "") not in site.keys]
     headlines = {name_key(t.text or "") for t in metas if t.source != "title"}
-    # A heading the metadata names as the headline word for word is the article's, whatever
-    # its container is called (Blogger's posts sit in a "widget").
-    candidates = [
-        h
-        for h in headings
-        if (not h.outside or (h.rank == 0 and name_key(h.text) in headlines))
-        and (name_key(h.text) in headlines or not site.matches(h.text))
-    ]
+
+    def candidate(heading: _Heading) -> bool:
+        # A heading the metadata names as the headline word for word is the article's,
+        # whatever its container is called (Blogger's posts sit in a "widget").
+        named = name_key(heading.text) in headlines
+        return (named or not site.matches(heading.text)) and ((heading.rank == 0 and named) or not heading.outside)
+
     for rank in (0, 1):
         confirmed = [
             Title(text, heading.source, heading.element)
-            for heading in candidates
-            if heading.rank == rank and (text := _confirmed_text(heading, metas))
+            for heading in headings
+            if heading.rank == rank and (text := _confirmed_text(heading, metas)) and candidate(heading)
         ]
         if confirmed:
             # "Headline - Forum Name" confirms the forum's <h1> too: the headline is the
             # longer of the two.
             return max(confirmed, key=lambda t: len(t.text or ""))
-    if (heading := _best_heading(candidates)) is not None:
+    if (heading := _best_heading(h for h in headings if h.rank == 0 and candidate(h))) is not None:
         return Title(heading.text, heading.source, heading.element)
     for meta in metas:
         if text := without_site_name(meta.text or "", site):

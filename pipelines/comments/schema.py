@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
 from pipelines.comments.markup import RawComment, block_text, nearest, owned_by, squash, without
+from pipelines.declarations import declarations
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -117,11 +117,7 @@ def jsonld(tree: HtmlElement) -> list[RawComment]:
         if isinstance(ref, dict) and ref.get("@id"):
             parents[len(comments) - 1] = ref["@id"]
 
-    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
+    for data in declarations(tree).json_ld_documents:
         visit(data, None)
     by_id = {c.site_id: i for i, c in enumerate(comments) if c.site_id}
     for i, ref in parents.items():
