@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from lxml.etree import XPath
 
+from pipelines.declarations import declarations
 from pipelines.regions import PageLayout, hidden, tokens
 from pipelines.shown_date import first_date
 
@@ -29,14 +30,23 @@ _CREDIT_CLASS = re.compile(r"author|Author|byline|Byline|autor|writer|verfasser|
 
 
 def _credit_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """The elements inside the page's body (or its root) whose itemprop, rel, class or
+    id may mark a credit, in page order."""
     body = tree.find("body")
-    for element in (body if body is not None else tree).iterdescendants("*"):
-        if (
-            element.get("itemprop") == "author"
-            or "author" in (element.get("rel") or "")
-            or _CREDIT_CLASS.search(element.get("class") or "")
-            or "author" in (element.get("id") or "")
+    scope = body if body is not None else tree
+    last = None
+    for value in declarations(tree).labels:
+        name = value.attrname
+        if not (
+            (name == "class" and _CREDIT_CLASS.search(value))
+            or (name == "id" and "author" in value)
+            or (name == "rel" and "author" in value)
+            or (name == "itemprop" and value == "author")
         ):
+            continue
+        element = value.getparent()
+        if element is not last and element is not scope and any(a is scope for a in element.iterancestors()):
+            last = element
             yield element
 
 
@@ -127,30 +137,48 @@ def visible_credits(tree: HtmlElement, layout: PageLayout) -> Iterator[tuple[str
         "itemprop": [], "hcard": [], "rel-author": [], "byline": [], "meta-line": [], "author-box": []
     }  # fmt: skip
     for element in _credit_elements(tree):
-        # A photo's credit is the photographer's.
-        if hidden(element) or _IN_FIGURE(element) or layout.around_article(element):
-            continue
         kind = _element_kind(element)
         if element.get("itemprop") == "author":
-            found["itemprop"].append(_name_of(element))
+            kind = "itemprop"
         elif "author" in (element.get("rel") or "").split() and element.tag == "a":
-            found["rel-author"].append(_shown_text(element))
-        elif kind == "byline":
-            if fn := element.xpath(".//*[contains(concat(' ', @class, ' '), ' fn ')]"):
-                found["hcard"].append(_shown_text(fn[0]))
-            elif links := element.xpath(_PROFILE_LINKS):
-                # "Von <a href=/autor/jane-roe>Jane Roe</a> | Politik | 3 Min.": the linked names.
-                found["byline"].append(", ".join(_shown_text(a) for a in links))
-            elif len(line := _shown_text(element)) <= _MAX_LINE_CHARS:
-                # Longer, it is a post that WordPress's post_class() names "author-jane-roe".
-                found["byline"].append(line)
-        elif kind == "meta-line" and (links := element.xpath(_PROFILE_LINKS)):
-            found["meta-line"].append(", ".join(_shown_text(a) for a in links))
-        elif kind == "author-box" and (name := element.xpath(_BOX_NAME)):
-            found["author-box"].append(_shown_text(name[0]))
+            kind = "rel-author"
+        # What names nothing of the kind ("meta" or "credit" in another word) is not
+        # placed; a photo's credit is the photographer's.
+        if kind is None or hidden(element) or _IN_FIGURE(element) or layout.around_article(element):
+            continue
+        if credit := _credit_of(element, kind):
+            found[credit[0]].append(credit[1])
     for source, lines in found.items():
         for line in lines:
             yield source, line
+
+
+def _credit_of(element: HtmlElement, kind: str) -> tuple[str, str] | None:
+    """(source, line) of a credit element of this kind, or None where it holds no credit."""
+    line: str | None = None
+    if kind == "itemprop":
+        line = _name_of(element)
+    elif kind == "rel-author":
+        line = _shown_text(element)
+    elif kind == "byline":
+        return _byline(element)
+    elif kind == "meta-line" and (links := element.xpath(_PROFILE_LINKS)):
+        line = ", ".join(_shown_text(a) for a in links)
+    elif kind == "author-box" and (name := element.xpath(_BOX_NAME)):
+        line = _shown_text(name[0])
+    return None if line is None else (kind, line)
+
+
+def _byline(element: HtmlElement) -> tuple[str, str] | None:
+    if fn := element.xpath(".//*[contains(concat(' ', @class, ' '), ' fn ')]"):
+        return "hcard", _shown_text(fn[0])
+    if links := element.xpath(_PROFILE_LINKS):
+        # "Von <a href=/autor/jane-roe>Jane Roe</a> | Politik | 3 Min.": the linked names.
+        return "byline", ", ".join(_shown_text(a) for a in links)
+    if len(line := _shown_text(element)) <= _MAX_LINE_CHARS:
+        # Longer, it is a post that WordPress's post_class() names "author-jane-roe".
+        return "byline", line
+    return None
 
 
 def labelled_lines(tree: HtmlElement, layout: PageLayout) -> Iterator[str]:

@@ -1,5 +1,6 @@
 """What a page says about itself in its markup: its <meta> tags, <link> elements, <title>
-and JSON-LD blocks, gathered in one walk of the tree.
+and JSON-LD blocks, gathered in one walk of the tree, and the names it gives its parts
+(their id, class, rel and itemprop values), read once for every reader.
 
 The titles, the site name, the canonical URL, the page kind, the publication date and
 the JSON-LD comments each asked the whole tree for theirs with an XPath of their own
@@ -12,13 +13,21 @@ did, from the few elements it kept.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Collection
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
+
+from lxml.etree import XPath
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
+
+# Attribute values come back as strings that know their element (``.attrname``,
+# ``.getparent()``): testing them in Python costs a fraction of a Python loop over the
+# elements reading their attributes, and only a match builds its element's object.
+_LABELS = XPath("//@id | //@class | //@rel | //@itemprop")
 
 
 class PageDeclarations:
@@ -26,6 +35,7 @@ class PageDeclarations:
     meanwhile (analysis only marks elements and prunes copies)."""
 
     def __init__(self, root: HtmlElement) -> None:
+        self._root = root
         self.metas: list[HtmlElement] = []
         self.links: list[HtmlElement] = []
         self.titles: list[HtmlElement] = []  # not an SVG icon's <title>
@@ -56,6 +66,12 @@ class PageDeclarations:
         return [href for link in self.links if link.get("rel") == rel and (href := link.get("href")) is not None]
 
     @cached_property
+    def labels(self) -> list[Any]:
+        """Every id, class, rel and itemprop value of the page, in document order (read
+        on first use; the page's tree must not change them meanwhile)."""
+        return _LABELS(self._root)
+
+    @cached_property
     def json_ld_documents(self) -> list[Any]:
         """The JSON-LD blocks, parsed, in page order (one that is no JSON left out).
         Shared by every reader of the page: read them, never change them."""
@@ -68,12 +84,24 @@ class PageDeclarations:
         return documents
 
 
-_PAGES: WeakKeyDictionary[HtmlElement, PageDeclarations] = WeakKeyDictionary()
+# The last few pages' declarations, by their root element (held, so that its identity
+# stays the page's): a page is analysed, and its comment pages with it, then let go.
+_RECENT_PAGES = 4
+_recent: OrderedDict[int, tuple[HtmlElement, PageDeclarations]] = OrderedDict()
+_recent_guard = threading.Lock()
 
 
 def declarations(tree: HtmlElement) -> PageDeclarations:
     """The declarations of the page ``tree`` belongs to, read on the first call for it."""
     root = tree.getroottree().getroot()
-    if (found := _PAGES.get(root)) is None:
-        found = _PAGES[root] = PageDeclarations(root)
+    with _recent_guard:
+        held = _recent.get(id(root))
+        if held is not None and held[0] is root:
+            _recent.move_to_end(id(root))
+            return held[1]
+    found = PageDeclarations(root)
+    with _recent_guard:
+        _recent[id(root)] = (root, found)
+        while len(_recent) > _RECENT_PAGES:
+            _recent.popitem(last=False)
     return found

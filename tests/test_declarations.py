@@ -8,6 +8,7 @@ import json
 import pytest
 from lxml.html import HtmlElement
 
+from pipelines.bylines import _CREDIT_CLASS, _credit_elements
 from pipelines.declarations import declarations
 from pipelines.html import parse_page
 from pipelines.published import published_time
@@ -90,3 +91,20 @@ def test_a_new_page_is_read_anew() -> None:
     first = declarations(tree_of(b"<html><head><title>One</title></head><body><p>x</p></body></html>"))
     second = declarations(tree_of(b"<html><head><title>Two</title></head><body><p>x</p></body></html>"))
     assert [t.text for t in first.titles] == ["One"] and [t.text for t in second.titles] == ["Two"]
+
+
+@pytest.mark.parametrize("body", CASES)
+def test_credit_elements_from_the_labels_are_the_body_walks(body: bytes) -> None:
+    """The byline reader's candidates, taken from the page's labels, are those a walk over
+    every element of the body finds by its attributes."""
+    tree = tree_of(body)
+    scope = tree.find("body")
+    walked = [
+        element
+        for element in (scope if scope is not None else tree).iterdescendants("*")
+        if element.get("itemprop") == "author"
+        or "author" in (element.get("rel") or "")
+        or _CREDIT_CLASS.search(element.get("class") or "")
+        or "author" in (element.get("id") or "")
+    ]
+    assert list(_credit_elements(tree)) == walked
