@@ -9,8 +9,10 @@ import pytest
 from lxml.html import HtmlElement
 
 from pipelines.bylines import _CREDIT_CLASS, _credit_elements
+from pipelines.comments.markup import any_class
 from pipelines.declarations import declarations
 from pipelines.html import parse_page
+from pipelines.pagekind import _post_blocks
 from pipelines.published import published_time
 from tests.conftest import FIXTURES
 
@@ -47,6 +49,15 @@ AWKWARD = b"""<html><head>
 <script type="application/json">{"not": "ld"}</script>
 </head><body><svg><title>Icon</title></svg><title>In the body</title><p>Text</p>
 <meta name="twitter:site" content="@site"></body></html>"""
+
+
+# Class lists a token test can get wrong: a name inside a longer token, tabs and line
+# breaks between tokens, an <article> without a class, nested post blocks.
+POSTS = b"""<html><body>
+<div class="posts-list"><article><h2><a href="/a">A</a></h2></article>
+<div class="hentry\tpost\nfeatured"><h2><a href="/b">B</a></h2><div class="entry"><p>x</p></div></div>
+<div class="blog-posting"><p>not a post class</p></div><section class=" story "><p>y</p></section>
+<span class="Post">capitals are another name</span></div></body></html>"""
 
 
 def tree_of(body: bytes) -> HtmlElement:
@@ -108,3 +119,12 @@ def test_credit_elements_from_the_labels_are_the_body_walks(body: bytes) -> None
         or "author" in (element.get("id") or "")
     ]
     assert list(_credit_elements(tree)) == walked
+
+
+@pytest.mark.parametrize("body", [*CASES, pytest.param(POSTS, id="post-classes")])
+def test_post_blocks_are_the_class_xpaths(body: bytes) -> None:
+    """The page-kind check's post blocks, by class tokens tested in Python, are what an
+    XPath testing each element's class list finds, in page order."""
+    tree = tree_of(body)
+    names = ("hentry", "post", "teaser", "entry", "blogbody", "blog-post", "date-outer", "story")
+    assert _post_blocks(tree) == tree.xpath(f"//article | //*[{any_class(*names)}]")
