@@ -90,7 +90,13 @@ BYLINES = (
     b"<section class='screenname'>Jane Roe</section>",
     b"<AUTHOR>Jane Roe</AUTHOR>",
     b"<div><rel>me</rel>Jane Roe</div>",
+    b"<span data-testid='AuthorCard'>Jane Roe</span>",
+    b"<span itemprop='author name'>Jane Roe</span>",
+    b"<div id='Author'>Jane Roe</div>",
     b"<p class='lede'>Jane Roe was there.</p>",
+    # The word only in a link, the text or a meta tag: no byline markup.
+    b"<p class='lede'>By <a href='/author/jane-roe'>Jane Roe</a>, author of the report.</p>",
+    b"<p class='lede'>Jane Roe</p><meta name='author' content='jroe'>",
 )
 
 
