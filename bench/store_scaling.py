@@ -5,13 +5,17 @@
 The syndication corpus (copies of each story on several sites, so stories form) is
 analysed and signed once up front in a process pool, not timed. Then for each process
 count the bench's own database is emptied and the processes store every article between
-them, as the store does it (pipelines.write.store_article with dedup linking, a commit
-every STORE_COMMIT_EVERY articles, storage.locks.write_lock at each transaction's first
-write). Articles are dealt round-robin, so a story's copies land in different processes
-at about the same moment. Printed: articles/s (all processes, wall clock), the share of
-the processes' time spent waiting on the write lock, and whether the stories came out
-the same as with one process. Writes bench/out/store_scaling.json; the database is
-dropped at the end.
+them through the crawl's store (pipelines.crawl_store.CrawlStore with its defaults:
+dedup linking and the sources' boilerplate; on PostgreSQL an article a transaction
+under the locks of what it reads, storage/key_locks.py). Articles are dealt
+round-robin, so a story's copies land in different processes at about the same moment.
+Printed: articles/s (all processes, wall clock), the share of the processes' time spent
+waiting on other writers' locks (the store's ``lock_wait`` step: the waits, and the
+work of writes rolled back and redone for a lock another writer held) and taking locks
+no other writer held (its ``lock`` step: one round trip an article), how many writes
+were redone and how many were made with the database alone, and whether the stories
+came out the same as with one process. Writes bench/out/store_scaling.json; the
+database is dropped at the end.
 
 With --statements, one process first stores every article alone and prints where its
 time under the lock goes: each kind of SQL statement (calls and ms per article, the
@@ -34,13 +38,12 @@ from rich.table import Table
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 
-from bench.db_write_rate import COMMIT_EVERY, extracted
+from bench.db_write_rate import extracted
 from bench.syndication_corpus import generate
-from pipelines.dedup import DedupConfig, StoryLinker
+from pipelines.crawl_store import CrawlStore, StoreConfig
 from pipelines.items import ArticleItem
-from pipelines.write import store_article
-from storage.db import make_engine, migrate, session_factory
-from storage.locks import write_lock
+from pipelines.store_steps import LOCK, LOCK_WAIT
+from storage.db import make_engine, migrate
 
 OUT = Path(__file__).with_name("out")
 SCRATCH_DATABASE = "newsdedup_store_scaling"
@@ -72,42 +75,42 @@ def fresh_schema(url: str) -> None:
 
 
 def writer(url: str, items_file: str, index: int, processes: int, sql: Timings | None = None) -> dict[str, float]:
-    """One process's share of the articles; its wall-clock span and its time waiting on the lock
-    (``sql``: filled with each statement's calls and seconds)."""
+    """One process's share of the articles, stored as a crawl's store stores them; its
+    wall-clock span and its time waiting on other writers' locks (``sql``: filled with
+    each statement's calls and seconds)."""
     items: list[ArticleItem] = pickle.loads(Path(items_file).read_bytes())[index::processes]
-    engine = make_engine(url, writer=True)
     if sql is not None:
-        time_statements(engine, sql)
-    session = session_factory(engine)()
-    linker = StoryLinker(DedupConfig())
-    waited = 0.0
+        time_statements(sql)
+    store = CrawlStore(StoreConfig(database_url=url))
+    store.open([f"store-scaling-{index}"], "store_scaling")
     started = time.time()
-    for n, item in enumerate(items, 1):
-        if n % COMMIT_EVERY == 1:
-            before = time.perf_counter()
-            write_lock(session)
-            waited += time.perf_counter() - before
-        store_article(session, item, linker)
-        if n % COMMIT_EVERY == 0:
-            session.commit()
-    session.commit()
+    for item in items:
+        store.write(item)
+    store.commit()
     finished = time.time()
-    session.close()
-    engine.dispose()
-    return {"started": started, "finished": finished, "waited": waited, "articles": len(items)}
+    store.close("finished", {})
+    store.shutdown()
+    return {
+        "started": started,
+        "finished": finished,
+        "waited": store.steps.seconds[LOCK_WAIT],
+        "locking": store.steps.seconds[LOCK],
+        "articles": len(items),
+        **getattr(store, "lock_counts", {}),
+    }
 
 
 Timings = dict[str, list[float]]  # statement → [calls, seconds]
 
 
-def time_statements(engine: Engine, sql: Timings) -> None:
+def time_statements(sql: Timings) -> None:
     started: dict[int, float] = {}
 
-    @event.listens_for(engine, "before_cursor_execute")
+    @event.listens_for(Engine, "before_cursor_execute")
     def before(conn: object, cursor: object, *_: object) -> None:
         started[id(cursor)] = time.perf_counter()
 
-    @event.listens_for(engine, "after_cursor_execute")
+    @event.listens_for(Engine, "after_cursor_execute")
     def after(conn: object, cursor: object, statement: str, *_: object) -> None:
         entry = sql.setdefault(statement_label(statement), [0, 0.0])
         entry[0] += 1
@@ -167,6 +170,9 @@ def run(url: str, items_file: Path, processes: int) -> tuple[dict[str, float], s
         "seconds": round(wall, 2),
         "articles_per_s": round(articles / wall, 1),
         "lock_wait_share": round(sum(p["waited"] for p in parts) / busy, 3),
+        "lock_taking_share": round(sum(p.get("locking", 0.0) for p in parts) / busy, 3),
+        "redone": sum(int(p.get("redone", 0)) for p in parts),
+        "alone": sum(int(p.get("alone", 0)) for p in parts),
     }
     return row, stories(url)
 
@@ -186,7 +192,16 @@ def main() -> None:
     items = extracted(pages)
     items_file.write_bytes(pickle.dumps(items))
     url = scratch_database(args.db)
-    table = Table("processes", "articles/s", "waiting on the lock", "same stories as 1", title=f"{len(items)} articles")
+    table = Table(
+        "processes",
+        "articles/s",
+        "waiting on locks",
+        "taking free locks",
+        "writes redone",
+        "written alone",
+        "same stories as 1",
+        title=f"{len(items)} articles",
+    )
     results = []
     try:
         if args.statements:
@@ -200,7 +215,10 @@ def main() -> None:
             table.add_row(
                 str(processes),
                 str(row["articles_per_s"]),
-                f"{row['lock_wait_share']:.0%}",
+                f"{row['lock_wait_share']:.1%}",
+                f"{row['lock_taking_share']:.1%}",
+                str(row["redone"]),
+                str(row["alone"]),
                 "yes" if row["same_stories"] else "no",
             )
     finally:

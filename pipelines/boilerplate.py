@@ -18,13 +18,11 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import select
-
 from pipelines.dedup.text import simplify
 from pipelines.settings_reader import from_settings
 from storage.boilerplate import ParagraphCounts, count_article, paragraph_counts
 from storage.models import Article
-from storage.queries import replace_text
+from storage.queries import locked_articles, replace_text
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -118,7 +116,7 @@ def count_and_clean(
     if not holders:
         return []
     changed = []
-    for held in session.scalars(select(Article).where(Article.id.in_(holders))):
+    for held in locked_articles(session, holders):
         own = raw_text if held.id == article.id else held.text
         held_keys = paragraph_keys(own, config)
         boilerplate = paragraph_counts(session, counts.source_id, held_keys, config.min_articles).boilerplate

@@ -24,10 +24,11 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from pipelines.boilerplate import BoilerplateConfig
 from pipelines.dedup import DedupConfig, IndexMismatch, StoryLinker, check_index
 from pipelines.settings_reader import setting
-from pipelines.store_steps import COMMIT, LOCK_WAIT, StepTimes
-from pipelines.write import StoredArticle, store_article
+from pipelines.store_steps import COMMIT, LOCK, LOCK_WAIT, StepTimes
+from pipelines.write import StoredArticle, article_lock_keys, store_article
 from storage.db import SchemaOutOfDate, make_engine, prepare_database, session_factory
 from storage.frontier import Outcome, record_outcome
+from storage.key_locks import LockConflict, begin_article, end_article
 from storage.locks import CrawlLocked, crawl_lock, write_lock
 from storage.queries import get_or_create_source
 from storage.runs import finish_run, join_run, leave_run, start_run, worker_lock_name
@@ -40,6 +41,16 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+# An article's write is tried under its known keys, then with the keys it found it needed,
+# then with the database alone (which cannot conflict).
+LOCK_ATTEMPTS = 3
+DEADLOCK = "40P01"
+# Counted per crawl (store/lock/<name>): writes rolled back and redone for a lock another
+# writer held, and writes made with the database alone.
+LOCK_REDONE = "redone"
+LOCK_ALONE = "alone"
 
 
 class StoreFailed(RuntimeError):
@@ -80,6 +91,8 @@ class CrawlStore:
         self._session: Session | None = None
         self._pending = 0
         self._write_locked = False
+        self._key_locks = False  # PostgreSQL: an article a transaction, under its key locks
+        self.lock_counts = dict.fromkeys((LOCK_REDONE, LOCK_ALONE), 0)
         self._held = ExitStack()
 
     # -- the store thread ---------------------------------------------------------
@@ -123,6 +136,8 @@ class CrawlStore:
     def _open(self, lock_names: list[str], spider: str) -> None:
         engine = make_engine(self.config.database_url, writer=True)
         self._held.callback(engine.dispose)
+        # A dry run's writes are rolled back every commit_every articles, seen by the next ones till then.
+        self._key_locks = engine.dialect.name == "postgresql" and not self.config.dry_run
         if self.config.fleet_run:
             # A fleet's workers all crawl every source (write_lock orders their writes), so
             # none holds a source lock; each holds one of its own, which tells the others
@@ -165,25 +180,74 @@ class CrawlStore:
             raise StoreFailed(f"{self.where}: could not read: {_one_line(exc)}") from exc
 
     def write(self, item: ArticleItem) -> StoredArticle:
-        """Store one article (its savepoint); commits every ``commit_every`` articles."""
-        assert self._session is not None
-        for attempt in (1, 2):
-            try:
-                self._begin_write()
-                stored = store_article(
-                    self._session, item, self.linker, self.config.boilerplate, self.config.history, self.steps
-                )
-                break
-            except IntegrityError:
-                # Another process inserted the same URL between our select and insert.
-                if attempt == 2:
-                    raise
-            except SQLAlchemyError as exc:
-                raise StoreFailed(f"{self.where}: could not store {item.url}: {_one_line(exc)}") from exc
+        """Store one article (its savepoint). On PostgreSQL it is a transaction of its own
+        under the locks of what it reads (storage/key_locks.py); elsewhere the transaction
+        is committed every ``commit_every`` articles."""
+        if self._key_locks:
+            return self._write_alone(item)
+        try:
+            self._begin_write()
+        except SQLAlchemyError as exc:
+            raise StoreFailed(f"{self.where}: could not store {item.url}: {_one_line(exc)}") from exc
+        stored = self._store(item, self.steps)
         self._pending += 1
         if self._pending >= self.config.commit_every:
             self.commit()
         return stored
+
+    def _write_alone(self, item: ArticleItem) -> StoredArticle:
+        """The article in its own transaction, redone when it finds it needs a lock another
+        writer holds: with that lock waited for, and at last with the database alone."""
+        assert self._session is not None
+        if self._write_locked:
+            self.commit()  # a fetch's frontier rows first: a redo must not roll them back
+        keys, alone = article_lock_keys(item), False
+        for attempt in range(1, LOCK_ATTEMPTS + 1):
+            alone = alone or attempt == LOCK_ATTEMPTS
+            started = perf_counter()
+            try:
+                free = begin_article(self._session, keys, exclusive=alone)
+            except SQLAlchemyError as exc:
+                raise StoreFailed(f"{self.where}: could not store {item.url}: {_one_line(exc)}") from exc
+            self._write_locked = True
+            began = self.steps.lap(LOCK if free else LOCK_WAIT, started)
+            # Steps timed apart, kept only if the write is: a redone write's time is the lock's.
+            steps = StepTimes()
+            try:
+                stored = self._store(item, steps)
+            except LockConflict as conflict:
+                self._session.rollback()
+                self._write_locked = False
+                end_article(self._session)
+                self.steps.lap(LOCK_WAIT, began, 0)
+                self.lock_counts[LOCK_REDONE] += 1
+                keys |= conflict.keys
+                alone = alone or conflict.exclusive
+                continue
+            self.steps.add(steps)
+            self.lock_counts[LOCK_ALONE] += alone
+            self._pending += 1
+            self.commit()
+            return stored
+        raise AssertionError("the last attempt holds the database alone and cannot conflict")
+
+    def _store(self, item: ArticleItem, steps: StepTimes) -> StoredArticle:
+        assert self._session is not None
+        for attempt in (1, 2):
+            try:
+                return store_article(
+                    self._session, item, self.linker, self.config.boilerplate, self.config.history, steps
+                )
+            except IntegrityError:
+                # Another process inserted the same URL (or source) between our select and insert.
+                if attempt == 2:
+                    raise
+            except SQLAlchemyError as exc:
+                if self._key_locks and getattr(getattr(exc, "orig", None), "sqlstate", None) == DEADLOCK:
+                    # Row locks, outside the key locks' order (PostgreSQL chose this one to fail).
+                    raise LockConflict(exclusive=True, why="deadlock") from exc
+                raise StoreFailed(f"{self.where}: could not store {item.url}: {_one_line(exc)}") from exc
+        raise AssertionError("unreachable")
 
     def record(self, outcome: Outcome) -> None:
         """Remember what came of a fetch in the source's frontier (seen_urls)."""
@@ -211,6 +275,7 @@ class CrawlStore:
         if self._session is None:
             return
         wrote, self._write_locked = self._write_locked, False
+        end_article(self._session)
         started = perf_counter()
         if self.config.dry_run:
             self._session.rollback()
@@ -221,9 +286,12 @@ class CrawlStore:
             self._session.commit()
         except SQLAlchemyError as exc:
             self._session.rollback()
-            raise StoreFailed(
-                f"{self.where}: commit failed, last {self._pending} articles not stored: {_one_line(exc)}"
-            ) from exc
+            lost = (
+                f"last {self._pending} articles not stored"
+                if self._pending
+                else "frontier rows of the last fetches not stored"
+            )
+            raise StoreFailed(f"{self.where}: commit failed, {lost}: {_one_line(exc)}") from exc
         self.steps.lap(COMMIT, started, wrote)  # counted: the commits that ended a write transaction
         self._pending = 0
 
@@ -256,7 +324,9 @@ class CrawlStore:
         assert self._session is not None
         if not self._write_locked:
             started = perf_counter()
-            write_lock(self._session)
+            # Beside other writers' articles (ordered by row locks), not alone, where articles
+            # take key locks; alone where they do not (storage.locks.write_lock).
+            write_lock(self._session, shared=self._key_locks)
             # The transaction begins here, not at the store's first statement: SQLite's
             # BEGIN IMMEDIATE waits for the other writers then, and the wait is lock_wait's.
             self._session.connection()

@@ -17,11 +17,10 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from pipelines.sitename import SEPARATOR, name_key
 from storage.boilerplate import ParagraphCounts, count_article, paragraph_counts
 from storage.models import Article
+from storage.queries import locked_articles
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -102,7 +101,7 @@ def count_and_retitle(session: Session, article: Article, counts: ParagraphCount
         return 0
     learned = counts.boilerplate
     changed = 0
-    for held in session.scalars(select(Article).where(Article.id.in_(holders))):
+    for held in locked_articles(session, holders):
         title, source = _retitled(held.title, held.title_source, learned)
         if title != held.title:
             held.title, held.title_source = title, source

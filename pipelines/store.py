@@ -168,6 +168,8 @@ class StorePipeline:
     def _publish_steps(self) -> None:
         for key, value in self.store.steps.stats():
             self.stats.set_value(key, value)
+        for name, count in self.store.lock_counts.items():
+            self.stats.set_value(f"store/lock/{name}", count)
 
     def _count(self, stored: StoredArticle) -> None:
         change, merged, source = stored.change, stored.comments, stored.source

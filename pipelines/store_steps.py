@@ -4,7 +4,10 @@ A crawl's store does, for each article, in this order: ``boilerplate`` (the sour
 repeated paragraphs and title affixes, learned and removed), ``write`` (the article's
 row, in its savepoint), ``comments``, ``sign`` (signing again a text the boilerplate
 step changed), ``link`` (dedup: copies and quotes), ``frontier`` (the fetched URLs'
-rows); and per transaction ``lock_wait`` (waiting for other writers) and ``commit``.
+rows); and per transaction ``lock`` (taking the locks of an article's write when no
+other writer holds them: PostgreSQL, storage/key_locks.py), ``lock_wait`` (waiting for
+other writers: for their locks, and the work of a write redone because another writer
+held a lock it found it needed) and ``commit``.
 Each step's wall time (perf_counter: database round trips are most of it) and count
 go to the crawl's stats (``store/step/<name>/ms``, ``.../count``) and its run record
 (``newsdedup runs --json``: ``steps``). No Scrapy here.
@@ -15,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from time import perf_counter
 
+LOCK = "lock"
 LOCK_WAIT = "lock_wait"
 BOILERPLATE = "boilerplate"
 WRITE = "write"
@@ -24,8 +28,8 @@ LINK = "link"
 FRONTIER = "frontier"
 COMMIT = "commit"
 
-# The order an article meets them: its transaction's lock, store_article's steps, the commit.
-STEPS = (LOCK_WAIT, BOILERPLATE, WRITE, COMMENTS, SIGN, LINK, FRONTIER, COMMIT)
+# The order an article meets them: its transaction's locks, store_article's steps, the commit.
+STEPS = (LOCK, LOCK_WAIT, BOILERPLATE, WRITE, COMMENTS, SIGN, LINK, FRONTIER, COMMIT)
 
 
 class StepTimes:
@@ -50,6 +54,12 @@ class StepTimes:
         self.seconds[step] += now - since
         self.counts[step] += count
         return now
+
+    def add(self, other: StepTimes) -> None:
+        """Add another's times and counts (a write's steps, once it is kept)."""
+        for step in STEPS:
+            self.seconds[step] += other.seconds[step]
+            self.counts[step] += other.counts[step]
 
     def document(self) -> dict[str, dict[str, float]]:
         """{step: {"count": n, "ms": total}} in the order the steps run (the run record's ``steps``)."""

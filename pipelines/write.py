@@ -21,6 +21,7 @@ from pipelines.items import ArticleItem
 from pipelines.source_titles import count_and_retitle, remove_source_affixes
 from pipelines.store_steps import BOILERPLATE, COMMENTS, FRONTIER, LINK, SIGN, WRITE, StepTimes
 from storage.frontier import ARTICLE, Outcome, record_outcome
+from storage.key_locks import identity_keys, index_keys
 from storage.models import Article
 from storage.queries import ArticleChange, CommentMerge, get_or_create_source, merge_comments, upsert_article
 from storage.records import ArticleFields
@@ -56,6 +57,19 @@ def article_fields(item: ArticleItem) -> ArticleFields:
         http_last_modified=item.last_modified,
         warc=item.warc,
     )
+
+
+def article_lock_keys(item: ArticleItem) -> set[int]:
+    """The locks an article's write waits for before it starts (storage/key_locks.py): its
+    URL identities, its text and its signature's bands. Its passages are locked when it is
+    linked (StoryLinker.link), with the bands and text the source's boilerplate left: a
+    site's articles share the passages of its boilerplate until that is learned and
+    removed, and would wait for each other on them."""
+    fields = article_fields(item)
+    keys = identity_keys(fields.url_key, fields.declared_url_key, fields.content_hash)
+    if isinstance(item.signature, Signature):
+        keys |= index_keys(item.signature.band_keys, ())
+    return keys
 
 
 def source_name(item: ArticleItem, fields: ArticleFields) -> str:

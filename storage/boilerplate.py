@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from storage.key_locks import hold, lock_key
 from storage.models import SourceParagraph
 
 
@@ -27,10 +28,21 @@ class ParagraphCounts:
 def paragraph_counts(session: Session, source_id: int, keys: Collection[int], min_articles: int) -> ParagraphCounts:
     """What is known of these paragraphs of the source (one indexed lookup)."""
     counts = ParagraphCounts(source_id, min_articles)
-    if keys:
-        query = select(SourceParagraph).where(SourceParagraph.source_id == source_id, SourceParagraph.key.in_(keys))
+    if not keys:
+        return counts
+    query = (
+        select(SourceParagraph)
+        .where(SourceParagraph.source_id == source_id, SourceParagraph.key.in_(keys))
+        .execution_options(populate_existing=True)
+    )
+    while True:
         counts.rows = {row.key: row for row in session.scalars(query)}
-    return counts
+        # A paragraph that is the source's boilerplate stays so: only the others' counts can
+        # change under this write, so only theirs are locked (storage/key_locks.py); read
+        # again when a lock was taken after the read.
+        counting = [key for key in keys if (row := counts.rows.get(key)) is None or row.articles < min_articles]
+        if not hold(session, (lock_key("paragraph", source_id, key) for key in counting)):
+            return counts
 
 
 def count_article(session: Session, counts: ParagraphCounts, keys: Collection[int], article_id: int) -> set[int]:

@@ -11,6 +11,8 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
+from storage import key_locks
+from storage import links as story_links
 from storage.dedup import COPY, QUOTE
 from storage.models import Article, ArticleLink, ArticleSignature, StorySplit, core_table
 
@@ -28,7 +30,7 @@ _CANONICAL = (
     .where(Article.id == bindparam("story_id"), Article.story_id == bindparam("story_id"))
 )
 _MEMBERS = (
-    select(Article.id, Article.published_at, Article.fetched_at, ArticleSignature.minhash)
+    select(Article.id, Article.published_at, Article.fetched_at, ArticleSignature.minhash, Article.story_id)
     .outerjoin(ArticleSignature, ArticleSignature.article_id == Article.id)
     .where(Article.id.in_(_IDS))
 )
@@ -70,6 +72,7 @@ def join_story(session: Session, article: Article, story_id: int, minhash: LeanM
     """The common case: a new copy of one story that is not earlier than its canonical
     joins it with one update, without recomputing the story. False when it would become
     the canonical (then the story is recomputed)."""
+    key_locks.hold_stories(session, [story_id])
     row = session.execute(_CANONICAL, {"story_id": story_id}).first()
     if row is None:
         return False
@@ -100,7 +103,10 @@ def recluster(session: Session, article_ids: Iterable[int]) -> set[int]:
 
 
 def _assign_story(session: Session, members: set[int]) -> int:
-    rows = session.execute(_MEMBERS, {"ids": list(members)}).all()
+    params = {"ids": list(members)}
+    rows = key_locks.read_stories(
+        session, lambda: session.execute(_MEMBERS, params).all(), lambda found: (r.story_id or r.id for r in found)
+    )
     canonical = min(rows, key=lambda r: story_order(r.published_at, r.fetched_at, r.id))
     reference = _minhash(canonical.minhash) if canonical.minhash else None
     updates = []
@@ -142,18 +148,41 @@ def split_from_story(session: Session, article: Article) -> set[int]:
 
 def story_ids(session: Session, article_ids: Collection[int]) -> dict[int, int]:
     """{article id: story id} (an article not yet clustered is its own story)."""
-    rows = session.execute(_STORY_IDS, {"ids": list(article_ids)})
-    return {article_id: story_id or article_id for article_id, story_id in rows}
+    params = {"ids": list(article_ids)}
+    return key_locks.read_stories(
+        session,
+        lambda: {article_id: story_id or article_id for article_id, story_id in session.execute(_STORY_IDS, params)},
+        lambda stories: stories.values(),
+    )
 
 
 def related_stories(session: Session, article_ids: Collection[int]) -> dict[int, set[int]]:
     """{article id: its own story and every story it quotes}."""
     related = {article_id: {story} for article_id, story in story_ids(session, article_ids).items()}
-    rows = session.execute(_QUOTED_STORIES, {"ids": list(article_ids)})
+    params = {"ids": list(article_ids)}
+    rows = key_locks.read_stories(
+        session,
+        lambda: session.execute(_QUOTED_STORIES, params).all(),
+        lambda found: (story or target for _, story, target in found),
+    )
     for article_id, story, target in rows:
         # A quoted article not yet clustered is its own story (as in story_ids).
         related[article_id].add(story or target)
     return related
+
+
+def quote_links_among(session: Session, article_ids: Collection[int]) -> list[tuple[int, int, int]]:
+    """(link id, post, quoted) of the quote links between two of ``article_ids``, the
+    stories of their ends held (storage/key_locks.py: a writer reading those links waits)."""
+    ids = list(article_ids)
+
+    def read() -> tuple[list[tuple[int, int, int]], dict[int, int | None]]:
+        links = story_links.quote_links_among(session, ids)
+        ends = list({end for _, post, quoted in links for end in (post, quoted)})
+        return links, dict(session.execute(_STORY_IDS, {"ids": ends}).tuples().all()) if ends else {}
+
+    links, _ = key_locks.read_stories(session, read, lambda found: (s or a for a, s in found[1].items()))
+    return links
 
 
 def prune_quotes(session: Session, article_ids: Collection[int]) -> int:

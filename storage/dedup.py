@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ARRAY, BigInteger, Insert, Integer, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from storage import key_locks
 from storage.models import Article, ArticleLink, ArticleSignature, DedupBand, DedupPassage, core_table
 
 COPY = "copy"
@@ -172,6 +173,8 @@ def drop_signature(session: Session, article_id: int) -> None:
     signature = session.get(ArticleSignature, article_id)
     if signature is None:
         return
+    # Writers reading these keys see this article among their candidates until it commits.
+    key_locks.hold(session, key_locks.index_keys(unpack_keys(signature.bands), unpack_keys(signature.passages)))
     for table, keys in ((DedupBand, signature.bands), (DedupPassage, signature.passages)):
         for chunk in _chunks(unpack_keys(keys), 500):
             session.execute(delete(table).where(table.article_id == article_id, table.key.in_(chunk)))
@@ -252,7 +255,13 @@ def identity_candidates(session: Session, article: Article) -> dict[int, str]:
 
 
 def candidates(session: Session, ids: Collection[int]) -> list[Candidate]:
-    return [Candidate(*row) for row in session.execute(_CANDIDATES, {"ids": list(ids)})]
+    """The candidates' rows, their stories held (storage/key_locks.py): the linker reads and joins them."""
+    params = {"ids": list(ids)}
+    return key_locks.read_stories(
+        session,
+        lambda: [Candidate(*row) for row in session.execute(_CANDIDATES, params)],
+        lambda found: (candidate.story_id or candidate.id for candidate in found),
+    )
 
 
 def texts(session: Session, ids: Collection[int]) -> dict[int, str]:

@@ -209,13 +209,19 @@ def _lock_path(engine: Engine, kind: str = "crawl") -> Path | None:
     return Path(database).with_name(f"{Path(database).name}.{kind}.lock")
 
 
-def write_lock(session: Session) -> None:
-    """Serialise writers of one database until this transaction ends.
+# The database's write lock (write_lock), shared by article writers (storage/key_locks.py).
+WRITE_KEY = _advisory_key("newsdedup-write")
 
-    Linking an article reads the index and then writes to it; two processes doing so
-    at once would each miss the other's copy. On PostgreSQL a transaction-level
-    advisory lock orders them; SQLite writers already hold the file's write lock from
-    BEGIN IMMEDIATE (storage.db.make_engine).
+
+def write_lock(session: Session, *, shared: bool = False) -> None:
+    """Order this transaction against other writers of the database until it ends.
+
+    Exclusive: it writes alone (a user's story edit, an index rebuild, an article whose
+    write reaches past its own keys). Shared: it writes beside other shared holders, each
+    ordered only by the key locks of what it reads (storage/key_locks.py: an article's
+    write), or by row locks (a fetch's frontier row). SQLite writers already hold the
+    file's write lock from BEGIN IMMEDIATE (storage.db.make_engine), so there this does nothing.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _advisory_key("newsdedup-write")})
+        take = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        session.execute(text(f"SELECT {take}(:key)"), {"key": WRITE_KEY})

@@ -5,7 +5,7 @@ Reading them back is storage/articles.py."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from storage.key_locks import hold, identity_keys
 from storage.models import Article, Comment, Source, utcnow
 from storage.records import ArticleFields, CommentFields, WarcLocation, content_hash
 from storage.urls import is_variant_url
@@ -169,6 +170,18 @@ def _insert_article(
     article.story_id = article.id
     session.flush()
     return article
+
+
+def locked_articles(session: Session, ids: Collection[int]) -> list[Article]:
+    """Stored articles this write is about to change, under their identities' locks
+    (storage/key_locks.py: a writer storing one of them again waits), read again after a
+    lock is taken."""
+    query = select(Article).where(Article.id.in_(list(ids))).execution_options(populate_existing=True)
+    while True:
+        articles = list(session.scalars(query))
+        keys = set().union(*(identity_keys(a.url_key, a.declared_url_key, a.content_hash) for a in articles))
+        if not hold(session, keys):
+            return articles
 
 
 def replace_text(article: Article, text: str) -> None:

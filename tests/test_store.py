@@ -40,7 +40,9 @@ def drop_connections(url: str) -> None:
     admin.dispose()
 
 
-def store(url: str, commit_every: int, items_before: int, items_after: int) -> tuple[StorePipeline, str | None]:
+def store(
+    url: str, commit_every: int, items_before: int, items_after: int, *, fetch_before_drop: bool = False
+) -> tuple[StorePipeline, str | None]:
     crawler = get_crawler(settings_dict={"NEWSDEDUP_DATABASE_URL": url, "STORE_COMMIT_EVERY": commit_every})
     pipeline = StorePipeline.from_crawler(crawler)
 
@@ -48,6 +50,9 @@ def store(url: str, commit_every: int, items_before: int, items_after: int) -> t
         await pipeline.open_spider()
         for n in range(1, items_before + 1):
             await pipeline.process_item(article(n))
+        if fetch_before_drop:  # a 304's frontier row, in the open transaction
+            pipeline.fetch_outcome("example", "https://example.org/unchanged", "not_modified", 304)
+            await pipeline.store.call(lambda: None)
         drop_connections(url)
         failure = None
         try:
@@ -68,13 +73,23 @@ def test_connection_dropped_between_commits_is_survived(pg_url: str) -> None:
     assert sorted(a["title"] for a in stored_articles(pg_url)) == ["Article 1", "Article 2"]
 
 
-def test_connection_dropped_mid_batch_fails_loudly_and_keeps_committed_articles(pg_url: str) -> None:
+def test_postgres_commits_each_article_so_a_dropped_connection_loses_none(pg_url: str) -> None:
+    # An article is a transaction of its own on PostgreSQL (its key locks are held to its
+    # commit): STORE_COMMIT_EVERY batches SQLite's commits only.
     pipeline, failure = store(pg_url, commit_every=2, items_before=3, items_after=1)
+    assert failure is None
+    assert sorted(a["title"] for a in stored_articles(pg_url)) == [f"Article {n}" for n in range(1, 5)]
+    assert pipeline.stats.get_value("store/step/commit/count") == 4
+
+
+def test_connection_dropped_mid_transaction_fails_loudly_and_keeps_committed_articles(pg_url: str) -> None:
+    pipeline, failure = store(pg_url, commit_every=2, items_before=3, items_after=1, fetch_before_drop=True)
     assert failure is not None and "\n" not in failure
-    assert "127.0.0.1:5432/test" in failure and "could not store https://example.org/4" in failure
+    assert "127.0.0.1:5432/test" in failure and "commit failed" in failure
+    assert "frontier rows of the last fetches not stored" in failure
     assert pipeline.stats.get_value("store/failed") == failure
-    # Articles 1-2 were committed; 3 was in the open transaction the server dropped.
-    assert sorted(a["title"] for a in stored_articles(pg_url)) == ["Article 1", "Article 2"]
+    # Articles 1-3 were committed; the 304's row was in the transaction the server dropped.
+    assert sorted(a["title"] for a in stored_articles(pg_url)) == ["Article 1", "Article 2", "Article 3"]
 
 
 @pytest.mark.parametrize("commit_every", [1, 3])

@@ -59,6 +59,7 @@ def test_steps_that_do_not_apply_count_nothing(tmp_path) -> None:
     pipeline = store_items(url, articles, {"DEDUP_ENABLED": False, "STORE_COMMIT_EVERY": 2})
     steps = counts(runs_json(url)[0]["steps"])
     assert steps == {
+        "lock": 0,  # SQLite: one writer at a time, no key locks
         "lock_wait": 2,
         "boilerplate": 3,
         "write": 3,

@@ -15,7 +15,7 @@ from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.passages import boilerplate_shingles, without
 from pipelines.dedup.signature import Overlap, overlap, shingle_set
 from pipelines.dedup.text import shingle_hashes
-from storage import dedup
+from storage import clusters, dedup
 from storage import links as story_links
 
 
@@ -56,7 +56,7 @@ def drop_boilerplate_quotes(session: Session, config: DedupConfig, common: set[i
     longer holds without it goes. Runs once per fingerprint crossing the bar, so the
     result does not depend on the order the holders arrived in. Returns links dropped.
     """
-    links = story_links.quote_links_among(session, dedup.passage_holders(session, newly_common))
+    links = clusters.quote_links_among(session, dedup.passage_holders(session, newly_common))
     if not links:
         return 0
     ids = {article_id for _, post, quoted in links for article_id in (post, quoted)}

@@ -19,7 +19,7 @@ from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.passages import opening_shingles, opens_within, shared_runs, without
 from pipelines.dedup.signature import Overlap, Signature, overlap, shingle_set
 from pipelines.dedup.text import shingle_hashes
-from storage import clusters, dedup
+from storage import clusters, dedup, key_locks
 from storage import links as story_links
 from storage.models import Article
 
@@ -60,12 +60,23 @@ class StoryLinker:
         primary-key lookup; one whose text changed is unlinked and linked afresh.
         """
         minhash = signature.minhash_bytes()
+        # What it is linked by (storage/key_locks.py): held already when it is the article
+        # being stored, taken here when it is an earlier one cleaned again.
+        key_locks.hold(
+            session,
+            key_locks.identity_keys(article.url_key, article.declared_url_key, article.content_hash)
+            | key_locks.index_keys(signature.band_keys, signature.passage_keys),
+        )
         stored = None if new else dedup.stored_signature(session, article.id)
         if stored is not None and stored == (minhash, self.config.params):
             return LinkReport(story_id=article.story_id)
         former: set[int] = set()
         if stored is not None:
+            # Its story held, the links to it are settled (a writer linking to it holds its
+            # story); its partners' stories held, writers reading their links wait for these.
+            clusters.story_ids(session, [article.id])
             former = story_links.remove_links(session, article.id)
+            clusters.story_ids(session, former)
             dedup.drop_signature(session, article.id)
         dedup.save_signature(
             session,
