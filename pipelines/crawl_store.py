@@ -25,7 +25,7 @@ from pipelines.boilerplate import BoilerplateConfig
 from pipelines.dedup import DedupConfig, IndexMismatch, StoryLinker, check_index
 from pipelines.settings_reader import setting
 from pipelines.store_steps import COMMIT, LOCK, LOCK_WAIT, StepTimes
-from pipelines.write import StoredArticle, article_lock_keys, store_article
+from pipelines.write import StoredArticle, WritePlan, plan_write, store_article
 from storage.db import SchemaOutOfDate, make_engine, prepare_database, session_factory
 from storage.frontier import Outcome, record_outcome
 from storage.key_locks import LockConflict, begin_article, end_article
@@ -201,7 +201,9 @@ class CrawlStore:
         assert self._session is not None
         if self._write_locked:
             self.commit()  # a fetch's frontier rows first: a redo must not roll them back
-        keys, alone = article_lock_keys(item), False
+        dedup = self.linker.config if self.linker is not None else None
+        plan = plan_write(self._session, item, self.config.boilerplate, dedup, self.steps)
+        keys, alone = set(plan.keys), False
         for attempt in range(1, LOCK_ATTEMPTS + 1):
             alone = alone or attempt == LOCK_ATTEMPTS
             started = perf_counter()
@@ -214,7 +216,7 @@ class CrawlStore:
             # Steps timed apart, kept only if the write is: a redone write's time is the lock's.
             steps = StepTimes()
             try:
-                stored = self._store(item, steps)
+                stored = self._store(item, steps, plan)
             except LockConflict as conflict:
                 self._session.rollback()
                 self._write_locked = False
@@ -231,12 +233,12 @@ class CrawlStore:
             return stored
         raise AssertionError("the last attempt holds the database alone and cannot conflict")
 
-    def _store(self, item: ArticleItem, steps: StepTimes) -> StoredArticle:
+    def _store(self, item: ArticleItem, steps: StepTimes, plan: WritePlan | None = None) -> StoredArticle:
         assert self._session is not None
         for attempt in (1, 2):
             try:
                 return store_article(
-                    self._session, item, self.linker, self.config.boilerplate, self.config.history, steps
+                    self._session, item, self.linker, self.config.boilerplate, self.config.history, steps, plan
                 )
             except IntegrityError:
                 # Another process inserted the same URL (or source) between our select and insert.

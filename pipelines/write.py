@@ -14,17 +14,31 @@ from urllib.parse import urljoin, urlsplit
 
 from sqlalchemy.orm import Session
 
-from pipelines.boilerplate import BoilerplateConfig, count_and_clean, remove_source_boilerplate
-from pipelines.dedup import LinkReport, Signature, StoryLinker
+from pipelines.boilerplate import (
+    BoilerplateConfig,
+    count_and_clean,
+    paragraph_keys,
+    remove_source_boilerplate,
+    without_paragraphs,
+)
+from pipelines.dedup import DedupConfig, LinkReport, Signature, StoryLinker
 from pipelines.dedup.signature import make_signature
 from pipelines.items import ArticleItem
-from pipelines.source_titles import count_and_retitle, remove_source_affixes
+from pipelines.source_titles import affix_keys, count_and_retitle, remove_source_affixes
 from pipelines.store_steps import BOILERPLATE, COMMENTS, FRONTIER, LINK, SIGN, WRITE, StepTimes
+from storage.boilerplate import learned_keys, paragraph_lock_keys
 from storage.frontier import ARTICLE, Outcome, record_outcome
 from storage.key_locks import identity_keys, index_keys
 from storage.models import Article
-from storage.queries import ArticleChange, CommentMerge, get_or_create_source, merge_comments, upsert_article
-from storage.records import ArticleFields
+from storage.queries import (
+    ArticleChange,
+    CommentMerge,
+    get_or_create_source,
+    known_source_id,
+    merge_comments,
+    upsert_article,
+)
+from storage.records import ArticleFields, content_hash
 from storage.urls import article_identity, comment_page_number, comment_thread_base, url_key
 from storage.versions import CRAWL, DEFAULT_HISTORY, IMPORT, REPROCESS, HistoryConfig
 
@@ -59,17 +73,53 @@ def article_fields(item: ArticleItem) -> ArticleFields:
     )
 
 
-def article_lock_keys(item: ArticleItem) -> set[int]:
-    """The locks an article's write waits for before it starts (storage/key_locks.py): its
-    URL identities, its text and its signature's bands. Its passages are locked when it is
-    linked (StoryLinker.link), with the bands and text the source's boilerplate left: a
-    site's articles share the passages of its boilerplate until that is learned and
-    removed, and would wait for each other on them."""
+@dataclass(frozen=True, slots=True)
+class WritePlan:
+    """An article's write as it is expected to go, read before its transaction without
+    locks: the locks to wait for (storage/key_locks.py), and the text the source's known
+    boilerplate leaves, signed."""
+
+    keys: set[int]
+    text: str
+    signature: Signature | None
+
+
+def plan_write(
+    session: Session,
+    item: ArticleItem,
+    boilerplate: BoilerplateConfig | None,
+    dedup: DedupConfig | None,
+    steps: StepTimes,
+) -> WritePlan:
+    """The locks of the article's URL identities, of its text and signature once the
+    source's boilerplate is gone, and of the source's counts it will add to.
+
+    What the source has learned is read before the locks: a paragraph that is its
+    boilerplate stays so, so the text can only lose more of it meanwhile, and then the
+    write locks what it finds it needs (``hold``). Articles of one site thus do not wait
+    for each other on the boilerplate they all carry.
+    """
     fields = article_fields(item)
-    keys = identity_keys(fields.url_key, fields.declared_url_key, fields.content_hash)
-    if isinstance(item.signature, Signature):
-        keys |= index_keys(item.signature.band_keys, ())
-    return keys
+    text, signature = fields.text, item.signature if isinstance(item.signature, Signature) else None
+    keys: set[int] = set()
+    t = perf_counter()
+    if boilerplate is not None and boilerplate.enabled:
+        source = source_name(item, fields)
+        paragraphs = paragraph_keys(text, boilerplate)
+        counted = paragraphs.keys() | affix_keys(item.extraction.html_title if item.extraction else None)
+        source_id = known_source_id(session, source)
+        # A source not stored yet has learned nothing.
+        learned = learned_keys(session, source_id, counted, boilerplate.min_articles) if source_id else set()
+        keys |= paragraph_lock_keys(source, counted - learned)
+        text = without_paragraphs(text, learned & paragraphs.keys(), boilerplate)
+        t = steps.lap(BOILERPLATE, t, 0)
+    if signature is not None and dedup is not None and text != fields.text:
+        signature = make_signature(text, dedup)
+        steps.lap(SIGN, t)
+    keys |= identity_keys(fields.url_key, fields.declared_url_key, content_hash(text))
+    if signature is not None:
+        keys |= index_keys(signature.band_keys, ())
+    return WritePlan(keys, text, signature)
 
 
 def source_name(item: ArticleItem, fields: ArticleFields) -> str:
@@ -108,6 +158,7 @@ def store_article(
     boilerplate: BoilerplateConfig | None = None,
     history: HistoryConfig = DEFAULT_HISTORY,
     steps: StepTimes | None = None,
+    plan: WritePlan | None = None,
 ) -> StoredArticle:
     """Write the article in one savepoint: it, its comments, its story links and its
     frontier row land together or not at all. Flushes, never commits.
@@ -116,7 +167,8 @@ def store_article(
     first (pipelines/boilerplate.py); articles cleaned again because of this one are
     signed and linked again. ``history`` says how the state it replaces is kept, and
     where this one came from (a crawl's files are an import: `newsdedup import DIR`).
-    Each step's time and count are added to ``steps`` (pipelines/store_steps.py).
+    Each step's time and count are added to ``steps`` (pipelines/store_steps.py). With
+    ``plan`` (``plan_write``), a text cleaned as it planned is not signed again.
     """
     if history.origin == CRAWL and item.url.startswith("file:"):
         history = replace(history, origin=IMPORT)
@@ -154,7 +206,9 @@ def store_article(
         t = steps.lap(COMMENTS, t)
         if linker is not None and signature is not None:
             resigned = article.text != raw_text  # the worker signed the text before the source's boilerplate went
-            if resigned:
+            if resigned and plan is not None and plan.signature is not None and plan.text == article.text:
+                signature, resigned = plan.signature, False  # signed (and counted) by plan_write
+            elif resigned:
                 signature = make_signature(article.text, linker.config)
             others = [(o, make_signature(o.text, linker.config)) for o in recleaned if o is not article]
             t = steps.lap(SIGN, t, resigned + len(others))

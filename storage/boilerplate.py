@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from storage.key_locks import hold, lock_key
-from storage.models import SourceParagraph
+from storage.models import Source, SourceParagraph
 
 
 @dataclass(slots=True)
@@ -41,8 +41,29 @@ def paragraph_counts(session: Session, source_id: int, keys: Collection[int], mi
         # change under this write, so only theirs are locked (storage/key_locks.py); read
         # again when a lock was taken after the read.
         counting = [key for key in keys if (row := counts.rows.get(key)) is None or row.articles < min_articles]
-        if not hold(session, (lock_key("paragraph", source_id, key) for key in counting)):
+        source = session.get(Source, source_id)
+        assert source is not None
+        if not hold(session, paragraph_lock_keys(source.name, counting)):
             return counts
+
+
+def paragraph_lock_keys(source: str, keys: Iterable[int]) -> set[int]:
+    """The locks of a source's counts of these paragraphs (storage/key_locks.py), by its
+    name: known before its row is."""
+    return {lock_key("paragraph", source, key) for key in keys}
+
+
+def learned_keys(session: Session, source_id: int, keys: Collection[int], min_articles: int) -> set[int]:
+    """Which of these keys are the source's boilerplate already (read without locks: a
+    paragraph that is boilerplate stays so)."""
+    if not keys:
+        return set()
+    query = select(SourceParagraph.key).where(
+        SourceParagraph.source_id == source_id,
+        SourceParagraph.key.in_(list(keys)),
+        SourceParagraph.articles >= min_articles,
+    )
+    return set(session.scalars(query))
 
 
 def count_article(session: Session, counts: ParagraphCounts, keys: Collection[int], article_id: int) -> set[int]:
