@@ -92,11 +92,12 @@ def without_paragraphs(text: str, boilerplate: set[int], config: BoilerplateConf
 
 
 def remove_source_boilerplate(
-    session: Session, source_id: int, text: str, config: BoilerplateConfig
+    session: Session, source_id: int, text: str, config: BoilerplateConfig, keys: dict[int, str] | None = None
 ) -> tuple[str, ParagraphCounts, dict[int, str]]:
     """The text without what the source is known to repeat, and its paragraphs' counts
-    (for ``count_and_clean`` once the article has its row)."""
-    keys = paragraph_keys(text, config)
+    (for ``count_and_clean`` once the article has its row); ``keys``: the text's
+    ``paragraph_keys`` when they are known."""
+    keys = paragraph_keys(text, config) if keys is None else keys
     counts = paragraph_counts(session, source_id, keys, config.min_articles)
     return without_paragraphs(text, counts.boilerplate, config), counts, keys
 

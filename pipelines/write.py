@@ -26,7 +26,7 @@ from pipelines.dedup.signature import make_signature
 from pipelines.items import ArticleItem
 from pipelines.source_titles import affix_keys, count_and_retitle, remove_source_affixes
 from pipelines.store_steps import BOILERPLATE, COMMENTS, FRONTIER, LINK, SIGN, WRITE, StepTimes
-from storage.boilerplate import learned_keys, paragraph_lock_keys
+from storage.boilerplate import learned_paragraphs, paragraph_lock_keys
 from storage.frontier import ARTICLE, Outcome, record_outcome
 from storage.key_locks import identity_keys, index_keys
 from storage.models import Article
@@ -34,7 +34,6 @@ from storage.queries import (
     ArticleChange,
     CommentMerge,
     get_or_create_source,
-    known_source_id,
     merge_comments,
     upsert_article,
 )
@@ -75,11 +74,12 @@ def article_fields(item: ArticleItem) -> ArticleFields:
 
 @dataclass(frozen=True, slots=True)
 class WritePlan:
-    """An article's write as it is expected to go, read before its transaction without
-    locks: the locks to wait for (storage/key_locks.py), and the text the source's known
-    boilerplate leaves, signed."""
+    """An article's write as it is expected to go, worked out before its transaction: the
+    locks to wait for (storage/key_locks.py), its paragraphs, and the text the source's
+    known boilerplate leaves, signed."""
 
     keys: set[int]
+    paragraphs: dict[int, str]
     text: str
     signature: Signature | None
 
@@ -91,25 +91,25 @@ def plan_write(
     dedup: DedupConfig | None,
     steps: StepTimes,
 ) -> WritePlan:
-    """The locks of the article's URL identities, of its text and signature once the
-    source's boilerplate is gone, and of the source's counts it will add to.
+    """The locks of the article's URL identities, of its text and bands once the source's
+    boilerplate is gone, and of the source's counts it will add to.
 
-    What the source has learned is read before the locks: a paragraph that is its
-    boilerplate stays so, so the text can only lose more of it meanwhile, and then the
-    write locks what it finds it needs (``hold``). Articles of one site thus do not wait
-    for each other on the boilerplate they all carry.
+    What the source has learned is what this session saw of it (``learned_paragraphs``:
+    a paragraph that is boilerplate stays so), without a read. Articles of one site thus
+    do not wait for each other on the boilerplate they all carry. Where the source learned
+    more meanwhile, the write finds it, signs its text again and takes the locks that
+    text needs (``hold``).
     """
     fields = article_fields(item)
     text, signature = fields.text, item.signature if isinstance(item.signature, Signature) else None
     keys: set[int] = set()
+    paragraphs: dict[int, str] = {}
     t = perf_counter()
     if boilerplate is not None and boilerplate.enabled:
         source = source_name(item, fields)
         paragraphs = paragraph_keys(text, boilerplate)
+        learned = learned_paragraphs(session, source)
         counted = paragraphs.keys() | affix_keys(item.extraction.html_title if item.extraction else None)
-        source_id = known_source_id(session, source)
-        # A source not stored yet has learned nothing.
-        learned = learned_keys(session, source_id, counted, boilerplate.min_articles) if source_id else set()
         keys |= paragraph_lock_keys(source, counted - learned)
         text = without_paragraphs(text, learned & paragraphs.keys(), boilerplate)
         t = steps.lap(BOILERPLATE, t, 0)
@@ -119,7 +119,7 @@ def plan_write(
     keys |= identity_keys(fields.url_key, fields.declared_url_key, content_hash(text))
     if signature is not None:
         keys |= index_keys(signature.band_keys, ())
-    return WritePlan(keys, text, signature)
+    return WritePlan(keys, paragraphs, text, signature)
 
 
 def source_name(item: ArticleItem, fields: ArticleFields) -> str:
@@ -183,7 +183,8 @@ def store_article(
         t = steps.lap(WRITE, t, 0)  # the savepoint's round trips are the write's
         if boilerplate is not None and boilerplate.enabled:
             source_id = get_or_create_source(session, source, item.source_home).id
-            fields.text, counts, keys = remove_source_boilerplate(session, source_id, raw_text, boilerplate)
+            paragraphs = plan.paragraphs if plan is not None else None
+            fields.text, counts, keys = remove_source_boilerplate(session, source_id, raw_text, boilerplate, paragraphs)
             fields.title, fields.title_source, affixes, affix_keys = remove_source_affixes(
                 session, source_id, fields.title, fields.title_source, html_title, boilerplate
             )

@@ -43,6 +43,7 @@ def paragraph_counts(session: Session, source_id: int, keys: Collection[int], mi
         counting = [key for key in keys if (row := counts.rows.get(key)) is None or row.articles < min_articles]
         source = session.get(Source, source_id)
         assert source is not None
+        learned_paragraphs(session, source.name).update(counts.boilerplate)
         if not hold(session, paragraph_lock_keys(source.name, counting)):
             return counts
 
@@ -53,17 +54,12 @@ def paragraph_lock_keys(source: str, keys: Iterable[int]) -> set[int]:
     return {lock_key("paragraph", source, key) for key in keys}
 
 
-def learned_keys(session: Session, source_id: int, keys: Collection[int], min_articles: int) -> set[int]:
-    """Which of these keys are the source's boilerplate already (read without locks: a
-    paragraph that is boilerplate stays so)."""
-    if not keys:
-        return set()
-    query = select(SourceParagraph.key).where(
-        SourceParagraph.source_id == source_id,
-        SourceParagraph.key.in_(list(keys)),
-        SourceParagraph.articles >= min_articles,
-    )
-    return set(session.scalars(query))
+def learned_paragraphs(session: Session, source: str) -> set[int]:
+    """The keys this session has seen to be the source's boilerplate (paragraphs and title
+    affixes): a paragraph that is boilerplate stays so, so what it saw holds; one learned
+    since, by another process, is missing until a write of the source reads it."""
+    learned: dict[str, set[int]] = session.info.setdefault("newsdedup.learned_paragraphs", {})
+    return learned.setdefault(source, set())
 
 
 def count_article(session: Session, counts: ParagraphCounts, keys: Collection[int], article_id: int) -> set[int]:

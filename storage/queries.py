@@ -51,14 +51,6 @@ def get_or_create_source(session: Session, name: str, home_url: str | None = Non
     return source
 
 
-def known_source_id(session: Session, name: str) -> int | None:
-    """The source's id if it is stored (nothing is written)."""
-    known: dict[str, Source] = session.info.get("sources_by_name", {})
-    if (source := known.get(name)) is not None and source in session:
-        return source.id
-    return session.scalar(select(Source.id).where(Source.name == name))
-
-
 def _find_or_add_source(session: Session, name: str, home_url: str | None) -> Source:
     source = session.scalar(_SOURCE_BY_NAME, {"name": name})
     if source is None:
