@@ -8,7 +8,10 @@ count the bench's own database is emptied and the processes store every article 
 them through the crawl's store (pipelines.crawl_store.CrawlStore with its defaults:
 dedup linking and the sources' boilerplate; on PostgreSQL an article a transaction
 under the locks of what it reads, storage/key_locks.py). Articles are dealt
-round-robin, so a story's copies land in different processes at about the same moment.
+round-robin, in one of two orders (--order): site by site, as the files sort (a
+backfill: a site's articles reach the processes together, while its boilerplate is
+being learned), or by publication time across sites (a live crawl: a story's copies
+reach different processes at about the same moment).
 Printed: articles/s (all processes, wall clock), the share of the processes' time spent
 waiting on other writers' locks (the store's ``lock_wait`` step: the waits, and the
 work of writes rolled back and redone for a lock another writer held) and taking locks
@@ -31,6 +34,7 @@ import re
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -46,6 +50,7 @@ from pipelines.store_steps import LOCK, LOCK_WAIT
 from storage.db import make_engine, migrate
 
 OUT = Path(__file__).with_name("out")
+WHEN0 = datetime(1970, 1, 1, tzinfo=UTC)
 SCRATCH_DATABASE = "newsdedup_store_scaling"
 
 
@@ -177,12 +182,25 @@ def run(url: str, items_file: Path, processes: int) -> tuple[dict[str, float], s
     return row, stories(url)
 
 
+def published_order(item: ArticleItem) -> tuple:
+    published = item.extraction.published_at if item.extraction is not None else None
+    return (published is None, published or WHEN0, item.url)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=150)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--db", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--statements", action="store_true", help="first, where one process's time goes")
+    parser.add_argument(
+        "--order",
+        choices=("site", "published"),
+        default="site",
+        help="the order articles are dealt in: site by site (a backfill: a site's articles, "
+        "and the boilerplate they are learning, reach the processes together) or by "
+        "publication time across sites (a live crawl: a story's copies reach them together)",
+    )
     args = parser.parse_args()
     corpus = OUT / f"store-scaling-{args.stories}"
     if not (corpus / "truth.json").exists():
@@ -190,6 +208,8 @@ def main() -> None:
     pages = sorted(p for p in corpus.rglob("*.html"))
     items_file = OUT / "store_scaling_items.pickle"
     items = extracted(pages)
+    if args.order == "published":
+        items.sort(key=published_order)
     items_file.write_bytes(pickle.dumps(items))
     url = scratch_database(args.db)
     table = Table(
@@ -200,7 +220,7 @@ def main() -> None:
         "writes redone",
         "written alone",
         "same stories as 1",
-        title=f"{len(items)} articles",
+        title=f"{len(items)} articles, in {args.order} order",
     )
     results = []
     try:
@@ -226,7 +246,8 @@ def main() -> None:
         items_file.unlink(missing_ok=True)
     Console().print(table)
     OUT.mkdir(exist_ok=True)
-    (OUT / "store_scaling.json").write_text(json.dumps({"articles": len(items), "runs": results}, indent=2))
+    document = {"articles": len(items), "order": args.order, "runs": results}
+    (OUT / f"store_scaling-{args.order}.json").write_text(json.dumps(document, indent=2))
 
 
 if __name__ == "__main__":
