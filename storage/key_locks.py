@@ -89,6 +89,9 @@ class LockConflict(Exception):
 class _Held:
     exclusive: bool
     keys: set[int] = field(default_factory=set)
+    # Articles this transaction inserted: no other writer sees them, or their stories,
+    # before it commits, and then its locks are gone anyway.
+    created: set[int] = field(default_factory=set)
 
 
 def begin_article(session: Session, keys: Iterable[int], *, exclusive: bool = False) -> bool:
@@ -134,9 +137,19 @@ def hold(session: Session, keys: Iterable[int]) -> bool:
     return True
 
 
+def created(session: Session, article_id: int) -> None:
+    """This transaction inserted the article: its story (its own id) needs no lock."""
+    held: _Held | None = session.info.get(_INFO)
+    if held is not None:
+        held.created.add(article_id)
+
+
 def hold_stories(session: Session, story_ids: Iterable[int]) -> bool:
     """``hold`` the stories with these ids (an article not yet clustered is its own story)."""
-    return hold(session, (lock_key("story", story) for story in story_ids))
+    held: _Held | None = session.info.get(_INFO)
+    if held is None or held.exclusive:
+        return False
+    return hold(session, (lock_key("story", story) for story in story_ids if story not in held.created))
 
 
 def read_stories(session: Session, read: Callable[[], T], stories: Callable[[T], Iterable[int]]) -> T:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from storage.key_locks import hold, identity_keys
+from storage.key_locks import created, hold, identity_keys
 from storage.models import Article, Comment, Source, utcnow
 from storage.records import ArticleFields, CommentFields, WarcLocation, content_hash
 from storage.urls import is_variant_url
@@ -169,6 +169,7 @@ def _insert_article(
     # Its own story until dedup links it to another (pipelines.dedup).
     article.story_id = article.id
     session.flush()
+    created(session, article.id)
     return article
 
 
