@@ -218,6 +218,10 @@ class CrawlStore:
             try:
                 stored = self._store(item, steps, plan)
             except LockConflict as conflict:
+                if alone:  # nothing else writes: not a lock (a row that breaks a constraint)
+                    raise StoreFailed(
+                        f"{self.where}: could not store {item.url}: {_one_line(conflict.__cause__ or conflict)}"
+                    ) from conflict
                 self._session.rollback()
                 self._write_locked = False
                 end_article(self._session)
@@ -231,7 +235,7 @@ class CrawlStore:
             self._pending += 1
             self.commit()
             return stored
-        raise AssertionError("the last attempt holds the database alone and cannot conflict")
+        raise AssertionError("unreachable: the last attempt holds the database alone")
 
     def _store(self, item: ArticleItem, steps: StepTimes, plan: WritePlan | None = None) -> StoredArticle:
         assert self._session is not None
@@ -240,8 +244,10 @@ class CrawlStore:
                 return store_article(
                     self._session, item, self.linker, self.config.boilerplate, self.config.history, steps, plan
                 )
-            except IntegrityError:
+            except IntegrityError as exc:
                 # Another process inserted the same URL (or source) between our select and insert.
+                if plan is not None:
+                    raise LockConflict(why="another writer inserted the same row") from exc
                 if attempt == 2:
                     raise
             except SQLAlchemyError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from time import perf_counter
 from urllib.parse import urljoin, urlsplit
@@ -74,9 +75,9 @@ def article_fields(item: ArticleItem) -> ArticleFields:
 
 @dataclass(frozen=True, slots=True)
 class WritePlan:
-    """An article's write as it is expected to go, worked out before its transaction: the
-    locks to wait for (storage/key_locks.py), its paragraphs, and the text the source's
-    known boilerplate leaves, signed."""
+    """An article's write as it is expected to go, worked out before its transaction (of
+    which it is the one write): the locks to wait for (storage/key_locks.py), its
+    paragraphs, and the text the source's known boilerplate leaves, signed."""
 
     keys: set[int]
     paragraphs: dict[int, str]
@@ -168,7 +169,9 @@ def store_article(
     signed and linked again. ``history`` says how the state it replaces is kept, and
     where this one came from (a crawl's files are an import: `newsdedup import DIR`).
     Each step's time and count are added to ``steps`` (pipelines/store_steps.py). With
-    ``plan`` (``plan_write``), a text cleaned as it planned is not signed again.
+    ``plan`` (``plan_write``) the article is its transaction's one write, which is
+    rolled back whole if it fails: no savepoint; and a text cleaned as planned is not
+    signed again.
     """
     if history.origin == CRAWL and item.url.startswith("file:"):
         history = replace(history, origin=IMPORT)
@@ -179,7 +182,7 @@ def store_article(
     signature = item.signature if isinstance(item.signature, Signature) else None
     html_title = item.extraction.html_title if item.extraction is not None else None
     t = perf_counter()
-    with session.begin_nested():
+    with session.begin_nested() if plan is None else nullcontext():
         t = steps.lap(WRITE, t, 0)  # the savepoint's round trips are the write's
         if boilerplate is not None and boilerplate.enabled:
             source_id = get_or_create_source(session, source, item.source_home).id

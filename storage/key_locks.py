@@ -7,25 +7,27 @@ is covered by a transaction-level advisory lock on what it reads, held to the co
 - its URL identities and text hash: the row it upserts, the identity candidates
   (``"url"``, ``"text"``);
 - its signature's band and passage keys: the dedup candidates (``"band"``, ``"passage"``);
-- its source's paragraph and title-affix keys: the boilerplate counts (``"paragraph"``);
+- its source's counts of the paragraphs and title affixes it carries, those not yet the
+  source's boilerplate (``"paragraph"``, by source name);
 - the story of every article whose story it reads or rewrites (``"story"``).
 
 Two articles that could link share a key, so their writes are ordered; articles of
-different stories do not wait for each other. Beside these, every article writer holds
-the database's write lock shared (storage.locks.write_lock exclusively): work that
-reaches past one article's keys (a user's story edit, an index rebuild, an article
-whose write re-cleans or relinks other articles) runs alone.
+different stories do not wait for each other. An earlier article the write changes (one
+the source's boilerplate cleans again, an edited one linked afresh) has its keys and
+stories locked the same way. Every article writer also holds the database's write lock
+shared; work that reaches past one article's keys (a user's split, an index rebuild)
+takes it exclusively (storage.locks.write_lock) and runs alone.
 
-The keys known before the write (URL, text, bands, passages: ``begin_article``) are
-taken in one sorted acquisition, waiting, with nothing else held. Keys found only by
-reading (a candidate's story, the source's paragraphs, a text the boilerplate step
-changed: ``hold``) are tried without waiting; when another writer has one, or the write
-turns out to need the database alone (``need_exclusive``), ``LockConflict`` says so and
-the article's transaction is rolled back and redone with those keys among the ones
-waited for (pipelines/crawl_store.py). A transaction holding locks never waits for
-another lock, so the waits cannot deadlock. SQLite has one writer at a time anyway
-(BEGIN IMMEDIATE): there, and in any session not begun with ``begin_article``, the
-functions here do nothing.
+The keys known before the write (``begin_article``: pipelines.write.plan_write says
+which) are tried in one statement, and when another writer holds one, waited for in
+key order with nothing else held. Keys found only by reading (a candidate's story,
+passages, a text that lost more boilerplate than planned: ``hold``) are tried without
+waiting; when another writer has one, ``LockConflict`` says so and the article's
+transaction is rolled back and redone with them among the keys waited for
+(pipelines/crawl_store.py). A transaction holding locks never waits for another lock,
+so the waits cannot deadlock. SQLite has one writer at a time anyway (BEGIN
+IMMEDIATE): there, and in any session not begun with ``begin_article``, the functions
+here do nothing.
 """
 
 from __future__ import annotations

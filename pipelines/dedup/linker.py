@@ -60,8 +60,9 @@ class StoryLinker:
         primary-key lookup; one whose text changed is unlinked and linked afresh.
         """
         minhash = signature.minhash_bytes()
-        # What it is linked by (storage/key_locks.py): held already when it is the article
-        # being stored, taken here when it is an earlier one cleaned again.
+        # What it is linked by (storage/key_locks.py): its passages, and the identity and
+        # bands of an earlier article cleaned again (those of the article being stored were
+        # taken with its write).
         key_locks.hold(
             session,
             key_locks.identity_keys(article.url_key, article.declared_url_key, article.content_hash)
