@@ -179,7 +179,8 @@ def quote_links_among(session: Session, article_ids: Collection[int]) -> list[tu
     def read() -> tuple[list[tuple[int, int, int]], dict[int, int | None]]:
         links = story_links.quote_links_among(session, ids)
         ends = list({end for _, post, quoted in links for end in (post, quoted)})
-        return links, dict(session.execute(_STORY_IDS, {"ids": ends}).tuples().all()) if ends else {}
+        stories = {article: story for article, story in session.execute(_STORY_IDS, {"ids": ends})} if ends else {}
+        return links, stories
 
     links, _ = key_locks.read_stories(session, read, lambda found: (s or a for a, s in found[1].items()))
     return links
