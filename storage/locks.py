@@ -216,8 +216,8 @@ WRITE_KEY = _advisory_key("newsdedup-write")
 def write_lock(session: Session, *, shared: bool = False) -> None:
     """Order this transaction against other writers of the database until it ends.
 
-    Exclusive: it writes alone (a user's story edit, an index rebuild, an article whose
-    write reaches past its own keys). Shared: it writes beside other shared holders, each
+    Exclusive: it writes alone (a user's split, an index rebuild, an article's last try
+    after two that met other writers' locks). Shared: it writes beside other shared holders, each
     ordered only by the key locks of what it reads (storage/key_locks.py: an article's
     write), or by row locks (a fetch's frontier row). SQLite writers already hold the
     file's write lock from BEGIN IMMEDIATE (storage.db.make_engine), so there this does nothing.
