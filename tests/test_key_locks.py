@@ -46,13 +46,17 @@ def in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]
 
 
 def wait_until_blocked(url: str, thread: threading.Thread) -> None:
-    """Until a session of the database waits for an advisory lock (the thread's)."""
+    """Until a session of this database waits for an advisory lock (the thread's; other
+    test workers have databases of their own)."""
     engine = make_engine(url)
     try:
         for _ in range(200):
             with engine.connect() as conn:
                 waiting = conn.execute(
-                    text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+                    text(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                    )
                 ).scalar()
             if waiting:
                 return
