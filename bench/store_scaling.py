@@ -5,9 +5,11 @@
 The syndication corpus (copies of each story on several sites, so stories form) is
 analysed and signed once up front in a process pool, not timed. Then for each process
 count the bench's own database is emptied and the processes store every article between
-them through the crawl's store (pipelines.crawl_store.CrawlStore with its defaults:
-dedup linking and the sources' boilerplate; on PostgreSQL an article a transaction
-under the locks of what it reads, storage/key_locks.py). Articles are dealt
+them through the crawl's store as StorePipeline hands articles to it
+(pipelines.crawl_store.CrawlStore.store with its defaults, ARCHIVE_IN_FLIGHT articles
+waiting as in an import: dedup linking and the sources' boilerplate; on PostgreSQL an
+article a transaction under the locks of what it reads, storage/key_locks.py, set aside
+behind the others while another writer holds one). Articles are dealt
 round-robin, in one of two orders (--order): site by site, as the files sort (a
 backfill: a site's articles reach the processes together, while its boilerplate is
 being learned), or by publication time across sites (a live crawl: a story's copies
@@ -16,11 +18,12 @@ the articles in that order are stored by one process before each timed run, and 
 the rest is timed: an archive whose sources have learned their boilerplate, storing
 the day's articles (in published order; in site order it preloads whole sites).
 Printed: articles/s (all processes, wall clock), the share of the processes' time spent
-waiting on other writers' locks (the store's ``lock_wait`` step: the waits, and the
-work of writes rolled back and redone for a lock another writer held) and taking locks
-no other writer held (its ``lock`` step: one round trip an article), how many writes
-were redone and how many were made with the database alone, and whether the stories
-came out the same as with one process. Writes bench/out/store_scaling.json; the
+waiting on other writers' locks (the store's ``lock_wait`` step: the waits, the tries
+that found a lock held, and the work of writes rolled back and redone for a lock
+another writer held) and taking locks no other writer held (its ``lock`` step: one
+round trip an article), how often articles were set aside, how many writes were
+redone and how many were made with the database alone, and whether the stories came
+out the same as with one process. Writes bench/out/store_scaling.json; the
 database is dropped at the end.
 
 With --statements, one process first stores every article alone and prints where its
@@ -31,6 +34,7 @@ round trip included) and the rest (the linker's and SQLAlchemy's Python).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import pickle
 import re
@@ -47,6 +51,7 @@ from sqlalchemy.engine import make_url
 
 from bench.db_write_rate import extracted
 from bench.syndication_corpus import generate
+from crawler.settings import ARCHIVE_IN_FLIGHT
 from pipelines.crawl_store import CrawlStore, StoreConfig
 from pipelines.items import ArticleItem
 from pipelines.store_steps import LOCK, LOCK_WAIT
@@ -83,20 +88,14 @@ def fresh_schema(url: str) -> None:
 
 
 def writer(url: str, items_file: str, index: int, processes: int, sql: Timings | None = None) -> dict[str, float]:
-    """One process's share of the articles, stored as a crawl's store stores them; its
-    wall-clock span and its time waiting on other writers' locks (``sql``: filled with
-    each statement's calls and seconds)."""
+    """One process's share of the articles, stored as an import stores them (at most
+    ARCHIVE_IN_FLIGHT of them waiting for the store); its wall-clock span and its time
+    waiting on other writers' locks (``sql``: filled with each statement's calls and seconds)."""
     items: list[ArticleItem] = pickle.loads(Path(items_file).read_bytes())[index::processes]
     if sql is not None:
         time_statements(sql)
     store = CrawlStore(StoreConfig(database_url=url))
-    store.open([f"store-scaling-{index}"], "store_scaling")
-    started = time.time()
-    for item in items:
-        store.write(item)
-    store.commit()
-    finished = time.time()
-    store.close("finished", {})
+    started, finished = asyncio.run(store_all(store, items, index))
     store.shutdown()
     return {
         "started": started,
@@ -104,8 +103,26 @@ def writer(url: str, items_file: str, index: int, processes: int, sql: Timings |
         "waited": store.steps.seconds[LOCK_WAIT],
         "locking": store.steps.seconds[LOCK],
         "articles": len(items),
-        **getattr(store, "lock_counts", {}),
+        **store.lock_counts,
     }
+
+
+async def store_all(store: CrawlStore, items: list[ArticleItem], index: int) -> tuple[float, float]:
+    """The articles through ``CrawlStore.store`` as StorePipeline hands them over, with as
+    many waiting for the store as an import lets through the pipelines."""
+    await store.call(store.open, [f"store-scaling-{index}"], "store_scaling")
+    slots = asyncio.Semaphore(ARCHIVE_IN_FLIGHT)
+
+    async def one(item: ArticleItem) -> None:
+        async with slots:
+            await store.store(item)
+
+    started = time.time()
+    await asyncio.gather(*(one(item) for item in items))
+    await store.call(store.commit)
+    finished = time.time()
+    await store.call(store.close, "finished", {})
+    return started, finished
 
 
 Timings = dict[str, list[float]]  # statement → [calls, seconds]
@@ -184,6 +201,7 @@ def run(
         "articles_per_s": round(articles / wall, 1),
         "lock_wait_share": round(sum(p["waited"] for p in parts) / busy, 3),
         "lock_taking_share": round(sum(p.get("locking", 0.0) for p in parts) / busy, 3),
+        "set_aside": sum(int(p.get("set_aside", 0)) for p in parts),
         "redone": sum(int(p.get("redone", 0)) for p in parts),
         "alone": sum(int(p.get("alone", 0)) for p in parts),
     }
@@ -239,6 +257,7 @@ def main() -> None:
         "articles/s",
         "waiting on locks",
         "taking free locks",
+        "set aside",
         "writes redone",
         "written alone",
         "same stories as 1",
@@ -260,6 +279,7 @@ def main() -> None:
                 str(row["articles_per_s"]),
                 f"{row['lock_wait_share']:.1%}",
                 f"{row['lock_taking_share']:.1%}",
+                str(row["set_aside"]),
                 str(row["redone"]),
                 str(row["alone"]),
                 "yes" if row["same_stories"] else "no",

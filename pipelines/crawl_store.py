@@ -26,9 +26,10 @@ from pipelines.dedup import DedupConfig, IndexMismatch, StoryLinker, check_index
 from pipelines.settings_reader import setting
 from pipelines.store_steps import COMMIT, LOCK, LOCK_WAIT, StepTimes
 from pipelines.write import StoredArticle, WritePlan, plan_write, store_article
+from storage.boilerplate import learn_paragraphs
 from storage.db import SchemaOutOfDate, make_engine, prepare_database, session_factory
 from storage.frontier import Outcome, record_outcome
-from storage.key_locks import LockConflict, begin_article, end_article
+from storage.key_locks import LockConflict, begin_article, end_article, try_article
 from storage.locks import CrawlLocked, crawl_lock, write_lock
 from storage.queries import get_or_create_source
 from storage.runs import finish_run, join_run, leave_run, start_run, worker_lock_name
@@ -47,8 +48,10 @@ T = TypeVar("T")
 # then with the database alone (which cannot conflict).
 LOCK_ATTEMPTS = 3
 DEADLOCK = "40P01"
-# Counted per crawl (store/lock/<name>): writes rolled back and redone for a lock another
-# writer held, and writes made with the database alone.
+# Counted per crawl (store/lock/<name>): writes set aside because another writer held one
+# of their locks, writes rolled back and redone for a lock another writer held, and writes
+# made with the database alone.
+LOCK_SET_ASIDE = "set_aside"
 LOCK_REDONE = "redone"
 LOCK_ALONE = "alone"
 
@@ -69,6 +72,9 @@ class StoreConfig:
     commit_every: int = 20
     dedup: DedupConfig = field(default_factory=DedupConfig)
     boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    # PostgreSQL: how often an article whose locks another writer holds is set aside, to
+    # be tried again after the other articles waiting for the store, before it waits for them.
+    set_aside: int = 3
     # Every write is made (so the report says what would change) and rolled back; no run is recorded.
     dry_run: bool = False
     # Fleet mode (NEWSDEDUP_FRONTIER, checked by crawler/fleet.py): one of many workers of
@@ -78,9 +84,24 @@ class StoreConfig:
     history: HistoryConfig = DEFAULT_HISTORY
 
 
+@dataclass(slots=True, eq=False)
+class PendingWrite:
+    """An article not written yet because another writer held one of its locks: its plan,
+    the locks it is known to need, and how it fared."""
+
+    item: ArticleItem
+    plan: WritePlan
+    keys: set[int]
+    arrival: int  # the store's count of articles when it came: one URL's are written in this order
+    set_aside: int = 0
+    redone: int = 0
+    alone: bool = False
+
+
 class CrawlStore:
     """Open with ``open()``, then ``write``/``record``/``read``, then ``close()`` (each on the
-    store thread: ``await store.call(store.write, item)``)."""
+    store thread: ``await store.call(store.write, item)``; ``await store.store(item)``
+    writes from the event loop, setting aside an article whose locks are held)."""
 
     def __init__(self, config: StoreConfig) -> None:
         self.config = config
@@ -92,8 +113,11 @@ class CrawlStore:
         self._pending = 0
         self._write_locked = False
         self._key_locks = False  # PostgreSQL: an article a transaction, under its key locks
-        self.lock_counts = dict.fromkeys((LOCK_REDONE, LOCK_ALONE), 0)
+        self.lock_counts = dict.fromkeys((LOCK_SET_ASIDE, LOCK_REDONE, LOCK_ALONE), 0)
         self._held = ExitStack()
+        self._arrivals = 0  # articles planned (store thread)
+        self._aside: dict[str, set[int]] = {}  # url_key -> arrivals of its articles set aside (store thread)
+        self._in_flight = 0  # articles in ``store`` (event loop)
 
     # -- the store thread ---------------------------------------------------------
 
@@ -106,6 +130,21 @@ class CrawlStore:
         future = self._thread.submit(fn, *args)
         future.add_done_callback(_log_failure)
         return future
+
+    async def store(self, item: ArticleItem) -> StoredArticle:
+        """Store the article from the event loop (``write``, on the store thread). On
+        PostgreSQL an article whose locks another writer holds is set aside behind the other
+        articles waiting for the store and tried again after them, at most ``set_aside``
+        times; then, or when no other article waits, its locks are waited for."""
+        self._in_flight += 1
+        try:
+            result = await self.call(self.write_or_set_aside, item, False)
+            while isinstance(result, PendingWrite):
+                wait = result.set_aside >= self.config.set_aside or self._in_flight == 1
+                result = await self.call(self.write_or_set_aside, result, wait)
+            return result
+        finally:
+            self._in_flight -= 1
 
     def shutdown(self) -> None:
         self._thread.shutdown(wait=True)
@@ -181,10 +220,13 @@ class CrawlStore:
 
     def write(self, item: ArticleItem) -> StoredArticle:
         """Store one article (its savepoint). On PostgreSQL it is a transaction of its own
-        under the locks of what it reads (storage/key_locks.py); elsewhere the transaction
-        is committed every ``commit_every`` articles."""
+        under the locks of what it reads (storage/key_locks.py), waited for when another
+        writer holds one; elsewhere the transaction is committed every ``commit_every``
+        articles."""
         if self._key_locks:
-            return self._write_alone(item)
+            stored = self._write_alone(self._plan(item), wait=True)
+            assert stored is not None, "a write that waits is made"
+            return stored
         try:
             self._begin_write()
         except SQLAlchemyError as exc:
@@ -195,20 +237,80 @@ class CrawlStore:
             self.commit()
         return stored
 
-    def _write_alone(self, item: ArticleItem) -> StoredArticle:
+    def write_or_set_aside(self, write: ArticleItem | PendingWrite, wait: bool) -> StoredArticle | PendingWrite:
+        """``write``, except that on PostgreSQL, unless ``wait``, an article whose locks
+        another writer holds comes back unwritten, and one that came after an unwritten
+        article of its URL comes back in any case (its versions are stored in the order
+        they came): the caller tries it again later (``store``)."""
+        if not self._key_locks:
+            return self.write(write.item if isinstance(write, PendingWrite) else write)
+        assert self._session is not None
+        pending = write if isinstance(write, PendingWrite) else self._plan(write)
+        if not pending.plan.is_current(self._session):
+            self._plan_again(pending)
+        aside = self._aside.setdefault(pending.plan.url_key, set())
+        if not any(arrival < pending.arrival for arrival in aside):
+            stored = self._write_alone(pending, wait)
+            if stored is not None:
+                aside.discard(pending.arrival)
+                if not aside:
+                    del self._aside[pending.plan.url_key]
+                return stored
+            pending.set_aside += 1
+            self.lock_counts[LOCK_SET_ASIDE] += 1
+            self._learn(pending.plan)
+        aside.add(pending.arrival)
+        return pending
+
+    def _plan(self, item: ArticleItem) -> PendingWrite:
+        plan = self._write_plan(item)
+        self._arrivals += 1
+        return PendingWrite(item, plan, set(plan.keys), self._arrivals)
+
+    def _write_plan(self, item: ArticleItem) -> WritePlan:
+        assert self._session is not None
+        dedup = self.linker.config if self.linker is not None else None
+        return plan_write(self._session, item, self.config.boilerplate, dedup, self.steps)
+
+    def _learn(self, plan: WritePlan) -> None:
+        """What the source's boilerplate now is, of the article's paragraphs: a write set
+        aside while its source's first articles are counting what they share (another
+        writer held a count's lock) is planned again without what has become boilerplate
+        since, which no writer that knows it locks."""
+        assert self._session is not None
+        if plan.source is not None:
+            try:
+                learn_paragraphs(self._session, plan.source, plan.counted, self.config.boilerplate.min_articles)
+                self._session.rollback()
+            except SQLAlchemyError as exc:
+                raise StoreFailed(f"{self.where}: could not read: {_one_line(exc)}") from exc
+
+    def _plan_again(self, pending: PendingWrite) -> None:
+        """The source learned boilerplate since the article was planned (set aside meanwhile):
+        its text, signature and locks as the source now is, before its transaction, and
+        without the counts' locks of what is now boilerplate, which other writers of the
+        source, knowing it, no longer take."""
+        plan = self._write_plan(pending.item)
+        pending.keys = plan.keys | (pending.keys - pending.plan.keys)
+        pending.plan = plan
+
+    def _write_alone(self, pending: PendingWrite, wait: bool) -> StoredArticle | None:
         """The article in its own transaction, redone when it finds it needs a lock another
-        writer holds: with that lock waited for, and at last with the database alone."""
+        writer holds: with that lock among its keys, and at last with the database alone.
+        None, nothing written, when another writer holds one of its keys and not ``wait``."""
         assert self._session is not None
         if self._write_locked:
             self.commit()  # a fetch's frontier rows first: a redo must not roll them back
-        dedup = self.linker.config if self.linker is not None else None
-        plan = plan_write(self._session, item, self.config.boilerplate, dedup, self.steps)
-        keys, alone = set(plan.keys), False
-        for attempt in range(1, LOCK_ATTEMPTS + 1):
-            alone = alone or attempt == LOCK_ATTEMPTS
+        item = pending.item
+        while True:
+            alone = pending.alone or pending.redone >= LOCK_ATTEMPTS - 1
             started = perf_counter()
             try:
-                free = begin_article(self._session, keys, exclusive=alone)
+                if alone or wait:
+                    free = begin_article(self._session, pending.keys, exclusive=alone)
+                elif not (free := try_article(self._session, pending.keys)):
+                    self.steps.lap(LOCK_WAIT, started)
+                    return None
             except SQLAlchemyError as exc:
                 raise StoreFailed(f"{self.where}: could not store {item.url}: {_one_line(exc)}") from exc
             self._write_locked = True
@@ -216,7 +318,7 @@ class CrawlStore:
             # Steps timed apart, kept only if the write is: a redone write's time is the lock's.
             steps = StepTimes()
             try:
-                stored = self._store(item, steps, plan)
+                stored = self._store(item, steps, pending.plan)
             except LockConflict as conflict:
                 if alone:  # nothing else writes: not a lock (a row that breaks a constraint)
                     raise StoreFailed(
@@ -227,15 +329,15 @@ class CrawlStore:
                 end_article(self._session)
                 self.steps.lap(LOCK_WAIT, began, 0)
                 self.lock_counts[LOCK_REDONE] += 1
-                keys |= conflict.keys
-                alone = alone or conflict.exclusive
+                pending.keys |= conflict.keys
+                pending.alone |= conflict.exclusive
+                pending.redone += 1
                 continue
             self.steps.add(steps)
             self.lock_counts[LOCK_ALONE] += alone
             self._pending += 1
             self.commit()
             return stored
-        raise AssertionError("unreachable: the last attempt holds the database alone")
 
     def _store(self, item: ArticleItem, steps: StepTimes, plan: WritePlan | None = None) -> StoredArticle:
         assert self._session is not None

@@ -127,7 +127,7 @@ class StorePipeline:
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         try:
-            stored = await self.store.call(self.store.write, item)
+            stored = await self.store.store(item)
         except StoreFailed as exc:
             self._failed(exc)
             if self.crawler.crawling and self._closing is None:

@@ -6,8 +6,8 @@ row, in its savepoint), ``comments``, ``sign`` (signing again a text the boilerp
 step changed), ``link`` (dedup: copies and quotes), ``frontier`` (the fetched URLs'
 rows); and per transaction ``lock`` (taking the locks of an article's write when no
 other writer holds them: PostgreSQL, storage/key_locks.py), ``lock_wait`` (waiting for
-other writers: for their locks, and the work of a write redone because another writer
-held a lock it found it needed) and ``commit``.
+other writers: for their locks, a try that found one held, and the work of a write
+redone because another writer held a lock it found it needed) and ``commit``.
 Each step's wall time (perf_counter: database round trips are most of it) and count
 go to the crawl's stats (``store/step/<name>/ms``, ``.../count``) and its run record
 (``newsdedup runs --json``: ``steps``). No Scrapy here.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from time import perf_counter
 from urllib.parse import urljoin, urlsplit
 
@@ -83,6 +83,17 @@ class WritePlan:
     paragraphs: dict[int, str]
     text: str
     signature: Signature | None
+    url_key: str
+    # The source whose boilerplate it left out, the keys of the paragraphs and title
+    # affixes it counts there, and how much of that boilerplate this session knew then.
+    source: str | None = None
+    counted: set[int] = field(default_factory=set)
+    learned: int = 0
+
+    def is_current(self, session: Session) -> bool:
+        """Whether the source's boilerplate this session knows is still what it was planned with
+        (what it knows only grows: a paragraph that is boilerplate stays so)."""
+        return self.source is None or len(learned_paragraphs(session, self.source)) == self.learned
 
 
 def plan_write(
@@ -105,11 +116,13 @@ def plan_write(
     text, signature = fields.text, item.signature if isinstance(item.signature, Signature) else None
     keys: set[int] = set()
     paragraphs: dict[int, str] = {}
+    source, counted, known = None, set[int](), 0
     t = perf_counter()
     if boilerplate is not None and boilerplate.enabled:
         source = source_name(item, fields)
         paragraphs = paragraph_keys(text, boilerplate)
         learned = learned_paragraphs(session, source)
+        known = len(learned)
         counted = paragraphs.keys() | affix_keys(item.extraction.html_title if item.extraction else None)
         keys |= paragraph_lock_keys(source, counted - learned)
         text = without_paragraphs(text, learned & paragraphs.keys(), boilerplate)
@@ -120,7 +133,7 @@ def plan_write(
     keys |= identity_keys(fields.url_key, fields.declared_url_key, content_hash(text))
     if signature is not None:
         keys |= index_keys(signature.band_keys, ())
-    return WritePlan(keys, paragraphs, text, signature)
+    return WritePlan(keys, paragraphs, text, signature, fields.url_key, source, counted, known)
 
 
 def source_name(item: ArticleItem, fields: ArticleFields) -> str:

@@ -62,6 +62,18 @@ def learned_paragraphs(session: Session, source: str) -> set[int]:
     return learned.setdefault(source, set())
 
 
+def learn_paragraphs(session: Session, source: str, keys: Collection[int], min_articles: int) -> None:
+    """Add to ``learned_paragraphs`` those of these keys the database holds to be the
+    source's boilerplate (one indexed read, no lock: boilerplate stays so)."""
+    if keys:
+        query = (
+            select(SourceParagraph.key)
+            .join(Source, Source.id == SourceParagraph.source_id)
+            .where(Source.name == source, SourceParagraph.key.in_(keys), SourceParagraph.articles >= min_articles)
+        )
+        learned_paragraphs(session, source).update(session.scalars(query))
+
+
 def count_article(session: Session, counts: ParagraphCounts, keys: Collection[int], article_id: int) -> set[int]:
     """Count the article's paragraphs once; returns the articles that held a paragraph
     which has just become boilerplate (the article itself included), else nothing."""

@@ -20,7 +20,8 @@ takes it exclusively (storage.locks.write_lock) and runs alone.
 
 The keys known before the write (``begin_article``: pipelines.write.plan_write says
 which) are tried in one statement, and when another writer holds one, waited for in
-key order with nothing else held. Keys found only by reading (a candidate's story,
+key order with nothing else held, or (``try_article``) not waited for: the store sets
+the article aside and writes others first (pipelines/crawl_store.py). Keys found only by reading (a candidate's story,
 passages, a text that lost more boilerplate than planned: ``hold``) are tried without
 waiting; when another writer has one, ``LockConflict`` says so and the article's
 transaction is rolled back and redone with them among the keys waited for
@@ -96,24 +97,33 @@ class _Held:
     created: set[int] = field(default_factory=set)
 
 
-def begin_article(session: Session, keys: Iterable[int], *, exclusive: bool = False) -> bool:
+def try_article(session: Session, keys: Iterable[int]) -> bool:
     """Open an article's transaction (PostgreSQL; the session's transaction holds nothing
-    yet) with its locks: the write lock shared and ``keys``, or the write lock alone,
-    exclusively. True when they were free and taken at once; False when another writer
-    held one and they were waited for (tried first, then, rolled back, waited for in key
-    order with nothing held, so that waits cannot deadlock)."""
-    held = _Held(exclusive)
+    yet) with the write lock shared and ``keys`` if no other writer holds one of them, in
+    one round trip. False, the transaction rolled back and nothing held, when one does."""
+    held = _Held(False, set(keys))
     session.info[_INFO] = held
-    if exclusive:
-        write_lock(session)
-        return False
-    held.keys = set(keys)
-    ordered = [WRITE_KEY, *sorted(held.keys)]
-    if not session.scalars(_TRY_ALL, {"keys": ordered}).first():
+    if not session.scalars(_TRY_ALL, {"keys": [WRITE_KEY, *sorted(held.keys)]}).first():
         return True
     session.rollback()
-    session.execute(_TAKE, {"keys": ordered})
-    session.info[_INFO] = held
+    end_article(session)
+    return False
+
+
+def begin_article(session: Session, keys: Iterable[int], *, exclusive: bool = False) -> bool:
+    """Open an article's transaction with its locks: the write lock shared and ``keys``,
+    or the write lock alone, exclusively. True when they were free and taken at once;
+    False when another writer held one and they were waited for (tried first, then
+    waited for in key order with nothing else held, so that waits cannot deadlock)."""
+    if exclusive:
+        session.info[_INFO] = _Held(True)
+        write_lock(session)
+        return False
+    keys = set(keys)
+    if try_article(session, keys):
+        return True
+    session.execute(_TAKE, {"keys": [WRITE_KEY, *sorted(keys)]})
+    session.info[_INFO] = _Held(False, keys)
     return False
 
 

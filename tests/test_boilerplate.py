@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.boilerplate import BoilerplateConfig, paragraph_key
+from pipelines.boilerplate import BoilerplateConfig, paragraph_key, paragraph_keys
 from pipelines.dedup import DedupConfig, make_signature
 from pipelines.extract import Extraction
 from pipelines.items import ArticleItem
+from storage.boilerplate import learn_paragraphs, learned_paragraphs
+from storage.db import session_for_url
 from tests.conftest import run_cli, store_items, stored_articles
 
 WHEN = datetime(2024, 12, 20, tzinfo=UTC)
@@ -77,6 +79,18 @@ def test_repeated_paragraphs_leave_every_body_of_the_source(db_url: str) -> None
     again = store_items(db_url, ledger)
     assert again.stats.get_value("store/articles_unchanged") == 5
     assert texts(db_url) == stored
+
+
+def test_a_session_learns_which_of_an_articles_paragraphs_its_source_prints_everywhere(db_url: str) -> None:
+    store_items(db_url, [item(n, story(n)) for n in range(4)])
+    config = BoilerplateConfig()
+    keys = set(paragraph_keys(story(7), config))
+    with session_for_url(db_url) as session:
+        assert learned_paragraphs(session, "ledger") == set(), "a new session knows nothing of it"
+        learn_paragraphs(session, "ledger", keys, config.min_articles)
+        learn_paragraphs(session, "gazette", keys, config.min_articles)
+        assert learned_paragraphs(session, "ledger") == {paragraph_key(p, config) for p in (APPEAL, stats_line(7), BIO)}
+        assert learned_paragraphs(session, "gazette") == set(), "another source prints none of them"
 
 
 def test_copies_of_one_story_in_a_source_keep_their_text(sqlite_url: str) -> None:

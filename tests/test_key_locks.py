@@ -4,6 +4,7 @@ write redoes the write after it, and the store makes what SQLite's single writer
 
 from __future__ import annotations
 
+import asyncio
 import random
 import threading
 import time
@@ -16,10 +17,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from pipelines.crawl_store import LOCK_ALONE, LOCK_REDONE, CrawlStore, StoreConfig
+from pipelines.crawl_store import LOCK_ALONE, LOCK_REDONE, LOCK_SET_ASIDE, CrawlStore, StoreConfig, StoredArticle
 from pipelines.items import ArticleItem
+from pipelines.write import article_fields
 from storage.db import make_engine, session_factory
-from storage.key_locks import LockConflict, begin_article, hold, hold_stories, lock_key
+from storage.key_locks import LockConflict, begin_article, hold, hold_stories, lock_key, try_article
+from storage.records import content_hash
 from tests.conftest import store_items
 from tests.test_boilerplate import APPEAL, BIO, item, stats_line, story
 
@@ -78,6 +81,16 @@ def test_free_keys_are_taken_at_once_and_a_held_one_is_waited_for(pg_url: str) -
         second.commit()
 
 
+def test_a_try_takes_free_keys_and_holds_none_when_one_is_held(pg_url: str) -> None:
+    with sessions(pg_url, 2) as (first, second):
+        begin_article(first, {lock_key("band", 1)})
+        assert try_article(second, {lock_key("url", "b"), lock_key("band", 1)}) is False
+        assert hold(first, [lock_key("url", "b")]) is True, "the free key was not kept"
+        first.commit()
+        assert try_article(second, {lock_key("url", "b"), lock_key("band", 1)}) is True
+        second.commit()
+
+
 def test_a_lock_found_held_mid_write_names_it(pg_url: str) -> None:
     with sessions(pg_url, 2) as (first, second):
         begin_article(first, {lock_key("story", 7)})
@@ -133,7 +146,7 @@ def test_a_write_meeting_a_held_story_is_redone_after_it(pg_url: str) -> None:
     copy = result["value"]
     assert copy.links is not None and copy.links.is_copy
     assert copy.article.story_id == original.article.id
-    assert store.lock_counts == {LOCK_REDONE: 1, LOCK_ALONE: 0}
+    assert store.lock_counts == {LOCK_SET_ASIDE: 0, LOCK_REDONE: 1, LOCK_ALONE: 0}
     assert store.steps.counts["lock"] == store.steps.counts["lock_wait"] == 1, "its first try, then its wait"
     assert store.steps.counts["write"] == 1, "the redone try's steps are not counted"
     store.close("finished", {})
@@ -208,3 +221,55 @@ def test_postgres_stores_what_sqlites_single_writer_stores(pg_url: str, sqlite_u
     # Cleaning earlier articles again and relinking an edited one took their locks: no
     # write needed the database alone.
     assert pipeline.stats.get_value("store/lock/alone") == 0
+
+
+def store_together(store: CrawlStore, items: list[ArticleItem]) -> list[StoredArticle]:
+    """The articles waiting for the store at once, as a crawl's pipeline hands them over."""
+
+    async def all_of_them() -> list[StoredArticle]:
+        return await asyncio.gather(*(store.store(one) for one in items))
+
+    return asyncio.run(all_of_them())
+
+
+def titles(url: str) -> list[str]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        found = sorted(conn.execute(text("SELECT title FROM articles")).scalars())
+    engine.dispose()
+    return found
+
+
+def test_an_article_whose_locks_are_held_is_set_aside_and_the_next_stored_first(pg_url: str) -> None:
+    held, free = item(1, ledger(1)), item(2, ledger(2))
+    store = open_store(pg_url, "writer")
+    with sessions(pg_url, 1) as (other,):
+        begin_article(other, {lock_key("url", article_fields(held).url_key)})
+        thread, result = in_thread(lambda: store_together(store, [held, free]))
+        wait_until_blocked(pg_url, thread)  # set aside, then, nothing else waiting, waited for
+        assert titles(pg_url) == ["Story 2"], "the next article stored meanwhile"
+        other.commit()
+        thread.join(20)
+    assert [stored.article.title for stored in result["value"]] == ["Story 1", "Story 2"]
+    assert titles(pg_url) == ["Story 1", "Story 2"]
+    assert store.lock_counts[LOCK_SET_ASIDE] >= 1 and store.lock_counts[LOCK_REDONE] == 0
+    store.close("finished", {})
+
+
+def test_versions_of_one_url_are_stored_in_the_order_they_came_when_one_is_set_aside(pg_url: str) -> None:
+    older, newer, other_story = item(1, ledger(1)), edited(1), item(3, ledger(3))
+    store = open_store(pg_url, "writer")
+    with sessions(pg_url, 1) as (other,):
+        begin_article(other, {lock_key("text", content_hash(article_fields(older).text))})
+        thread, _ = in_thread(lambda: store_together(store, [older, newer, other_story]))
+        wait_until_blocked(pg_url, thread)
+        assert titles(pg_url) == ["Story 3"], "the newer version waits behind the older"
+        other.commit()
+        thread.join(20)
+    engine = make_engine(pg_url)
+    with engine.connect() as conn:
+        current = conn.execute(text("SELECT text, version FROM articles WHERE title = 'Story 1'")).one()
+    engine.dispose()
+    assert current.text == article_fields(newer).text and current.version == 2
+    assert store.lock_counts[LOCK_SET_ASIDE] == store.config.set_aside, "set aside as often as allowed, then waited for"
+    store.close("finished", {})
