@@ -86,8 +86,8 @@ class StoreConfig:
 
 @dataclass(slots=True, eq=False)
 class PendingWrite:
-    """An article not written yet because another writer held one of its locks: its plan,
-    the locks it is known to need, and how it fared."""
+    """An article's write as planned (kept while the article is set aside because another
+    writer held one of its locks): its plan, the locks it is known to need, how it fared."""
 
     item: ArticleItem
     plan: WritePlan
