@@ -157,8 +157,11 @@ def without_comment_lines(text: str, comments: list[CommentFields], tree: HtmlEl
     paragraph a reader quotes is on the page twice, and stays in the body.
     """
     comment_lines = {squash(line) for c in comments for line in c.text.split("\n") if len(line) >= 20}
-    if not comment_lines:
-        return text
+    lines = text.split("\n")
+    keys = [squash(line) for line in lines]
+    if comment_lines.isdisjoint(keys):
+        return text  # most pages: the page's text need not be read
     visible = squash(" ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]")))
-    kept = [line for line in text.split("\n") if squash(line) not in comment_lines or visible.count(squash(line)) > 1]
-    return "\n".join(kept)
+    return "\n".join(
+        line for line, key in zip(lines, keys, strict=True) if key not in comment_lines or visible.count(key) > 1
+    )

@@ -22,7 +22,7 @@ from lxml.html import HtmlElement
 
 from pipelines.declarations import declarations
 from pipelines.jsonld import is_article, text_value
-from pipelines.regions import AROUND_TAGS, PageLayout, hidden, page_ancestors, tokens
+from pipelines.regions import AROUND_TAGS, PageLayout, hidden, page_ancestors
 from pipelines.sitename import SEPARATOR, SiteNames, name_key
 
 if TYPE_CHECKING:
@@ -63,9 +63,11 @@ _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4"})
 # A heading in a page footer is the site's too (a byline may sit in an entry's footer).
 _CHROME_TAGS = frozenset({*AROUND_TAGS, "footer", "label"})
 # The site's logo and name in its header.
-_LOGO_TOKEN = re.compile(
-    r"^(?:logo|site-?title|site-?name|site-?logo|blog-?title|blog-?name|branding|site-branding|brand|masthead|"
-    r"header-title|blogtitle|blogname|banner-title|navbar-brand)$|(?:^|[-_])logo(?:$|[-_])",
+# Its class and id tokens, tested in one search of the two values (a token begins and
+# ends at the string's ends or at whitespace).
+_LOGO_LABEL = re.compile(
+    r"(?<!\S)(?:logo|site-?title|site-?name|site-?logo|blog-?title|blog-?name|branding|site-branding|brand|"
+    r"masthead|header-title|blogtitle|blogname|banner-title|navbar-brand)(?!\S)|(?<![^\s_-])logo(?![^\s_-])",
     re.IGNORECASE,
 )
 _LOGO_IDS = re.compile(r"^(?:logo|site-?title|site-?name|blog-?title|branding|masthead|banner|header|headimg|title)$")
@@ -183,7 +185,7 @@ def _heading(element: HtmlElement, url: str, layout: PageLayout) -> _Heading | N
     source = markup or element.tag
     # A logo sits in the site's header, a few levels up at most.
     logo = any(
-        any(_LOGO_TOKEN.search(t) for t in tokens(node)) or _LOGO_IDS.match(node.get("id") or "")
+        _LOGO_LABEL.search(f"{node.get('class') or ''} {node.get('id') or ''}") or _LOGO_IDS.match(node.get("id") or "")
         for node in (element, *page_ancestors(element)[:_LOGO_DEPTH])
     ) or _links_home(element, url)
     rank = 0 if element.tag == "h1" or (markup and markup != "title") else 1

@@ -8,10 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from lxml.html import fromstring
 
 from bench.comments_accuracy import score_page
+from pipelines.analysis import without_comment_lines
 from pipelines.comments import find_comments
 from pipelines.html import read_page
+from storage.records import CommentFields
 from tests.conftest import FIXTURES, run_cli, stored_articles
 
 COMMENTS = FIXTURES / "comments"
@@ -119,3 +122,18 @@ def test_show_prints_the_thread(imported_fixtures: str) -> None:
     assert bruce > jim and lines[bruce].index("Bruce") > lines[jim].index("Jim Henley")
     as_json = json.loads(run_cli("show", "1", "--json", "--db", imported_fixtures).stdout)
     assert {"title", "comments", "text"} <= set(as_json)
+
+
+def test_a_comment_that_slipped_into_the_body_leaves_it_unless_the_page_shows_it_twice() -> None:
+    comment = "I have lived by the harbour for thirty years and never seen it this quiet."
+    quoted = "The council has not published the contract, which runs until 2031."
+    page = fromstring(
+        f"<html><body><article><p>The council voted.</p><p>{quoted}</p></article>"
+        f"<div class='thread'><p>{comment}</p><blockquote>{quoted}</blockquote></div></body></html>"
+    )
+    body = f"The council voted.\n{quoted}\n{comment}"
+    comments = [CommentFields(0, comment, ""), CommentFields(1, f"As the article says:\n{quoted}", "")]
+    assert without_comment_lines(body, comments, page) == f"The council voted.\n{quoted}"
+    unrelated = "The council voted.\nThe harbour reopens in May."
+    assert without_comment_lines(unrelated, comments, page) == unrelated
+    assert without_comment_lines(body, [], page) == body

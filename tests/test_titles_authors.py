@@ -4,6 +4,7 @@ role or the company), and where each was read from."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from pipelines.analysis import AnalyzeConfig, analyze_page
 from pipelines.names import credit_names
 from pipelines.page import Extraction, ExtractRules, FetchedPage
+from pipelines.titles import _LOGO_LABEL
 
 BODY = "<p>" + "The council voted on Tuesday to extend the harbour contract for three more years. " * 6 + "</p>"
 
@@ -141,3 +143,40 @@ def test_a_widget_names_no_author() -> None:
     widget = "<aside class='widget widget_recent_comments'><h3>Recent comments</h3><p>By Sven Aalto</p></aside>"
     extraction = read("<title>Harbour contract extended</title>", f"<h1>Harbour contract extended</h1>{BODY}{widget}")
     assert extraction.authors == []
+
+
+# The logo test as it was written for one class or id token at a time.
+LOGO_TOKEN = re.compile(
+    r"^(?:logo|site-?title|site-?name|site-?logo|blog-?title|blog-?name|branding|site-branding|brand|masthead|"
+    r"header-title|blogtitle|blogname|banner-title|navbar-brand)$|(?:^|[-_])logo(?:$|[-_])",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        "site-logo",
+        "header logo-wrap",
+        "nav_logo",
+        "logos",
+        "catalogo",
+        "Site-Title",
+        "site-title-wrap",
+        "brand",
+        "brand-new",
+        "navbar navbar-brand\tsticky",
+        "a\u00a0logo",
+        "x-logo_y big",
+        "logo-",
+        "-logo",
+        "masthead\nblogname",
+        "no-logo-here but",
+        "",
+        " ",
+        "mylogo logotype",
+    ],
+)
+def test_the_logo_test_reads_every_token_in_one_search(labels: str) -> None:
+    for value in (labels, f"{labels} header", f"wrap {labels}"):
+        assert bool(_LOGO_LABEL.search(value)) == any(LOGO_TOKEN.search(t) for t in value.split()), value
