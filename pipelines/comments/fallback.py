@@ -145,9 +145,14 @@ def _groups(section: HtmlElement, after: HtmlElement | None = None) -> list[list
             if isinstance(tag, str) and tag not in _NOT_COMMENT_TAGS and tag not in _WORD_TAGS and child not in before:
                 groups[shape(child)].append(child)
         for same in groups.values():
+            # The shape and name first: most children are alone of their shape, and
+            # their form fields and text cost more to read than their name.
+            if len(same) < 2 and not _names_comment(same[0]):
+                continue
             group = [g for g in same if not _form_only(g)]
-            size = sum(len(squash(g.text_content())) for g in group)
-            if size and (len(group) >= 2 or _names_comment(group[0])):
+            if not group or (len(group) < 2 and not _names_comment(group[0])):
+                continue
+            if size := sum(len(squash(g.text_content())) for g in group):
                 found.append((size, group))
     return [group for _, group in sorted(found, key=lambda pair: -pair[0])]
 
