@@ -250,17 +250,27 @@ class CrawlStore:
             self._plan_again(pending)
         aside = self._aside.setdefault(pending.plan.url_key, set())
         if not any(arrival < pending.arrival for arrival in aside):
-            stored = self._write_alone(pending, wait)
+            try:
+                stored = self._write_alone(pending, wait)
+                if stored is None:
+                    self._learn(pending.plan)
+            except BaseException:
+                self._set_back(pending)  # a failed write holds no later one of its URL back
+                raise
             if stored is not None:
-                aside.discard(pending.arrival)
-                if not aside:
-                    del self._aside[pending.plan.url_key]
+                self._set_back(pending)
                 return stored
             pending.set_aside += 1
             self.lock_counts[LOCK_SET_ASIDE] += 1
-            self._learn(pending.plan)
         aside.add(pending.arrival)
         return pending
+
+    def _set_back(self, pending: PendingWrite) -> None:
+        """The article is no longer set aside (written, or failed)."""
+        aside = self._aside.get(pending.plan.url_key, set())
+        aside.discard(pending.arrival)
+        if not aside:
+            self._aside.pop(pending.plan.url_key, None)
 
     def _plan(self, item: ArticleItem) -> PendingWrite:
         plan = self._write_plan(item)

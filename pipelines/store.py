@@ -185,7 +185,7 @@ class StorePipeline:
         if stored.retitled:
             self.stats.inc_value("boilerplate/titles_retitled", stored.retitled)
         if change is not ArticleChange.UNCHANGED or merged.added or merged.edited:
-            logger.debug("%s %s (%d new comments)", change.value, stored.article.canonical_url, merged.added)
+            logger.debug("%s %s (%d new comments)", change.value, stored.canonical_url, merged.added)
         if (links := stored.links) is None:
             return
         for method, n in links.copies.items():

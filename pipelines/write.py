@@ -143,7 +143,13 @@ def source_name(item: ArticleItem, fields: ArticleFields) -> str:
 
 @dataclass(frozen=True, slots=True)
 class StoredArticle:
+    """What a write stored. Outside the store thread read only its plain fields:
+    ``article`` is the store session's, whose next rollback (another article's write set
+    aside) expires it, and reading an expired attribute would use the session from that
+    thread."""
+
     article: Article
+    canonical_url: str
     source: str
     change: ArticleChange
     comments: CommentMerge
@@ -237,7 +243,17 @@ def store_article(
             record_fetch(session, item, article)
             t = steps.lap(FRONTIER, t)
     steps.lap(WRITE, t, 0)
-    return StoredArticle(article, article.source.name, change, merged, links, len(recleaned), tuple(changed), retitled)
+    return StoredArticle(
+        article,
+        article.canonical_url,
+        article.source.name,
+        change,
+        merged,
+        links,
+        len(recleaned),
+        tuple(changed),
+        retitled,
+    )
 
 
 # Bytes every comment-page link contains (storage.urls.comment_page_number reads them),

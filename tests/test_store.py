@@ -9,13 +9,15 @@ from datetime import UTC, datetime
 import pytest
 from scrapy.utils.test import get_crawler
 from sqlalchemy import text
+from sqlalchemy.orm import object_session
 
-from pipelines.crawl_store import StoreFailed
+from pipelines.crawl_store import CrawlStore, StoreConfig, StoreFailed
 from pipelines.extract import Extraction
 from pipelines.items import ArticleItem
 from pipelines.store import StorePipeline
 from storage.db import make_engine
 from tests.conftest import close_store, stored_articles
+from tests.test_boilerplate import item as boilerplate_item
 
 WHEN = datetime(2024, 12, 20, tzinfo=UTC)
 
@@ -106,3 +108,19 @@ def test_everything_is_committed_at_close(sqlite_url: str, commit_every: int) ->
     asyncio.run(crawl())
     assert len(stored_articles(sqlite_url)) == 5
     assert crawler.stats.get_value("store/articles_new") == 5
+
+
+def test_the_pipeline_reads_a_stored_article_without_the_store_session(sqlite_url: str) -> None:
+    """The store thread's next rollback expires what it stored: the pipeline, on the event
+    loop, must not load it again through the session the store thread is using."""
+    store = CrawlStore(StoreConfig(database_url=sqlite_url))
+    store.open(["reader"], "test")
+    stored = store.write(boilerplate_item(1, "The harbour reopens in May after a long winter of repairs. " * 8))
+    session = object_session(stored.article)
+    assert session is not None
+    session.expire(stored.article)
+    store.close("finished", {})  # its session closed: the article is detached and expired
+    pipeline = StorePipeline(store, get_crawler())
+    pipeline._count(stored)
+    assert pipeline.stats.get_value("store/articles_new") == 1
+    assert stored.canonical_url == "https://ledger.example/2024/05/01/story.html"
