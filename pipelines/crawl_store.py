@@ -248,8 +248,7 @@ class CrawlStore:
         pending = write if isinstance(write, PendingWrite) else self._plan(write)
         if not pending.plan.is_current(self._session):
             self._plan_again(pending)
-        aside = self._aside.setdefault(pending.plan.url_key, set())
-        if not any(arrival < pending.arrival for arrival in aside):
+        if not any(arrival < pending.arrival for arrival in self._aside.get(pending.plan.url_key, ())):
             try:
                 stored = self._write_alone(pending, wait)
                 if stored is None:
@@ -262,7 +261,7 @@ class CrawlStore:
                 return stored
             pending.set_aside += 1
             self.lock_counts[LOCK_SET_ASIDE] += 1
-        aside.add(pending.arrival)
+        self._aside.setdefault(pending.plan.url_key, set()).add(pending.arrival)
         return pending
 
     def _set_back(self, pending: PendingWrite) -> None:
@@ -283,17 +282,18 @@ class CrawlStore:
         return plan_write(self._session, item, self.config.boilerplate, dedup, self.steps)
 
     def _learn(self, plan: WritePlan) -> None:
-        """What the source's boilerplate now is, of the article's paragraphs: a write set
-        aside while its source's first articles are counting what they share (another
-        writer held a count's lock) is planned again without what has become boilerplate
-        since, which no writer that knows it locks."""
+        """Read which of a set-aside article's paragraphs and title affixes other writers
+        have made its source's boilerplate: its next try is planned without them
+        (``_plan_again``), as those writers no longer lock their counts."""
         assert self._session is not None
         if plan.source is not None:
             try:
                 learn_paragraphs(self._session, plan.source, plan.counted, self.config.boilerplate.min_articles)
                 self._session.rollback()
             except SQLAlchemyError as exc:
-                raise StoreFailed(f"{self.where}: could not read: {_one_line(exc)}") from exc
+                raise StoreFailed(
+                    f"{self.where}: could not read the boilerplate of {plan.source}: {_one_line(exc)}"
+                ) from exc
 
     def _plan_again(self, pending: PendingWrite) -> None:
         """The source learned boilerplate since the article was planned (set aside meanwhile):

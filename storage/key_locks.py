@@ -21,11 +21,11 @@ takes it exclusively (storage.locks.write_lock) and runs alone.
 The keys known before the write (``begin_article``: pipelines.write.plan_write says
 which) are tried in one statement, and when another writer holds one, waited for in
 key order with nothing else held, or (``try_article``) not waited for: the store sets
-the article aside and writes others first (pipelines/crawl_store.py). Keys found only by reading (a candidate's story,
-passages, a text that lost more boilerplate than planned: ``hold``) are tried without
-waiting; when another writer has one, ``LockConflict`` says so and the article's
-transaction is rolled back and redone with them among the keys waited for
-(pipelines/crawl_store.py). A transaction holding locks never waits for another lock,
+the article aside and writes others first (pipelines/crawl_store.py). Keys found only
+by reading (a candidate's story, passages, a text that lost more boilerplate than
+planned: ``hold``) are tried without waiting; when another writer has one,
+``LockConflict`` says so and the article's transaction is rolled back and redone with
+them among the keys waited for (pipelines/crawl_store.py). A transaction holding locks never waits for another lock,
 so the waits cannot deadlock. SQLite has one writer at a time anyway (BEGIN
 IMMEDIATE): there, and in any session not begun with ``begin_article``, the functions
 here do nothing.
