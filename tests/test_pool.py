@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -24,6 +25,14 @@ def page_length(url: str, body: bytes) -> tuple[str, int, int]:
     return url, len(body), os.getpid()
 
 
+def slow_page_length(url: str, body: bytes) -> tuple[str, int, int]:
+    """page_length taking a few ms, as a real page does: a worker that finds nothing to do
+    at once must be the other one's peer, not its spare (with instant calls one worker can
+    empty the queue before the other wakes)."""
+    time.sleep(0.005)
+    return page_length(url, body)
+
+
 @pytest.fixture
 def pool() -> Iterator[WorkerPool]:
     workers = WorkerPool(2)
@@ -36,7 +45,7 @@ def test_waiting_calls_share_round_trips_and_each_gets_its_own_result(pool: Work
     pages = [(f"https://example.org/{n}", b"x" * n) for n in range(100)]
 
     async def analyse_all() -> list[tuple[str, int, int]]:
-        return await asyncio.gather(*(pool.run(page_length, url, body) for url, body in pages))
+        return await asyncio.gather(*(pool.run(slow_page_length, url, body) for url, body in pages))
 
     results = asyncio.run(analyse_all())
     assert [(url, size) for url, size, _ in results] == [(url, len(body)) for url, body in pages]
