@@ -1,9 +1,12 @@
 """CPU per page of newsdedup's ``analyze_page`` against trafilatura alone, on real pages.
 
     .venv/bin/python -m bench.analyze_cost [--limit N] [--rounds 2] [--warm-up N] [--profile 30] [--no-memory]
+        [--no-settle]
 
 Loads the real pages of ../shared/realworld/trafilatura-eval/ (as bench/realworld.py
-does), warms every system up over every page once (``--warm-up``), then times each page
+does), warms every system up over every page once (``--warm-up``), settles the warm
+process's objects as an analyze worker does after its first pages
+(``pipelines.pool.settle_long_lived``; ``--no-settle`` leaves them), then times each page
 with ``time.process_time`` for ``trafilatura.bare_extraction(with_metadata=True)``,
 ``trafilatura.extract()`` and ``analyze_page`` with the project's settings, interleaved
 page by page (their order rotating), so the ratio holds on a machine other work shares.
@@ -33,6 +36,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from bench.realworld import EVAL, ROOT, _project_config
+from pipelines.pool import settle_long_lived
 
 OUT = ROOT / "bench" / "out" / "analyze_cost.json"
 # One untimed pass over every page first. What a process pays once is its start-up, not
@@ -144,14 +148,22 @@ BARE = "trafilatura.bare_extraction(with_metadata=True)"
 
 
 def time_systems(
-    pages: list[tuple[str, bytes]], rounds: int, clock: StageClock, warm_up: int = WARM_UP_PAGES
+    pages: list[tuple[str, bytes]],
+    rounds: int,
+    clock: StageClock,
+    warm_up: int = WARM_UP_PAGES,
+    settle: bool = True,
 ) -> dict[str, float]:
     """CPU seconds each system spent over all pages and rounds, interleaved page by page,
-    after ``warm_up`` untimed pages (0: all)."""
+    after ``warm_up`` untimed pages (0: all). ``settle``: then leave the warm process's
+    objects out of garbage collection, as an analyze worker does once warm (all three
+    systems share the process, so they all gain)."""
     systems = list(SYSTEMS.items())
     for url, html in pages[: warm_up or None]:
         for _, run in systems:
             run(html, url)
+    if settle:
+        settle_long_lived()
     clock.seconds.clear()
     spent: dict[str, float] = dict.fromkeys(SYSTEMS, 0.0)
     for round_ in range(rounds):
@@ -211,26 +223,36 @@ def main() -> None:
     parser.add_argument("--warm-up", type=int, default=WARM_UP_PAGES, help="untimed pages first (0: all)")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="cProfile analyze_page, top N")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory pass")
+    parser.add_argument(
+        "--no-settle", action="store_true", help="time without gc.freeze after the warm-up (a worker settles)"
+    )
     args = parser.parse_args()
 
     pages = real_pages(args.eval, args.limit)
     clock = StageClock()
     clock.install()
-    spent = time_systems(pages, args.rounds, clock, args.warm_up)
+    spent = time_systems(pages, args.rounds, clock, args.warm_up, settle=not args.no_settle)
     per_page = len(pages) * args.rounds
     ms = {name: seconds * 1000 / per_page for name, seconds in spent.items()}
     stages = {stage: seconds * 1000 / per_page for stage, seconds in clock.seconds.items()}
     stages["rest (analyze_page minus the stages)"] = ms[ANALYZE] - sum(stages.values())
 
     warmed = f"{args.warm_up} pages" if args.warm_up else "every page"
-    print(f"{len(pages)} real pages, {args.rounds} round(s) after a warm-up over {warmed}, CPU time per page\n")
+    settled = "" if args.no_settle else ", then settled as a warm worker"
+    print(f"{len(pages)} real pages, {args.rounds} round(s) after a warm-up over {warmed}{settled}, CPU per page\n")
     print("| | ms CPU / page | × bare_extraction |\n| --- | ---: | ---: |")
     for name, value in ms.items():
         print(f"| {name} | {value:.1f} | {value / ms[BARE]:.2f} |")
     print("\n| analyze_page stage | ms CPU / page |\n| --- | ---: |")
     for stage, value in sorted(stages.items(), key=lambda pair: -pair[1]):
         print(f"| {stage} | {value:.2f} |")
-    result: dict[str, Any] = {"pages": len(pages), "rounds": args.rounds, "ms_per_page": ms, "stages": stages}
+    result: dict[str, Any] = {
+        "pages": len(pages),
+        "rounds": args.rounds,
+        "settled": not args.no_settle,
+        "ms_per_page": ms,
+        "stages": stages,
+    }
     if not args.no_memory:
         peaks = memory(args.eval, args.limit)
         print("\n| peak RSS, one process over all pages | after one page MB | at the end MB |\n| --- | ---: | ---: |")

@@ -5,6 +5,7 @@ worker is free goes at once."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import threading
 import time
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from pipelines.errors import NotHtml
-from pipelines.pool import BATCHES_PER_WORKER, MAX_BATCH, WorkerPool
+from pipelines.pool import BATCHES_PER_WORKER, MAX_BATCH, WARM_CALLS, WorkerPool
 
 
 def page_length(url: str, body: bytes) -> tuple[str, int, int]:
@@ -81,3 +82,26 @@ def test_a_call_with_a_worker_free_goes_alone(pool: WorkerPool) -> None:
 
     assert asyncio.run(one())[:2] == ("https://example.org/only", 13)
     assert pool.round_trips == 1
+
+
+def frozen_objects(url: str) -> tuple[str, int]:
+    return url, gc.get_freeze_count()
+
+
+def test_a_warm_worker_leaves_its_long_lived_objects_out_of_collections() -> None:
+    """After its first WARM_CALLS pages a worker's modules and caches are settled
+    (gc.freeze): later full collections no longer walk them."""
+    workers = WorkerPool(1)
+    workers.start()
+    try:
+
+        async def analyse_all() -> list[tuple[str, int]]:
+            urls = [f"https://example.org/{n}" for n in range(WARM_CALLS + 3 * MAX_BATCH)]
+            return await asyncio.gather(*(workers.run(frozen_objects, url) for url in urls))
+
+        frozen = [count for _, count in asyncio.run(analyse_all())]
+    finally:
+        workers.shutdown()
+    # A cold worker settles nothing; the batch that reaches WARM_CALLS settles first.
+    assert set(frozen[: WARM_CALLS - MAX_BATCH]) == {0}
+    assert min(frozen[WARM_CALLS:]) > 10_000  # the imported modules at least
