@@ -83,9 +83,10 @@ def settle_long_lived() -> None:
     A warm worker holds ~210,000 objects that live as long as it does (its modules,
     dateparser's compiled locales, trafilatura's caches), and each full collection, which
     a page's allocations set off every few pages, walked them all: 2.0 ms of collection
-    a real page in analyze_page, 0.3 ms once they are left out (docs/benchmarks.md). What
-    is settled is still freed when nothing refers to it; only a reference cycle among it
-    would stay, and a collection first clears the cycles there are.
+    a real page in analyze_page, 0.3 ms once they are left out (docs/benchmarks.md). A
+    settled object is still freed when nothing refers to it any more; only a settled
+    cycle that later becomes garbage stays, so the garbage cycles of the moment are
+    collected first.
     """
     gc.collect()
     gc.freeze()
