@@ -25,8 +25,8 @@ the article aside and writes others first (pipelines/crawl_store.py). Keys found
 by reading (a candidate's story, passages, a text that lost more boilerplate than
 planned: ``hold``) are tried without waiting; when another writer has one,
 ``LockConflict`` says so and the article's transaction is rolled back and redone with
-them among the keys waited for (pipelines/crawl_store.py). A transaction holding locks never waits for another lock,
-so the waits cannot deadlock. SQLite has one writer at a time anyway (BEGIN
+them among the keys waited for. A transaction holding locks never waits for another
+lock, so the waits cannot deadlock. SQLite has one writer at a time anyway (BEGIN
 IMMEDIATE): there, and in any session not begun with ``begin_article``, the functions
 here do nothing.
 """
